@@ -1,0 +1,43 @@
+#pragma once
+/// \file
+/// The exceptions Slope throws. Everything derives from slope::Error, so one catch clause
+/// handles any problem Slope reports; nothing in Slope aborts the process.
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace slope {
+
+/// Base of every exception Slope throws.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// An operation met an argument outside its domain, or produced a non-finite value or
+/// derivative, on a tape recording in checked mode. The message names the operation and its
+/// arguments, e.g. "log: argument is -1, must be >= 0".
+class DomainError : public Error {
+ public:
+  DomainError(std::string_view operation, std::vector<double> arguments, const std::string& message);
+
+  /// Name of the operation that failed ("log", "pow", ...).
+  [[nodiscard]] const std::string& operation() const noexcept { return operation_; }
+  /// The operation's arguments, in order.
+  [[nodiscard]] const std::vector<double>& arguments() const noexcept { return arguments_; }
+
+ private:
+  std::string operation_;
+  std::vector<double> arguments_;
+};
+
+/// A tape was misused: an operation on a Var with no tape recording on this thread, a Var
+/// from another (or a destroyed) tape, a Var from a part of the tape that was rewound.
+class TapeError : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace slope

@@ -1,0 +1,121 @@
+#pragma once
+/// \file
+/// Derivatives in one call: gradient, value_and_gradient, jacobian.
+
+#include <concepts>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <span>
+#include <type_traits>
+#include <vector>
+
+#include "slope/autodiff/tape.hpp"
+#include "slope/autodiff/var.hpp"
+
+namespace slope {
+
+/// The gradient of `y` with respect to `xs`, by one reverse sweep of the active tape.
+/// Entry i is dy/dxs[i] (0 for a constant, or for an x that y does not depend on).
+std::vector<double> gradient(const Var& y, std::span<const Var> xs);
+
+/// A value and its gradient; `auto [value, gradient] = value_and_gradient(f, x);`.
+struct ValueAndGradient {
+  double value = 0.0;
+  std::vector<double> gradient;
+};
+
+/// A dense Jacobian, row-major: entry (i, j) is d output_i / d input_j.
+struct Jacobian {
+  std::size_t rows = 0;
+  std::size_t cols = 0;
+  std::vector<double> values;  ///< the outputs f(x)
+  std::vector<double> entries;  ///< rows * cols partial derivatives, row by row
+
+  /// d output_i / d input_j.
+  [[nodiscard]] double operator()(std::size_t i, std::size_t j) const { return entries[i * cols + j]; }
+};
+
+/// A function of Vars: callable with a std::span<const Var> (or a const std::vector<Var>&).
+template <class F>
+concept VarFunction = std::invocable<F&, std::span<const Var>> || std::invocable<F&, const std::vector<Var>&>;
+
+namespace detail {
+
+/// A tape borrowed from a per-thread pool, so that repeated value_and_gradient calls reuse
+/// memory; nested calls get distinct tapes.
+class BorrowedTape {
+ public:
+  BorrowedTape();
+  ~BorrowedTape();
+  BorrowedTape(const BorrowedTape&) = delete;
+  BorrowedTape& operator=(const BorrowedTape&) = delete;
+  Tape& operator*() const noexcept { return *tape_; }
+
+ private:
+  std::unique_ptr<Tape> tape_;
+};
+
+template <VarFunction F>
+decltype(auto) call_with_vars(F& f, const std::vector<Var>& xs) {
+  if constexpr (std::invocable<F&, std::span<const Var>>) {
+    return std::invoke(f, std::span<const Var>(xs));
+  } else {
+    return std::invoke(f, xs);
+  }
+}
+
+}  // namespace detail
+
+/// Records f at x, sweeps once, and returns f(x) and its gradient.
+/// `f` is any callable taking the inputs as Vars and returning a Var (or something a Var can
+/// be made from), e.g. a generic lambda `[](auto x) { return x[0] * sin(x[1]); }`.
+template <VarFunction F>
+ValueAndGradient value_and_gradient(F&& f, std::span<const double> x) {
+  detail::BorrowedTape borrowed;
+  Tape& tape = *borrowed;
+  auto recording = tape.record();
+  const std::vector<Var> xs = tape.inputs(x);
+  const Var y = detail::call_with_vars(f, xs);
+  tape.backward(y);
+  ValueAndGradient out{y.value(), std::vector<double>(x.size())};
+  for (std::size_t i = 0; i < xs.size(); ++i) out.gradient[i] = tape.adjoint(xs[i]);
+  return out;
+}
+
+/// \overload for a braced list or a vector: `value_and_gradient(f, {1.0, 2.0})`.
+template <VarFunction F>
+ValueAndGradient value_and_gradient(F&& f, const std::vector<double>& x) {
+  return value_and_gradient(f, std::span<const double>(x));
+}
+
+/// Records f at x once and sweeps once per output: the Jacobian of a vector-valued f.
+/// `f` returns a range of Vars (e.g. std::vector<Var>).
+template <VarFunction F>
+Jacobian jacobian(F&& f, std::span<const double> x) {
+  detail::BorrowedTape borrowed;
+  Tape& tape = *borrowed;
+  auto recording = tape.record();
+  const std::vector<Var> xs = tape.inputs(x);
+  const auto ys = detail::call_with_vars(f, xs);
+  Jacobian out;
+  out.cols = x.size();
+  for (const Var& y : ys) out.values.push_back(y.value());
+  out.rows = out.values.size();
+  out.entries.resize(out.rows * out.cols);
+  std::size_t i = 0;
+  for (const Var& y : ys) {
+    tape.backward(y);
+    for (std::size_t j = 0; j < xs.size(); ++j) out.entries[i * out.cols + j] = tape.adjoint(xs[j]);
+    ++i;
+  }
+  return out;
+}
+
+/// \overload for a braced list or a vector.
+template <VarFunction F>
+Jacobian jacobian(F&& f, const std::vector<double>& x) {
+  return jacobian(f, std::span<const double>(x));
+}
+
+}  // namespace slope

@@ -1,0 +1,113 @@
+#pragma once
+/// \file
+/// + - * / and unary minus, with Var, double or int on either side, and compound assignment.
+
+#include <string_view>
+
+#include "slope/autodiff/recording.hpp"
+
+namespace slope {
+
+/// Negation: y = -x.  Partial: dy/dx = -1.
+struct Neg {
+  static constexpr std::string_view name = "neg";
+  static constexpr OpCode code = OpCode::Neg;
+  static constexpr double value(double x) noexcept { return -x; }
+  static constexpr double partial(double, double) noexcept { return -1.0; }
+};
+
+/// Sum: z = a + b.  Partials: dz/da = 1, dz/db = 1.
+struct Add {
+  static constexpr std::string_view name = "add";
+  static constexpr OpCode code = OpCode::Add;
+  static constexpr double value(double a, double b) noexcept { return a + b; }
+  static constexpr double d_first(double, double, double) noexcept { return 1.0; }
+  static constexpr double d_second(double, double, double) noexcept { return 1.0; }
+};
+
+/// Difference: z = a - b.  Partials: dz/da = 1, dz/db = -1.
+struct Sub {
+  static constexpr std::string_view name = "sub";
+  static constexpr OpCode code = OpCode::Sub;
+  static constexpr double value(double a, double b) noexcept { return a - b; }
+  static constexpr double d_first(double, double, double) noexcept { return 1.0; }
+  static constexpr double d_second(double, double, double) noexcept { return -1.0; }
+};
+
+/// Product: z = a * b.  Partials: dz/da = b, dz/db = a.
+struct Mul {
+  static constexpr std::string_view name = "mul";
+  static constexpr OpCode code = OpCode::Mul;
+  static constexpr double value(double a, double b) noexcept { return a * b; }
+  static constexpr double d_first(double, double b, double) noexcept { return b; }
+  static constexpr double d_second(double a, double, double) noexcept { return a; }
+};
+
+/// Quotient: z = a / b; b = 0 gives IEEE infinities (checked tapes report it).
+/// Partials: dz/da = 1/b, dz/db = -a/b^2 = -z/b (reuses z).
+struct Div {
+  static constexpr std::string_view name = "div";
+  static constexpr OpCode code = OpCode::Div;
+  static constexpr double value(double a, double b) noexcept { return a / b; }
+  static constexpr double d_first(double, double b, double) noexcept { return 1.0 / b; }
+  static constexpr double d_second(double, double b, double z) noexcept { return -z / b; }
+};
+
+/// -x; see Neg.
+inline Var operator-(Var x) { return record_unary<Neg>(detail::forward(x)); }
+/// +x: x itself (a copy).
+inline Var operator+(const Var& x) { return x; }
+
+/// a + b; see Add.
+inline Var operator+(Var a, Var b) { return record_binary<Add>(detail::forward(a), detail::forward(b)); }
+/// \overload
+inline Var operator+(Var a, double b) { return record_binary<Add>(detail::forward(a), b); }
+/// \overload
+inline Var operator+(double a, Var b) { return record_binary<Add>(a, detail::forward(b)); }
+
+/// a - b; see Sub.
+inline Var operator-(Var a, Var b) { return record_binary<Sub>(detail::forward(a), detail::forward(b)); }
+/// \overload
+inline Var operator-(Var a, double b) { return record_binary<Sub>(detail::forward(a), b); }
+/// \overload
+inline Var operator-(double a, Var b) { return record_binary<Sub>(a, detail::forward(b)); }
+
+/// a * b; see Mul.
+inline Var operator*(Var a, Var b) { return record_binary<Mul>(detail::forward(a), detail::forward(b)); }
+/// \overload
+inline Var operator*(Var a, double b) { return record_binary<Mul>(detail::forward(a), b); }
+/// \overload
+inline Var operator*(double a, Var b) { return record_binary<Mul>(a, detail::forward(b)); }
+
+/// a / b; see Div.
+inline Var operator/(Var a, Var b) { return record_binary<Div>(detail::forward(a), detail::forward(b)); }
+/// \overload
+inline Var operator/(Var a, double b) { return record_binary<Div>(detail::forward(a), b); }
+/// \overload
+inline Var operator/(double a, Var b) { return record_binary<Div>(a, detail::forward(b)); }
+
+// Compound assignment overwrites `a`, so a's old value dies here and the new node may absorb
+// it (`s += x[i]` in a loop grows one node instead of recording one per iteration).
+
+/// a = a + b.
+inline Var& operator+=(Var& a, Var b) {
+  detail::VarAccess::assign(a, record_binary<Add>(detail::forward(a), detail::forward(b)));
+  return a;
+}
+/// a = a - b.
+inline Var& operator-=(Var& a, Var b) {
+  detail::VarAccess::assign(a, record_binary<Sub>(detail::forward(a), detail::forward(b)));
+  return a;
+}
+/// a = a * b.
+inline Var& operator*=(Var& a, Var b) {
+  detail::VarAccess::assign(a, record_binary<Mul>(detail::forward(a), detail::forward(b)));
+  return a;
+}
+/// a = a / b.
+inline Var& operator/=(Var& a, Var b) {
+  detail::VarAccess::assign(a, record_binary<Div>(detail::forward(a), detail::forward(b)));
+  return a;
+}
+
+}  // namespace slope

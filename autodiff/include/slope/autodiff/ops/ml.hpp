@@ -1,0 +1,102 @@
+#pragma once
+/// \file
+/// Numerically stable helpers of statistics and machine learning: sigmoid, log_sigmoid,
+/// softplus (= log1p_exp) and log_sum_exp. None overflows for |x| up to the double range:
+/// each uses the form whose exponentials are of -|x|.
+
+#include <array>
+#include <cmath>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "slope/autodiff/recording.hpp"
+
+namespace slope {
+
+/// Logistic sigmoid: y = 1/(1 + e^-x).
+/// Partial: dy/dx = y (1 - y), computed as e^-x y^2 for x >= 0 so that it keeps full relative
+/// precision in the tails (1 - y would cancel).
+struct Sigmoid {
+  static constexpr std::string_view name = "sigmoid";
+  static constexpr OpCode code = OpCode::Sigmoid;
+  static double value(double x) noexcept {
+    if (x >= 0.0) return 1.0 / (1.0 + std::exp(-x));
+    const double e = std::exp(x);
+    return e / (1.0 + e);
+  }
+  static double partial(double x, double y) noexcept { return x >= 0.0 ? std::exp(-x) * y * y : y * (1.0 - y); }
+};
+
+/// Log of the sigmoid: y = ln(1/(1 + e^-x)) = -softplus(-x).
+/// Partial: dy/dx = 1 - sigmoid(x) = 1/(1 + e^x).
+struct LogSigmoid {
+  static constexpr std::string_view name = "log_sigmoid";
+  static constexpr OpCode code = OpCode::LogSigmoid;
+  static double value(double x) noexcept {
+    return x >= 0.0 ? -std::log1p(std::exp(-x)) : x - std::log1p(std::exp(x));
+  }
+  static double partial(double x, double) noexcept {
+    if (x >= 0.0) {
+      const double e = std::exp(-x);
+      return e / (1.0 + e);
+    }
+    return 1.0 / (1.0 + std::exp(x));
+  }
+};
+
+/// Softplus: y = ln(1 + e^x), the same function as log1p_exp.
+/// Partial: dy/dx = sigmoid(x).
+struct Softplus {
+  static constexpr std::string_view name = "softplus";
+  static constexpr OpCode code = OpCode::Softplus;
+  static double value(double x) noexcept { return x > 0.0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
+  static double partial(double x, double) noexcept { return Sigmoid::value(x); }
+};
+
+/// Two-argument log-sum-exp: z = ln(e^a + e^b) = max(a, b) + ln(1 + e^-|a-b|).
+/// Partials: dz/da = e^(a-z), dz/db = e^(b-z) (the softmax weights; they sum to 1).
+struct LogSumExp {
+  static constexpr std::string_view name = "log_sum_exp";
+  static constexpr OpCode code = OpCode::LogSumExp;
+  static double value(double a, double b) noexcept {
+    const double m = std::fmax(a, b);
+    if (!std::isfinite(m)) return std::log(std::exp(a) + std::exp(b));  // exact for infinite arguments
+    return m + std::log1p(std::exp(-std::fabs(a - b)));
+  }
+  static double d_first(double a, double, double z) noexcept { return std::exp(a - z); }
+  static double d_second(double, double b, double z) noexcept { return std::exp(b - z); }
+};
+
+/// sigmoid(x); see Sigmoid.
+inline Var sigmoid(Var x) { return record_unary<Sigmoid>(detail::forward(x)); }
+/// ln sigmoid(x); see LogSigmoid.
+inline Var log_sigmoid(Var x) { return record_unary<LogSigmoid>(detail::forward(x)); }
+/// ln(1 + e^x); see Softplus.
+inline Var softplus(Var x) { return record_unary<Softplus>(detail::forward(x)); }
+/// ln(1 + e^x); the same as softplus.
+inline Var log1p_exp(Var x) { return record_unary<Softplus>(detail::forward(x)); }
+
+/// ln(e^a + e^b); see LogSumExp.
+inline Var log_sum_exp(Var a, Var b) { return record_binary<LogSumExp>(detail::forward(a), detail::forward(b)); }
+/// \overload
+inline Var log_sum_exp(Var a, double b) { return record_binary<LogSumExp>(detail::forward(a), b); }
+/// \overload
+inline Var log_sum_exp(double a, Var b) { return record_binary<LogSumExp>(a, detail::forward(b)); }
+
+/// ln(sum_i e^(x_i)) over a range, as one node with one edge per active element.
+/// Partials: dz/dx_i = e^(x_i - z). An empty range gives -inf.
+Var log_sum_exp(std::span<const Var> xs);
+
+/// ln(sum_i e^(x_i)) of three or more arguments, as one node.
+template <class... Rest>
+  requires(sizeof...(Rest) >= 1 && (std::convertible_to<Rest, Var> && ...))
+Var log_sum_exp(const Var& a, const Var& b, const Rest&... rest) {
+  const std::array<Var, 2 + sizeof...(Rest)> xs{a, b, Var(rest)...};
+  return log_sum_exp(std::span<const Var>(xs));
+}
+
+/// ln(sum_i e^(x_i)) for doubles, with the same stable formula.
+double log_sum_exp(std::span<const double> xs) noexcept;
+
+}  // namespace slope

@@ -1,0 +1,116 @@
+#pragma once
+/// \file
+/// Piecewise operations: abs fabs fmin fmax min max fma, and the rounding functions
+/// floor ceil round trunc.
+///
+/// Convention at kinks (where no derivative exists), chosen so that the reported value is a
+/// subgradient and symmetric cases stay symmetric:
+/// - abs'(0) = 0, as in Stan and PyTorch: 0 is in the subdifferential [-1, 1], and an
+///   optimizer sitting exactly at the kink is not pushed off it.
+/// - fmax/fmin at a tie give each argument 1/2, so max(x, x) = x still has derivative 1.
+///   A NaN argument is ignored, as std::fmax does: the other argument gets the whole partial.
+
+#include <array>
+#include <cmath>
+#include <string_view>
+
+#include "slope/autodiff/recording.hpp"
+
+namespace slope {
+
+/// Absolute value: y = |x|.  Partial: dy/dx = sign(x), taken as 0 at x = 0.
+struct Abs {
+  static constexpr std::string_view name = "abs";
+  static constexpr OpCode code = OpCode::Abs;
+  static double value(double x) noexcept { return std::fabs(x); }
+  static constexpr double partial(double x, double) noexcept {
+    return x > 0.0 ? 1.0 : x < 0.0 ? -1.0 : x == 0.0 ? 0.0 : x;  // NaN stays NaN
+  }
+};
+
+/// Larger argument: z = fmax(a, b), ignoring a NaN argument.
+/// Partials: dz/da = 1 where a > b, 0 where a < b, 1/2 at a tie (dz/db symmetric).
+struct Fmax {
+  static constexpr std::string_view name = "fmax";
+  static constexpr OpCode code = OpCode::Fmax;
+  static double value(double a, double b) noexcept { return std::fmax(a, b); }
+  static constexpr double d_first(double a, double b, double) noexcept {
+    if (b != b) return 1.0;
+    if (a != a) return 0.0;
+    return a > b ? 1.0 : a < b ? 0.0 : 0.5;
+  }
+  static constexpr double d_second(double a, double b, double z) noexcept { return d_first(b, a, z); }
+};
+
+/// Smaller argument: z = fmin(a, b), ignoring a NaN argument.
+/// Partials: dz/da = 1 where a < b, 0 where a > b, 1/2 at a tie (dz/db symmetric).
+struct Fmin {
+  static constexpr std::string_view name = "fmin";
+  static constexpr OpCode code = OpCode::Fmin;
+  static double value(double a, double b) noexcept { return std::fmin(a, b); }
+  static constexpr double d_first(double a, double b, double) noexcept {
+    if (b != b) return 1.0;
+    if (a != a) return 0.0;
+    return a < b ? 1.0 : a > b ? 0.0 : 0.5;
+  }
+  static constexpr double d_second(double a, double b, double z) noexcept { return d_first(b, a, z); }
+};
+
+/// |x|; see Abs.
+inline Var abs(Var x) { return record_unary<Abs>(detail::forward(x)); }
+/// |x|; the same as abs.
+inline Var fabs(Var x) { return record_unary<Abs>(detail::forward(x)); }
+
+/// fmax(a, b); see Fmax.
+inline Var fmax(Var a, Var b) { return record_binary<Fmax>(detail::forward(a), detail::forward(b)); }
+/// \overload
+inline Var fmax(Var a, double b) { return record_binary<Fmax>(detail::forward(a), b); }
+/// \overload
+inline Var fmax(double a, Var b) { return record_binary<Fmax>(a, detail::forward(b)); }
+/// fmin(a, b); see Fmin.
+inline Var fmin(Var a, Var b) { return record_binary<Fmin>(detail::forward(a), detail::forward(b)); }
+/// \overload
+inline Var fmin(Var a, double b) { return record_binary<Fmin>(detail::forward(a), b); }
+/// \overload
+inline Var fmin(double a, Var b) { return record_binary<Fmin>(a, detail::forward(b)); }
+
+/// The larger of a and b: fmax (a tie splits the derivative; a NaN argument is ignored).
+inline Var max(Var a, Var b) { return record_binary<Fmax>(detail::forward(a), detail::forward(b)); }
+/// \overload
+inline Var max(Var a, double b) { return record_binary<Fmax>(detail::forward(a), b); }
+/// \overload
+inline Var max(double a, Var b) { return record_binary<Fmax>(a, detail::forward(b)); }
+/// The smaller of a and b: fmin (a tie splits the derivative; a NaN argument is ignored).
+inline Var min(Var a, Var b) { return record_binary<Fmin>(detail::forward(a), detail::forward(b)); }
+/// \overload
+inline Var min(Var a, double b) { return record_binary<Fmin>(detail::forward(a), b); }
+/// \overload
+inline Var min(double a, Var b) { return record_binary<Fmin>(a, detail::forward(b)); }
+
+/// Fused multiply-add: w = a*b + c, rounded once.  Partials: dw/da = b, dw/db = a, dw/dc = 1.
+/// One node with up to three edges (constant operands get none).
+inline Var fma(const Var& a, const Var& b, const Var& c) {
+  const double w = std::fma(a.value(), b.value(), c.value());
+  if (a.is_constant() && b.is_constant() && c.is_constant()) return Var(w);
+  const std::array<Var, 3> args{a, b, c};
+  const std::array<double, 3> partials{b.value(), a.value(), 1.0};
+  if (detail::checked_tape() != nullptr) {
+    const std::array<double, 3> values{a.value(), b.value(), c.value()};
+    detail::check_operation("fma", values, true, "", w, partials);
+  }
+  return detail::require_active_tape().nary(args, w, partials, OpCode::Fma);
+}
+
+// Rounding is piecewise constant: the derivative is 0 wherever it exists (and taken as 0 at
+// the jumps), so the result is a constant and costs no tape space.
+
+/// floor(x) as a constant (derivative 0).
+inline Var floor(const Var& x) { return std::floor(x.value()); }
+/// ceil(x) as a constant (derivative 0).
+inline Var ceil(const Var& x) { return std::ceil(x.value()); }
+/// round(x) as a constant (derivative 0).
+inline Var round(const Var& x) { return std::round(x.value()); }
+/// trunc(x) as a constant (derivative 0).
+inline Var trunc(const Var& x) { return std::trunc(x.value()); }
+
+}  // namespace slope

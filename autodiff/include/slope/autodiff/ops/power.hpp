@@ -1,0 +1,70 @@
+#pragma once
+/// \file
+/// Powers: pow (Var^Var, Var^double, double^Var, Var^int), square, hypot.
+
+#include <cmath>
+#include <string_view>
+
+#include "slope/autodiff/recording.hpp"
+
+namespace slope {
+
+/// Power: z = a^b. Defined for a >= 0, and for a < 0 when b is an integer.
+/// Partials: dz/da = b a^(b-1) (= b z / a for a != 0);
+///           dz/db = z ln a, taken as 0 at a = 0 with b > 0 (there z is 0 for every b > 0);
+///           for a < 0 it is NaN: a^b is not defined for b near an integer, so it has no
+///           derivative in b (a checked tape reports it).
+struct Pow {
+  static constexpr std::string_view name = "pow";
+  static constexpr OpCode code = OpCode::Pow;
+  static constexpr std::string_view domain = "a negative base needs an integer exponent";
+  static bool in_domain(double a, double b) noexcept { return !(a < 0.0) || b == std::trunc(b) || std::isnan(b); }
+  static double value(double a, double b) noexcept { return std::pow(a, b); }
+  static double d_first(double a, double b, double z) noexcept {
+    if (b == 0.0) return 0.0;
+    if (a != 0.0 && std::isfinite(z) && z != 0.0) return b * z / a;
+    return b * std::pow(a, b - 1.0);
+  }
+  static double d_second(double a, double b, double z) noexcept {
+    if (a == 0.0 && b > 0.0) return 0.0;
+    return z * std::log(a);
+  }
+};
+
+/// Square: y = x^2.  Partial: dy/dx = 2x.
+struct Square {
+  static constexpr std::string_view name = "square";
+  static constexpr OpCode code = OpCode::Square;
+  static constexpr double value(double x) noexcept { return x * x; }
+  static constexpr double partial(double x, double) noexcept { return 2.0 * x; }
+};
+
+/// Hypotenuse: z = sqrt(a^2 + b^2) without overflow.
+/// Partials: dz/da = a/z, dz/db = b/z; both taken as 0 at the origin (a subgradient; the
+/// cone has no derivative there).
+struct Hypot {
+  static constexpr std::string_view name = "hypot";
+  static constexpr OpCode code = OpCode::Hypot;
+  static double value(double a, double b) noexcept { return std::hypot(a, b); }
+  static double d_first(double a, double, double z) noexcept { return z == 0.0 ? 0.0 : a / z; }
+  static double d_second(double, double b, double z) noexcept { return z == 0.0 ? 0.0 : b / z; }
+};
+
+/// a^b; see Pow.
+inline Var pow(Var a, Var b) { return record_binary<Pow>(detail::forward(a), detail::forward(b)); }
+/// a^b with a constant exponent: one edge, no logarithm computed.
+inline Var pow(Var a, double b) { return record_binary<Pow>(detail::forward(a), b); }
+/// a^b with a constant base.
+inline Var pow(double a, Var b) { return record_binary<Pow>(a, detail::forward(b)); }
+/// a^n for an integer n (negative bases allowed).
+inline Var pow(Var a, int n) { return record_binary<Pow>(detail::forward(a), static_cast<double>(n)); }
+/// x^2; see Square.
+inline Var square(Var x) { return record_unary<Square>(detail::forward(x)); }
+/// sqrt(a^2 + b^2); see Hypot.
+inline Var hypot(Var a, Var b) { return record_binary<Hypot>(detail::forward(a), detail::forward(b)); }
+/// \overload
+inline Var hypot(Var a, double b) { return record_binary<Hypot>(detail::forward(a), b); }
+/// \overload
+inline Var hypot(double a, Var b) { return record_binary<Hypot>(a, detail::forward(b)); }
+
+}  // namespace slope

@@ -1,0 +1,169 @@
+#pragma once
+/// \file
+/// Circular and hyperbolic functions and their inverses:
+/// sin cos tan asin acos atan atan2 sinh cosh tanh asinh acosh atanh.
+
+#include <cmath>
+#include <string_view>
+
+#include "slope/autodiff/recording.hpp"
+
+namespace slope {
+
+/// Sine: y = sin x.  Partial: dy/dx = cos x.
+struct Sin {
+  static constexpr std::string_view name = "sin";
+  static constexpr OpCode code = OpCode::Sin;
+  static double value(double x) noexcept { return std::sin(x); }
+  static double partial(double x, double) noexcept { return std::cos(x); }
+};
+
+/// Cosine: y = cos x.  Partial: dy/dx = -sin x.
+struct Cos {
+  static constexpr std::string_view name = "cos";
+  static constexpr OpCode code = OpCode::Cos;
+  static double value(double x) noexcept { return std::cos(x); }
+  static double partial(double x, double) noexcept { return -std::sin(x); }
+};
+
+/// Tangent: y = tan x.  Partial: dy/dx = 1 + tan^2 x = 1 + y^2.
+struct Tan {
+  static constexpr std::string_view name = "tan";
+  static constexpr OpCode code = OpCode::Tan;
+  static double value(double x) noexcept { return std::tan(x); }
+  static double partial(double, double y) noexcept { return 1.0 + y * y; }
+};
+
+/// Arcsine: y = asin x, defined for -1 <= x <= 1.  Partial: dy/dx = 1/sqrt(1 - x^2)
+/// (written (1-x)(1+x) to keep precision near +-1; infinite at +-1).
+struct Asin {
+  static constexpr std::string_view name = "asin";
+  static constexpr OpCode code = OpCode::Asin;
+  static constexpr std::string_view domain = "must be in [-1, 1]";
+  static constexpr bool in_domain(double x) noexcept { return x >= -1.0 && x <= 1.0; }
+  static double value(double x) noexcept { return std::asin(x); }
+  static double partial(double x, double) noexcept { return 1.0 / std::sqrt((1.0 - x) * (1.0 + x)); }
+};
+
+/// Arccosine: y = acos x, defined for -1 <= x <= 1.  Partial: dy/dx = -1/sqrt(1 - x^2).
+struct Acos {
+  static constexpr std::string_view name = "acos";
+  static constexpr OpCode code = OpCode::Acos;
+  static constexpr std::string_view domain = "must be in [-1, 1]";
+  static constexpr bool in_domain(double x) noexcept { return x >= -1.0 && x <= 1.0; }
+  static double value(double x) noexcept { return std::acos(x); }
+  static double partial(double x, double) noexcept { return -1.0 / std::sqrt((1.0 - x) * (1.0 + x)); }
+};
+
+/// Arctangent: y = atan x.  Partial: dy/dx = 1/(1 + x^2) (tends to 0 as |x| grows; no overflow).
+struct Atan {
+  static constexpr std::string_view name = "atan";
+  static constexpr OpCode code = OpCode::Atan;
+  static double value(double x) noexcept { return std::atan(x); }
+  static double partial(double x, double) noexcept { return 1.0 / (1.0 + x * x); }
+};
+
+/// Two-argument arctangent: z = atan2(a, b), the angle of the point (b, a).
+/// Partials: dz/da = b/(a^2 + b^2), dz/db = -a/(a^2 + b^2); both taken as 0 at the origin,
+/// where the angle has no derivative.
+struct Atan2 {
+  static constexpr std::string_view name = "atan2";
+  static constexpr OpCode code = OpCode::Atan2;
+  static double value(double a, double b) noexcept { return std::atan2(a, b); }
+  static double d_first(double a, double b, double) noexcept {
+    const double r = std::hypot(a, b);
+    return r == 0.0 ? 0.0 : (b / r) / r;
+  }
+  static double d_second(double a, double b, double) noexcept {
+    const double r = std::hypot(a, b);
+    return r == 0.0 ? 0.0 : (-a / r) / r;
+  }
+};
+
+/// Hyperbolic sine: y = sinh x.  Partial: dy/dx = cosh x.
+struct Sinh {
+  static constexpr std::string_view name = "sinh";
+  static constexpr OpCode code = OpCode::Sinh;
+  static double value(double x) noexcept { return std::sinh(x); }
+  static double partial(double x, double) noexcept { return std::cosh(x); }
+};
+
+/// Hyperbolic cosine: y = cosh x.  Partial: dy/dx = sinh x.
+struct Cosh {
+  static constexpr std::string_view name = "cosh";
+  static constexpr OpCode code = OpCode::Cosh;
+  static double value(double x) noexcept { return std::cosh(x); }
+  static double partial(double x, double) noexcept { return std::sinh(x); }
+};
+
+/// Hyperbolic tangent: y = tanh x.  Partial: dy/dx = 1 - tanh^2 x = (1 - y)(1 + y).
+struct Tanh {
+  static constexpr std::string_view name = "tanh";
+  static constexpr OpCode code = OpCode::Tanh;
+  static double value(double x) noexcept { return std::tanh(x); }
+  static double partial(double, double y) noexcept { return (1.0 - y) * (1.0 + y); }
+};
+
+/// Inverse hyperbolic sine: y = asinh x.  Partial: dy/dx = 1/sqrt(x^2 + 1) (as 1/hypot(x, 1),
+/// which does not overflow for large x).
+struct Asinh {
+  static constexpr std::string_view name = "asinh";
+  static constexpr OpCode code = OpCode::Asinh;
+  static double value(double x) noexcept { return std::asinh(x); }
+  static double partial(double x, double) noexcept { return 1.0 / std::hypot(x, 1.0); }
+};
+
+/// Inverse hyperbolic cosine: y = acosh x, defined for x >= 1.
+/// Partial: dy/dx = 1/sqrt(x^2 - 1) = 1/(sqrt(x-1) sqrt(x+1)) (infinite at 1).
+struct Acosh {
+  static constexpr std::string_view name = "acosh";
+  static constexpr OpCode code = OpCode::Acosh;
+  static constexpr std::string_view domain = "must be >= 1";
+  static constexpr bool in_domain(double x) noexcept { return x >= 1.0; }
+  static double value(double x) noexcept { return std::acosh(x); }
+  static double partial(double x, double) noexcept { return 1.0 / (std::sqrt(x - 1.0) * std::sqrt(x + 1.0)); }
+};
+
+/// Inverse hyperbolic tangent: y = atanh x, defined for -1 <= x <= 1 (infinite at +-1).
+/// Partial: dy/dx = 1/(1 - x^2) = 1/((1-x)(1+x)).
+struct Atanh {
+  static constexpr std::string_view name = "atanh";
+  static constexpr OpCode code = OpCode::Atanh;
+  static constexpr std::string_view domain = "must be in [-1, 1]";
+  static constexpr bool in_domain(double x) noexcept { return x >= -1.0 && x <= 1.0; }
+  static double value(double x) noexcept { return std::atanh(x); }
+  static double partial(double x, double) noexcept { return 1.0 / ((1.0 - x) * (1.0 + x)); }
+};
+
+/// sin x; see Sin.
+inline Var sin(Var x) { return record_unary<Sin>(detail::forward(x)); }
+/// cos x; see Cos.
+inline Var cos(Var x) { return record_unary<Cos>(detail::forward(x)); }
+/// tan x; see Tan.
+inline Var tan(Var x) { return record_unary<Tan>(detail::forward(x)); }
+/// asin x; see Asin.
+inline Var asin(Var x) { return record_unary<Asin>(detail::forward(x)); }
+/// acos x; see Acos.
+inline Var acos(Var x) { return record_unary<Acos>(detail::forward(x)); }
+/// atan x; see Atan.
+inline Var atan(Var x) { return record_unary<Atan>(detail::forward(x)); }
+/// atan2(a, b); see Atan2.
+inline Var atan2(Var a, Var b) { return record_binary<Atan2>(detail::forward(a), detail::forward(b)); }
+/// \overload
+inline Var atan2(Var a, double b) { return record_binary<Atan2>(detail::forward(a), b); }
+/// \overload
+inline Var atan2(double a, Var b) { return record_binary<Atan2>(a, detail::forward(b)); }
+/// sinh x; see Sinh.
+inline Var sinh(Var x) { return record_unary<Sinh>(detail::forward(x)); }
+/// cosh x; see Cosh.
+inline Var cosh(Var x) { return record_unary<Cosh>(detail::forward(x)); }
+/// tanh x; see Tanh.
+inline Var tanh(Var x) { return record_unary<Tanh>(detail::forward(x)); }
+/// asinh x; see Asinh.
+inline Var asinh(Var x) { return record_unary<Asinh>(detail::forward(x)); }
+/// acosh x; see Acosh.
+inline Var acosh(Var x) { return record_unary<Acosh>(detail::forward(x)); }
+/// atanh x; see Atanh.
+inline Var atanh(Var x) { return record_unary<Atanh>(detail::forward(x)); }
+
+}  // namespace slope

@@ -1,0 +1,142 @@
+#pragma once
+/// \file
+/// record_unary / record_binary: where derivative rules meet the tape.
+///
+/// A rule is a struct that knows mathematics, not tapes (see ops/*.hpp):
+///
+///     struct Gelu {                       // a user-defined rule
+///       static constexpr std::string_view name = "gelu";
+///       static double value(double x) { ... }
+///       static double partial(double x, double y) { ... }  // dy/dx, may reuse y
+///     };
+///     slope::Var y = slope::record_unary<Gelu>(x);
+///
+/// Optional members: `in_domain(x)` with a `domain` text such as "must be >= 0" (checked
+/// tapes throw DomainError outside it), and `code` (an OpCode; user rules get OpCode::Custom).
+/// A binary rule has value(a, b), d_first(a, b, z) = dz/da and d_second(a, b, z) = dz/db;
+/// only the partials of active operands are computed.
+
+#include <concepts>
+#include <span>
+#include <string_view>
+
+#include "slope/autodiff/op_code.hpp"
+#include "slope/autodiff/tape.hpp"
+#include "slope/autodiff/var.hpp"
+
+namespace slope {
+
+/// A derivative rule of one argument.
+template <class R>
+concept UnaryRule = requires(double x) {
+  { R::name } -> std::convertible_to<std::string_view>;
+  { R::value(x) } -> std::convertible_to<double>;
+  { R::partial(x, x) } -> std::convertible_to<double>;
+};
+
+/// A derivative rule of two arguments.
+template <class R>
+concept BinaryRule = requires(double x) {
+  { R::name } -> std::convertible_to<std::string_view>;
+  { R::value(x, x) } -> std::convertible_to<double>;
+  { R::d_first(x, x, x) } -> std::convertible_to<double>;
+  { R::d_second(x, x, x) } -> std::convertible_to<double>;
+};
+
+namespace detail {
+
+template <class R>
+constexpr OpCode code_of() noexcept {
+  if constexpr (requires { R::code; }) {
+    return R::code;
+  } else {
+    return OpCode::Custom;
+  }
+}
+
+template <class R, class... Args>
+constexpr bool rule_in_domain(Args... args) noexcept {
+  if constexpr (requires { R::in_domain(args...); }) {
+    return R::in_domain(args...);
+  } else {
+    return true;
+  }
+}
+
+template <class R>
+constexpr std::string_view domain_text() noexcept {
+  if constexpr (requires { R::domain; }) {
+    return R::domain;
+  } else {
+    return "outside the operation's domain";
+  }
+}
+
+/// Checked mode: throws DomainError naming `op` when an argument is outside its domain
+/// (`in_domain` false), or when the value or a partial is not finite.
+void check_operation(std::string_view op, std::span<const double> args, bool in_domain,
+                     std::string_view domain, double value, std::span<const double> partials);
+
+/// The thread's active tape when it records in checked mode, else null.
+inline Tape* checked_tape() noexcept {
+  Tape* tape = active_tape;
+  return tape != nullptr && tape->checked() ? tape : nullptr;
+}
+
+/// Passes a by-value operand on without giving up its sole ownership of its node; use only
+/// on a parameter or a variable that is overwritten or dies right after.
+constexpr Var forward(Var& x) noexcept { return VarAccess::release(x); }
+
+}  // namespace detail
+
+/// Records y = Rule(x). Takes x by value: a temporary keeps its sole ownership of its node,
+/// so the tape may fold this operation into it.
+template <UnaryRule Rule>
+Var record_unary(Var x) {
+  const double xv = x.value();
+  const double y = Rule::value(xv);
+  if (x.is_constant()) {
+    if (detail::checked_tape() != nullptr) {
+      detail::check_operation(Rule::name, {&xv, 1}, detail::rule_in_domain<Rule>(xv), detail::domain_text<Rule>(), y, {});
+    }
+    return Var(y);
+  }
+  Tape& tape = detail::require_active_tape();
+  const double d = Rule::partial(xv, y);
+  if (tape.checked()) [[unlikely]] {
+    detail::check_operation(Rule::name, {&xv, 1}, detail::rule_in_domain<Rule>(xv), detail::domain_text<Rule>(), y, {&d, 1});
+  }
+  return tape.unary(x, y, d, detail::code_of<Rule>());
+}
+
+/// Records z = Rule(a, b); a constant operand gets no edge and its partial is not computed.
+template <BinaryRule Rule>
+Var record_binary(Var a, Var b) {
+  const double args[2] = {a.value(), b.value()};
+  const double z = Rule::value(args[0], args[1]);
+  const bool a_active = !a.is_constant();
+  const bool b_active = !b.is_constant();
+  if (!a_active && !b_active) {
+    if (detail::checked_tape() != nullptr) {
+      detail::check_operation(Rule::name, args, detail::rule_in_domain<Rule>(args[0], args[1]),
+                              detail::domain_text<Rule>(), z, {});
+    }
+    return Var(z);
+  }
+  Tape& tape = detail::require_active_tape();
+  const double partials[2] = {a_active ? Rule::d_first(args[0], args[1], z) : 0.0,
+                              b_active ? Rule::d_second(args[0], args[1], z) : 0.0};
+  if (tape.checked()) [[unlikely]] {
+    const std::span<const double> active = a_active && b_active ? std::span<const double>(partials)
+                                           : a_active           ? std::span<const double>(partials, 1)
+                                                                : std::span<const double>(partials + 1, 1);
+    detail::check_operation(Rule::name, args, detail::rule_in_domain<Rule>(args[0], args[1]),
+                            detail::domain_text<Rule>(), z, active);
+  }
+  constexpr OpCode code = detail::code_of<Rule>();
+  if (!b_active) return tape.unary(a, z, partials[0], code);
+  if (!a_active) return tape.unary(b, z, partials[1], code);
+  return tape.binary(a, b, z, partials[0], partials[1], code);
+}
+
+}  // namespace slope

@@ -1,0 +1,129 @@
+#pragma once
+/// \file
+/// slope::Var, the differentiable stand-in for double.
+
+#include <compare>
+#include <cstdint>
+#include <limits>
+
+namespace slope {
+
+class Tape;
+namespace detail {
+struct VarAccess;
+}
+
+/// A double whose operations are recorded on the thread's active tape.
+///
+/// Write code with Var where it had double: arithmetic with Var, double or int on either side,
+/// compound assignment, comparisons (on values; they record nothing) and the functions of
+/// <slope/autodiff.hpp>. A Var made from a number is a constant: it costs no tape space and has
+/// no derivative. Active Vars come from Tape::input or from operations on active Vars.
+///
+/// Copying a Var is cheap (16 bytes, no allocation). A Var also remembers whether it is the
+/// only holder of its node: results of operations are, copies are not. The tape uses that to
+/// fold a whole statement such as `s += w * exp(-z)` into one node, which is what makes
+/// recording cheap; it never changes a derivative.
+class Var {
+ public:
+  /// The constant 0.
+  constexpr Var() noexcept = default;
+  /// A constant (no node, zero derivative). Implicit, so `Var x = 2.5;` and `f(3.0)` work.
+  constexpr Var(double value) noexcept : value_(value) {}  // NOLINT(google-explicit-constructor)
+
+  /// Copies share the node, so neither copy may be folded into later.
+  constexpr Var(const Var& other) noexcept : value_(other.value_), id_(other.id_), tape_(other.tape_) {
+    other.share();
+  }
+  /// Moving is copying: a moved-from Var keeps its meaning.
+  constexpr Var(Var&& other) noexcept : Var(static_cast<const Var&>(other)) {}
+  constexpr Var& operator=(const Var& other) noexcept {
+    other.share();
+    value_ = other.value_;
+    id_ = other.id_;
+    tape_ = other.tape_;
+    fresh_ = false;
+    return *this;
+  }
+  constexpr Var& operator=(Var&& other) noexcept { return *this = static_cast<const Var&>(other); }
+  constexpr ~Var() = default;
+
+  /// The recorded value.
+  [[nodiscard]] constexpr double value() const noexcept { return value_; }
+  /// True for a constant: no node on any tape, derivative zero.
+  [[nodiscard]] constexpr bool is_constant() const noexcept { return id_ == kConstant; }
+
+  /// Comparisons look at values only and record nothing, as with double.
+  friend constexpr bool operator==(const Var& a, const Var& b) noexcept { return a.value_ == b.value_; }
+  friend constexpr std::partial_ordering operator<=>(const Var& a, const Var& b) noexcept {
+    return a.value_ <=> b.value_;
+  }
+  friend constexpr bool operator==(const Var& a, double b) noexcept { return a.value_ == b; }
+  friend constexpr std::partial_ordering operator<=>(const Var& a, double b) noexcept {
+    return a.value_ <=> b;
+  }
+
+ private:
+  friend class Tape;
+  friend struct detail::VarAccess;
+
+  static constexpr std::uint32_t kConstant = std::numeric_limits<std::uint32_t>::max();
+
+  constexpr Var(double value, std::uint32_t id, std::uint16_t tape, bool fresh) noexcept
+      : value_(value), id_(id), tape_(tape), fresh_(fresh) {}
+
+  constexpr void share() const noexcept {
+    if (fresh_) fresh_ = false;  // write only when needed: shared constants stay read-only across threads
+  }
+
+  double value_ = 0.0;
+  std::uint32_t id_ = kConstant;  // node index on its tape
+  std::uint16_t tape_ = 0;        // serial of the tape that recorded it (checked in debug builds)
+  mutable bool fresh_ = false;    // sole holder of id_: an operation may fold into that node
+};
+
+/// The value of a Var, or the number itself; lets generic code read values of either type.
+[[nodiscard]] constexpr double value(const Var& x) noexcept { return x.value(); }
+/// \overload
+[[nodiscard]] constexpr double value(double x) noexcept { return x; }
+
+namespace detail {
+/// Internal access to Var's representation for the recording code and tests.
+struct VarAccess {
+  static constexpr std::uint32_t id(const Var& v) noexcept { return v.id_; }
+  static constexpr bool fresh(const Var& v) noexcept { return v.fresh_; }
+  /// A Var that carries `v`'s sole ownership, for compound assignment: the caller overwrites
+  /// `v` right after, so `v`'s old value can be folded into the new node.
+  static constexpr Var release(Var& v) noexcept {
+    Var out(v.value_, v.id_, v.tape_, v.fresh_);
+    v.fresh_ = false;
+    return out;
+  }
+  /// Overwrites `target` with a result, keeping the result's sole ownership.
+  static constexpr void assign(Var& target, const Var& result) noexcept {
+    target.value_ = result.value_;
+    target.id_ = result.id_;
+    target.tape_ = result.tape_;
+    target.fresh_ = result.fresh_;
+  }
+};
+}  // namespace detail
+
+}  // namespace slope
+
+/// Var behaves like double for numeric_limits; the limits are constants.
+template <>
+class std::numeric_limits<slope::Var> : public std::numeric_limits<double> {
+  using base = std::numeric_limits<double>;
+
+ public:
+  static constexpr slope::Var min() noexcept { return base::min(); }
+  static constexpr slope::Var max() noexcept { return base::max(); }
+  static constexpr slope::Var lowest() noexcept { return base::lowest(); }
+  static constexpr slope::Var epsilon() noexcept { return base::epsilon(); }
+  static constexpr slope::Var round_error() noexcept { return base::round_error(); }
+  static constexpr slope::Var infinity() noexcept { return base::infinity(); }
+  static constexpr slope::Var quiet_NaN() noexcept { return base::quiet_NaN(); }
+  static constexpr slope::Var signaling_NaN() noexcept { return base::signaling_NaN(); }
+  static constexpr slope::Var denorm_min() noexcept { return base::denorm_min(); }
+};

@@ -1,0 +1,319 @@
+#include "slope/autodiff/tape.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+
+#include "slope/autodiff/errors.hpp"
+
+namespace slope {
+
+namespace {
+
+std::uint16_t next_serial() noexcept {
+  static std::atomic<std::uint16_t> counter{0};
+  std::uint16_t serial = ++counter;
+  while (serial == 0) serial = ++counter;  // 0 is never a live tape's serial
+  return serial;
+}
+
+template <class T>
+void regrow(std::unique_ptr<T[]>& data, std::uint32_t used, std::uint32_t capacity) {
+  auto bigger = std::make_unique_for_overwrite<T[]>(capacity);
+  if (used > 0) std::memcpy(bigger.get(), data.get(), sizeof(T) * used);
+  data = std::move(bigger);
+}
+
+std::uint32_t grown_capacity(std::uint32_t used, std::uint32_t needed, std::uint32_t current) {
+  constexpr std::uint64_t kLimit = std::numeric_limits<std::uint32_t>::max() - 1;
+  const std::uint64_t want = std::uint64_t{used} + needed;
+  if (want > kLimit) {
+    throw TapeError(fmt::format("tape is full: it holds at most {} nodes and {} edges", kLimit, kLimit));
+  }
+  std::uint64_t capacity = std::max<std::uint64_t>(current, 1024);
+  while (capacity < want) capacity *= 2;
+  return static_cast<std::uint32_t>(std::min(capacity, kLimit));
+}
+
+}  // namespace
+
+namespace detail {
+void throw_no_active_tape() {
+  throw TapeError(
+      "an operation on an active Var ran with no tape recording on this thread "
+      "(keep the Recording returned by Tape::record alive while computing)");
+}
+}  // namespace detail
+
+Tape::Tape() : serial_(next_serial()) {}
+
+Tape::~Tape() {
+  if (detail::active_tape == this) detail::active_tape = nullptr;
+}
+
+Recording Tape::record(RecordOptions options) { return Recording(*this, options); }
+
+Recording::Recording(Tape& tape, RecordOptions options)
+    : tape_(&tape), previous_(detail::active_tape), previous_options_(tape.options_) {
+  tape.set_options(options);
+  detail::active_tape = &tape;
+}
+
+Recording::~Recording() {
+  tape_->set_options(previous_options_);
+  detail::active_tape = previous_;
+}
+
+void Tape::set_options(const RecordOptions& options) noexcept {
+  options_ = options;
+  update_fusion_floor();
+}
+
+void Tape::update_fusion_floor() noexcept {
+  fusion_floor_ = options_.fuse && !options_.checked ? position_floor_ : kNoFusion;
+}
+
+Var Tape::input(double value) {
+  ensure(1, 0);
+  const std::uint32_t id = nodes_++;
+  op_[id] = OpCode::Input;
+  first_arg_[id] = edges_;
+  // Inputs are never folded into: their node must keep meaning "this input".
+  return Var(value, id, serial_, false);
+}
+
+std::vector<Var> Tape::inputs(std::span<const double> values) {
+  std::vector<Var> out(values.size());
+  inputs(values, out);
+  return out;
+}
+
+void Tape::inputs(std::span<const double> values, std::span<Var> out) {
+  if (values.size() != out.size()) {
+    throw TapeError(fmt::format("Tape::inputs: {} values but room for {} Vars", values.size(), out.size()));
+  }
+  ensure(static_cast<std::uint32_t>(values.size()), 0);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const std::uint32_t id = nodes_++;
+    op_[id] = OpCode::Input;
+    first_arg_[id] = edges_;
+    detail::VarAccess::assign(out[i], Var(values[i], id, serial_, false));
+  }
+}
+
+TapePosition Tape::position() {
+  // Nodes before a position must stay as they are, so that rewinding restores them.
+  position_floor_ = nodes_;
+  update_fusion_floor();
+  return TapePosition{nodes_, edges_, static_cast<std::uint32_t>(externals_.size())};
+}
+
+void Tape::rewind(TapePosition position) {
+  if (position.nodes > nodes_ || position.edges > edges_ || position.externals > externals_.size()) {
+    throw TapeError(fmt::format("cannot rewind to node {} of a tape holding {} nodes", position.nodes, nodes_));
+  }
+  nodes_ = position.nodes;
+  edges_ = position.edges;
+  if (position.externals < externals_.size()) {
+    const auto kept = externals_.begin() + position.externals;
+    external_inputs_.resize(kept->first_input);
+    externals_.erase(kept, externals_.end());
+  }
+  position_floor_ = nodes_;
+  update_fusion_floor();
+  swept_nodes_ = std::min(swept_nodes_, nodes_);
+}
+
+void Tape::reserve(std::size_t nodes, std::size_t edges) {
+  const auto clamp = [](std::size_t n) {
+    return static_cast<std::uint32_t>(std::min<std::size_t>(n, std::numeric_limits<std::uint32_t>::max() / 2));
+  };
+  ensure(clamp(nodes), clamp(edges));
+}
+
+void Tape::grow(std::uint32_t nodes, std::uint32_t edges) {
+  if (nodes_ + std::uint64_t{nodes} > node_capacity_) {
+    const std::uint32_t capacity = grown_capacity(nodes_, nodes, node_capacity_);
+    regrow(op_, nodes_, capacity);
+    regrow(first_arg_, nodes_, capacity);
+    node_capacity_ = capacity;
+  }
+  if (edges_ + std::uint64_t{edges} > edge_capacity_) {
+    const std::uint32_t capacity = grown_capacity(edges_, edges, edge_capacity_);
+    regrow(arg_, edges_, capacity);
+    regrow(partial_, edges_, capacity);
+    edge_capacity_ = capacity;
+  }
+}
+
+Var Tape::nary(std::span<const Var> args, double value, std::span<const double> partials, OpCode op) {
+  std::uint32_t active = 0;
+  for (const Var& x : args) {
+    if (x.is_constant()) continue;
+    debug_check(x);
+    ++active;
+  }
+  if (active == 0) return Var(value);
+  ensure(1, active);
+  const std::uint32_t id = nodes_++;
+  op_[id] = op;
+  first_arg_[id] = edges_;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i].is_constant()) continue;
+    arg_[edges_] = args[i].id_;
+    partial_[edges_] = partials[i];
+    ++edges_;
+  }
+  return result(value, id);
+}
+
+std::vector<Var> Tape::external(std::span<const Var> inputs, std::span<const double> output_values,
+                                VectorJacobianProduct vjp) {
+  for (const Var& x : inputs) debug_check(x);
+  ensure(static_cast<std::uint32_t>(output_values.size()), 0);
+  External record{nodes_, static_cast<std::uint32_t>(output_values.size()),
+                  static_cast<std::uint32_t>(external_inputs_.size()), static_cast<std::uint32_t>(inputs.size()),
+                  std::move(vjp)};
+  for (const Var& x : inputs) external_inputs_.push_back(x.id_);
+  externals_.push_back(std::move(record));
+  std::vector<Var> outputs;
+  outputs.reserve(output_values.size());
+  for (const double value : output_values) {
+    const std::uint32_t id = nodes_++;
+    op_[id] = OpCode::External;
+    first_arg_[id] = edges_;
+    // Not fresh: the vector-Jacobian product reads this node's adjoint, so nothing may fold into it.
+    outputs.push_back(Var(value, id, serial_, false));
+  }
+  return outputs;
+}
+
+void Tape::check_owner(const Var& x) const {
+  if (x.is_constant()) return;
+  if (x.tape_ != serial_) {
+    throw TapeError(fmt::format(
+        "a Var recorded on tape #{} was used while tape #{} is recording (a Var belongs to the tape "
+        "that recorded it and dies with it)",
+        x.tape_, serial_));
+  }
+  if (x.id_ >= nodes_) {
+    throw TapeError(fmt::format(
+        "a Var refers to node {} but the tape holds {} nodes: it was recorded after the position the "
+        "tape was rewound to",
+        x.id_, nodes_));
+  }
+}
+
+void Tape::prepare_adjoints() {
+  if (adjoint_.size() < nodes_) adjoint_.resize(nodes_);
+  std::fill_n(adjoint_.begin(), nodes_, 0.0);
+  swept_nodes_ = nodes_;
+}
+
+void Tape::backward(const Var& output, double seed) {
+  check_owner(output);
+  prepare_adjoints();
+  if (output.is_constant()) return;
+  adjoint_[output.id_] = seed;
+  sweep(output.id_ + 1);
+}
+
+void Tape::backward(std::span<const Var> outputs, std::span<const double> seeds) {
+  if (outputs.size() != seeds.size()) {
+    throw TapeError(fmt::format("Tape::backward: {} outputs but {} seeds", outputs.size(), seeds.size()));
+  }
+  prepare_adjoints();
+  std::uint32_t end = 0;
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    check_owner(outputs[i]);
+    if (outputs[i].is_constant()) continue;
+    adjoint_[outputs[i].id_] += seeds[i];
+    end = std::max(end, outputs[i].id_ + 1);
+  }
+  sweep(end);
+}
+
+void Tape::sweep(std::uint32_t end_node) {
+  std::uint32_t high = end_node;
+  for (std::size_t e = externals_.size(); e-- > 0;) {
+    const External& ext = externals_[e];
+    if (ext.first_output >= high) continue;
+    sweep_nodes(ext.first_output + ext.outputs, high);
+    external_scratch_.assign(ext.inputs, 0.0);
+    ext.vjp(std::span<const double>(adjoint_.data() + ext.first_output, ext.outputs), external_scratch_);
+    for (std::uint32_t j = 0; j < ext.inputs; ++j) {
+      const std::uint32_t id = external_inputs_[ext.first_input + j];
+      if (id != Var::kConstant) adjoint_[id] += external_scratch_[j];
+    }
+    high = ext.first_output;
+  }
+  sweep_nodes(0, high);
+}
+
+void Tape::sweep_nodes(std::uint32_t low, std::uint32_t high) noexcept {
+  double* const adjoint = adjoint_.data();
+  const std::uint32_t* const arg = arg_.get();
+  const double* const partial = partial_.get();
+  const std::uint32_t* const first = first_arg_.get();
+  std::uint32_t end = high < nodes_ ? first[high] : edges_;
+  for (std::uint32_t i = high; i-- > low;) {
+    const std::uint32_t begin = first[i];
+    const double a = adjoint[i];
+    if (a != 0.0) {  // also stops 0 * inf from turning unrelated adjoints into NaN
+      for (std::uint32_t k = begin; k < end; ++k) adjoint[arg[k]] += partial[k] * a;
+    }
+    end = begin;
+  }
+}
+
+double Tape::adjoint(const Var& x) const {
+  if (x.is_constant()) return 0.0;
+  check_owner(x);
+  if (x.id_ >= swept_nodes_) {
+    throw TapeError(fmt::format("adjoint of node {} asked before a sweep covered it (call backward first)", x.id_));
+  }
+  return adjoint_[x.id_];
+}
+
+std::optional<NonFiniteAdjoint> Tape::first_non_finite_adjoint() const {
+  // The sweep visits nodes from the top down, and a node's adjoint is final when it is
+  // visited, so the first node (from the top) that turns a finite adjoint into a non-finite
+  // contribution is where the sweep first produced one.
+  for (std::uint32_t i = swept_nodes_; i-- > 0;) {
+    const double a = adjoint_[i];
+    const std::string_view name = op_name(op_[i]);
+    if (!std::isfinite(a)) {
+      return NonFiniteAdjoint{i, op_[i],
+                              fmt::format("{} (node {}): its adjoint is {}, from a non-finite seed, an "
+                                          "external operation or an overflowing sum",
+                                          name, i, a)};
+    }
+    if (a == 0.0) continue;
+    const std::uint32_t end = i + 1 < nodes_ ? first_arg_[i + 1] : edges_;
+    for (std::uint32_t k = first_arg_[i]; k < end; ++k) {
+      if (std::isfinite(partial_[k] * a)) continue;
+      const std::string what = std::isfinite(partial_[k])
+                                   ? fmt::format("partial derivative {} times adjoint {} overflows", partial_[k], a)
+                                   : fmt::format("partial derivative is {}", partial_[k]);
+      return NonFiniteAdjoint{i, op_[i], fmt::format("{} (node {}): {}", name, i, what)};
+    }
+  }
+  return std::nullopt;
+}
+
+TapeStats Tape::stats() const noexcept {
+  constexpr std::size_t kNodeBytes = sizeof(OpCode) + sizeof(std::uint32_t);
+  constexpr std::size_t kEdgeBytes = sizeof(std::uint32_t) + sizeof(double);
+  return TapeStats{nodes_, edges_, nodes_ * kNodeBytes + edges_ * kEdgeBytes,
+                   node_capacity_ * kNodeBytes + edge_capacity_ * kEdgeBytes};
+}
+
+OpCode Tape::operation(std::uint32_t node) const {
+  if (node >= nodes_) throw TapeError(fmt::format("node {} is past the tape's {} nodes", node, nodes_));
+  return op_[node];
+}
+
+}  // namespace slope
