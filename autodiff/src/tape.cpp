@@ -195,8 +195,8 @@ void Tape::check_owner(const Var& x) const {
   if (x.is_constant()) return;
   if (x.tape_ != serial_) {
     throw TapeError(fmt::format(
-        "a Var recorded on tape #{} was used while tape #{} is recording (a Var belongs to the tape "
-        "that recorded it and dies with it)",
+        "a Var from another tape (#{}) was used while tape #{} is recording (a Var belongs to the "
+        "tape that recorded it and dies with it)",
         x.tape_, serial_));
   }
   if (x.id_ >= nodes_) {
