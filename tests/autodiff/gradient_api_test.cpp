@@ -52,6 +52,15 @@ BOOST_AUTO_TEST_CASE(nested_value_and_gradient_calls_use_separate_tapes) {
   BOOST_TEST(grad[0] == 6.0);
 }
 
+BOOST_AUTO_TEST_CASE(checked_mode_per_call) {
+  const auto f = [](auto x) { return log(x[0]); };
+  BOOST_TEST(std::isnan(slope::value_and_gradient(f, {-1.0}).value));
+  BOOST_CHECK_EXCEPTION(slope::value_and_gradient(f, {-1.0}, {.checked = true}), slope::DomainError,
+                        [](const slope::DomainError& e) { return e.operation() == "log"; });
+  // The borrowed tape is returned to its pool in a usable state after the exception.
+  BOOST_TEST(slope::value_and_gradient(f, {2.0}).gradient[0] == 0.5);
+}
+
 BOOST_AUTO_TEST_CASE(gradient_of_a_recorded_output) {
   slope::Tape tape;
   auto recording = tape.record();

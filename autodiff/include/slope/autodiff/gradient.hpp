@@ -70,11 +70,13 @@ decltype(auto) call_with_vars(F& f, const std::vector<Var>& xs) {
 /// Records f at x, sweeps once, and returns f(x) and its gradient.
 /// `f` is any callable taking the inputs as Vars and returning a Var (or something a Var can
 /// be made from), e.g. a generic lambda `[](auto x) { return x[0] * sin(x[1]); }`.
+/// `options` chooses how this call records, e.g. `{.checked = true}` to get a DomainError
+/// from the first operation that leaves its domain.
 template <VarFunction F>
-ValueAndGradient value_and_gradient(F&& f, std::span<const double> x) {
+ValueAndGradient value_and_gradient(F&& f, std::span<const double> x, RecordOptions options = {}) {
   detail::BorrowedTape borrowed;
   Tape& tape = *borrowed;
-  auto recording = tape.record();
+  auto recording = tape.record(options);
   const std::vector<Var> xs = tape.inputs(x);
   const Var y = detail::call_with_vars(f, xs);
   tape.backward(y);
@@ -85,17 +87,17 @@ ValueAndGradient value_and_gradient(F&& f, std::span<const double> x) {
 
 /// \overload for a braced list or a vector: `value_and_gradient(f, {1.0, 2.0})`.
 template <VarFunction F>
-ValueAndGradient value_and_gradient(F&& f, const std::vector<double>& x) {
-  return value_and_gradient(f, std::span<const double>(x));
+ValueAndGradient value_and_gradient(F&& f, const std::vector<double>& x, RecordOptions options = {}) {
+  return value_and_gradient(f, std::span<const double>(x), options);
 }
 
 /// Records f at x once and sweeps once per output: the Jacobian of a vector-valued f.
 /// `f` returns a range of Vars (e.g. std::vector<Var>).
 template <VarFunction F>
-Jacobian jacobian(F&& f, std::span<const double> x) {
+Jacobian jacobian(F&& f, std::span<const double> x, RecordOptions options = {}) {
   detail::BorrowedTape borrowed;
   Tape& tape = *borrowed;
-  auto recording = tape.record();
+  auto recording = tape.record(options);
   const std::vector<Var> xs = tape.inputs(x);
   const auto ys = detail::call_with_vars(f, xs);
   Jacobian out;
@@ -114,8 +116,8 @@ Jacobian jacobian(F&& f, std::span<const double> x) {
 
 /// \overload for a braced list or a vector.
 template <VarFunction F>
-Jacobian jacobian(F&& f, const std::vector<double>& x) {
-  return jacobian(f, std::span<const double>(x));
+Jacobian jacobian(F&& f, const std::vector<double>& x, RecordOptions options = {}) {
+  return jacobian(f, std::span<const double>(x), options);
 }
 
 }  // namespace slope
