@@ -1,0 +1,24 @@
+#pragma once
+/// \file
+/// Limited-memory BFGS with a strong-Wolfe (Moré–Thuente) line search.
+
+#include <cstddef>
+
+#include "slope/optim/line_search/more_thuente.hpp"
+
+namespace slope {
+
+/// L-BFGS (Nocedal 1980; Liu & Nocedal 1989): a quasi-Newton direction from the last
+/// `memory` pairs of steps and gradient changes (two-loop recursion, initial scaling
+/// s.y / y.y), then a Moré–Thuente line search. Pairs with s.y <= 0 are skipped so the
+/// implicit Hessian stays positive definite; a direction that is not a descent direction
+/// restarts from the steepest descent.
+struct Lbfgs {
+  std::size_t memory = 8;  ///< pairs kept, >= 1
+  MoreThuente line_search{};
+};
+
+/// Throws std::invalid_argument naming the first parameter out of range.
+void validate(const Lbfgs& method);
+
+}  // namespace slope

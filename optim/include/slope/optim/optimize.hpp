@@ -1,0 +1,90 @@
+#pragma once
+/// \file
+/// minimize / maximize / optimize: one engine, two senses.
+///
+///     auto result = slope::maximize(log_likelihood, w0);                 // L-BFGS
+///     auto result = slope::minimize(f, x0, slope::Adam{.step_size = 0.01},
+///                                   {.max_iterations = 5000});
+///
+/// Maximizing f runs exactly the code that minimizes -f; the result, the callback and the
+/// trace show values in the user's sense.
+
+#include <span>
+#include <vector>
+
+#include "slope/optim/adaptive.hpp"
+#include "slope/optim/gradient_descent.hpp"
+#include "slope/optim/lbfgs.hpp"
+#include "slope/optim/momentum.hpp"
+#include "slope/optim/objective.hpp"
+#include "slope/optim/options.hpp"
+#include "slope/optim/result.hpp"
+
+namespace slope {
+
+namespace detail {
+// One definition per method, compiled once in optim/src: every objective reaches them as an
+// ObjectiveRef, always minimized (the engine negates when maximizing).
+Result optimize(ObjectiveRef f, std::span<const double> x0, Sense sense, const Lbfgs& m, const StopOptions& o);
+Result optimize(ObjectiveRef f, std::span<const double> x0, Sense sense, const GradientDescent& m,
+                const StopOptions& o);
+Result optimize(ObjectiveRef f, std::span<const double> x0, Sense sense, const Momentum& m, const StopOptions& o);
+Result optimize(ObjectiveRef f, std::span<const double> x0, Sense sense, const Adam& m, const StopOptions& o);
+Result optimize(ObjectiveRef f, std::span<const double> x0, Sense sense, const AdaGrad& m, const StopOptions& o);
+Result optimize(ObjectiveRef f, std::span<const double> x0, Sense sense, const RmsProp& m, const StopOptions& o);
+}  // namespace detail
+
+/// An optimization method: one of Lbfgs, GradientDescent, Momentum, Adam, AdaGrad, RmsProp.
+template <class M>
+concept Method = requires(ObjectiveRef f, std::span<const double> x, const M& m, const StopOptions& o) {
+  { detail::optimize(f, x, Sense::Minimize, m, o) } -> std::same_as<Result>;
+};
+
+/// Optimizes `f` from `x0` in the given sense with `method`, stopping by `options`.
+/// `f` is any Objective (see objective.hpp): a function of Vars, a function writing its
+/// gradient, or an object with value/gradient members.
+template <class F, Method M = Lbfgs>
+Result optimize(F&& f, std::span<const double> x0, Sense sense, const M& method = {}, const StopOptions& options = {}) {
+  using Fn = std::remove_cvref_t<F>;
+  static_assert(Objective<Fn>,
+                "slope::optimize: the objective must be one of\n"
+                "  f(std::span<const slope::Var> x) -> slope::Var                   (differentiated by the tape)\n"
+                "  f(std::span<const double> x, std::span<double> grad) -> double  (hand-written gradient)\n"
+                "  an object with value_and_gradient(x, grad) -> double, or with value(x) and gradient(x, grad)");
+  auto& fn = static_cast<Fn&>(f);
+  if constexpr (GradientFunction<Fn>) {
+    return detail::optimize(ObjectiveRef(fn), x0, sense, method, options);
+  } else if constexpr (ValueAndGradientObject<Fn> || ValueThenGradientObject<Fn>) {
+    MemberObjective<Fn> adapted(fn);
+    return detail::optimize(ObjectiveRef(adapted), x0, sense, method, options);
+  } else {
+    TapedObjective<Fn> taped(fn);
+    return detail::optimize(ObjectiveRef(taped), x0, sense, method, options);
+  }
+}
+
+/// Minimizes f: x <- x - (step) along the negative gradient.
+template <class F, Method M = Lbfgs>
+Result minimize(F&& f, std::span<const double> x0, const M& method = {}, const StopOptions& options = {}) {
+  return optimize(f, x0, Sense::Minimize, method, options);
+}
+
+/// Maximizes f: the same run as minimizing -f, reported in f's own sense.
+template <class F, Method M = Lbfgs>
+Result maximize(F&& f, std::span<const double> x0, const M& method = {}, const StopOptions& options = {}) {
+  return optimize(f, x0, Sense::Maximize, method, options);
+}
+
+/// \overload for a vector or a braced list of starting values.
+template <class F, Method M = Lbfgs>
+Result minimize(F&& f, const std::vector<double>& x0, const M& method = {}, const StopOptions& options = {}) {
+  return optimize(f, std::span<const double>(x0), Sense::Minimize, method, options);
+}
+
+/// \overload for a vector or a braced list of starting values.
+template <class F, Method M = Lbfgs>
+Result maximize(F&& f, const std::vector<double>& x0, const M& method = {}, const StopOptions& options = {}) {
+  return optimize(f, std::span<const double>(x0), Sense::Maximize, method, options);
+}
+
+}  // namespace slope

@@ -1,0 +1,212 @@
+#include "run.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace slope {
+
+std::string_view to_string(Status status) noexcept {
+  switch (status) {
+    case Status::Converged: return "converged";
+    case Status::MaxIterations: return "max_iterations";
+    case Status::MaxEvaluations: return "max_evaluations";
+    case Status::TimeLimit: return "time_limit";
+    case Status::Diverged: return "diverged";
+    case Status::LineSearchFailed: return "line_search_failed";
+    case Status::StoppedByCallback: return "stopped_by_callback";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(Criterion criterion) noexcept {
+  switch (criterion) {
+    case Criterion::None: return "none";
+    case Criterion::GradientNorm: return "gradient_norm";
+    case Criterion::RelativeGradientNorm: return "relative_gradient_norm";
+    case Criterion::ObjectiveChange: return "objective_change";
+    case Criterion::StepSize: return "step_size";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(Sense sense) noexcept { return sense == Sense::Minimize ? "minimize" : "maximize"; }
+
+void validate(const StopOptions& o) {
+  const auto require = [](bool ok, const char* what) {
+    if (!ok) throw std::invalid_argument(fmt::format("StopOptions: {}", what));
+  };
+  require(o.max_iterations > 0, "max_iterations must be > 0");
+  require(o.max_evaluations > 0, "max_evaluations must be > 0");
+  require(o.gradient_tolerance >= 0.0, "gradient_tolerance must be >= 0");
+  require(o.relative_gradient_tolerance >= 0.0, "relative_gradient_tolerance must be >= 0");
+  require(o.objective_tolerance >= 0.0, "objective_tolerance must be >= 0");
+  require(o.step_tolerance >= 0.0, "step_tolerance must be >= 0");
+  require(o.time_limit.count() >= 0.0, "time_limit must be >= 0");
+  require(o.divergence_limit > 0.0, "divergence_limit must be > 0");
+}
+
+namespace detail {
+
+double max_norm(std::span<const double> v) noexcept {
+  double m = 0.0;
+  for (const double x : v) m = std::max(m, std::fabs(x));
+  return m;
+}
+
+double dot(std::span<const double> a, std::span<const double> b) noexcept {
+  double s = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
+  return s;
+}
+
+bool all_finite(std::span<const double> v) noexcept {
+  return std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); });
+}
+
+Run::Run(ObjectiveRef objective, Sense sense, const StopOptions& options, std::span<const double> x0)
+    : objective_(objective),
+      sense_(sense),
+      sign_(sense == Sense::Minimize ? 1.0 : -1.0),
+      options_(options),
+      started_(std::chrono::steady_clock::now()),
+      best_x_(x0.begin(), x0.end()) {
+  validate(options);
+}
+
+double Run::evaluate(std::span<const double> x, std::span<double> g) {
+  ++evaluations_;
+  const double f = sign_ * objective_(x, g);
+  if (sign_ < 0.0) {
+    for (double& gi : g) gi = -gi;
+  }
+  // Remember the best finite point, so that a run that stops early or meets NaN later still
+  // returns where it did best.
+  if (std::isfinite(f) && (!have_best_ || f < best_f_) && all_finite(g)) {
+    have_best_ = true;
+    best_f_ = f;
+    best_gradient_norm_ = max_norm(g);
+    std::copy(x.begin(), x.end(), best_x_.begin());
+  }
+  return f;
+}
+
+bool Run::out_of_evaluations() const noexcept { return evaluations_ >= options_.max_evaluations; }
+
+std::optional<Stop> Run::check_value(double f, std::span<const double> g) const {
+  if (!std::isfinite(f)) {
+    return diverged(fmt::format("the objective is {}", sign_ * f));
+  }
+  if (!all_finite(g)) return diverged("the gradient has a non-finite entry");
+  if (f < -divergence_floor_) {
+    return diverged(fmt::format("the objective ran away to {} (beyond the divergence limit {:g})", sign_ * f,
+                                sign_ * -divergence_floor_));
+  }
+  return std::nullopt;
+}
+
+std::optional<Stop> Run::start(std::span<const double> x, double f, std::span<const double> g) {
+  initial_gradient_norm_ = max_norm(g);
+  divergence_floor_ = options_.divergence_limit * std::max(1.0, std::fabs(f));
+  if (options_.trace != nullptr) {
+    options_.trace->push_back({0, user_sense(f), initial_gradient_norm_, 0.0, evaluations_, {x.begin(), x.end()}});
+  }
+  if (auto bad = check_value(f, g)) {
+    bad->message = "at the starting point: " + bad->message;
+    return bad;
+  }
+  if (initial_gradient_norm_ <= options_.gradient_tolerance) {
+    return Stop{Status::Converged, Criterion::GradientNorm,
+                fmt::format("gradient norm {:.3g} <= {:g} at the starting point", initial_gradient_norm_,
+                            options_.gradient_tolerance)};
+  }
+  return std::nullopt;
+}
+
+std::optional<Stop> Run::after_iteration(std::span<const double> previous_x, double previous_f,
+                                         std::span<const double> x, double f, std::span<const double> g) {
+  ++iterations_;
+  const double gnorm = max_norm(g);
+  double step = 0.0;
+  double xnorm = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    step = std::max(step, std::fabs(x[i] - previous_x[i]));
+    xnorm = std::max(xnorm, std::fabs(x[i]));
+  }
+  if (options_.trace != nullptr) {
+    options_.trace->push_back({iterations_, user_sense(f), gnorm, step, evaluations_, {x.begin(), x.end()}});
+  }
+  if (auto bad = check_value(f, g)) return bad;
+  if (options_.callback &&
+      !options_.callback(IterationInfo{iterations_, x, user_sense(f), gnorm, step, evaluations_})) {
+    return Stop{Status::StoppedByCallback, Criterion::None,
+                fmt::format("the callback stopped the run at iteration {}", iterations_)};
+  }
+  if (gnorm <= options_.gradient_tolerance) {
+    return Stop{Status::Converged, Criterion::GradientNorm,
+                fmt::format("gradient norm {:.3g} <= {:g}", gnorm, options_.gradient_tolerance)};
+  }
+  if (options_.relative_gradient_tolerance > 0.0 &&
+      gnorm <= options_.relative_gradient_tolerance * initial_gradient_norm_) {
+    return Stop{Status::Converged, Criterion::RelativeGradientNorm,
+                fmt::format("gradient norm {:.3g} <= {:g} x its starting value {:.3g}", gnorm,
+                            options_.relative_gradient_tolerance, initial_gradient_norm_)};
+  }
+  if (options_.objective_tolerance > 0.0 &&
+      std::fabs(f - previous_f) <= options_.objective_tolerance * std::max(1.0, std::fabs(f))) {
+    return Stop{Status::Converged, Criterion::ObjectiveChange,
+                fmt::format("relative objective change {:.3g} <= {:g}",
+                            std::fabs(f - previous_f) / std::max(1.0, std::fabs(f)), options_.objective_tolerance)};
+  }
+  if (options_.step_tolerance > 0.0 && step <= options_.step_tolerance * std::max(1.0, xnorm)) {
+    return Stop{Status::Converged, Criterion::StepSize,
+                fmt::format("step {:.3g} <= {:g} (relative)", step, options_.step_tolerance)};
+  }
+  if (iterations_ >= options_.max_iterations) {
+    return Stop{Status::MaxIterations, Criterion::None,
+                fmt::format("reached the iteration limit ({})", options_.max_iterations)};
+  }
+  if (out_of_evaluations()) return evaluations_exhausted();
+  if (options_.time_limit.count() > 0.0 && std::chrono::steady_clock::now() - started_ >= options_.time_limit) {
+    return Stop{Status::TimeLimit, Criterion::None,
+                fmt::format("reached the time limit ({:g} s)", options_.time_limit.count())};
+  }
+  return std::nullopt;
+}
+
+Stop Run::evaluations_exhausted() const {
+  return Stop{Status::MaxEvaluations, Criterion::None,
+              fmt::format("reached the evaluation limit ({})", options_.max_evaluations)};
+}
+
+Stop Run::line_search_failed(const std::string& why) {
+  return Stop{Status::LineSearchFailed, Criterion::None, "line search failed: " + why};
+}
+
+Stop Run::diverged(const std::string& why) { return Stop{Status::Diverged, Criterion::None, "diverged: " + why}; }
+
+Result Run::finish(const Stop& stop, std::span<const double> x, double f, std::span<const double> g) const {
+  Result r;
+  r.status = stop.status;
+  r.criterion = stop.criterion;
+  r.sense = sense_;
+  r.iterations = iterations_;
+  r.evaluations = evaluations_;
+  r.message = stop.message;
+  const bool use_given = stop.status == Status::Converged && std::isfinite(f) && all_finite(g);
+  if (use_given || !have_best_) {
+    r.x.assign(x.begin(), x.end());
+    r.value = user_sense(f);
+    r.gradient_norm = max_norm(g);
+  } else {
+    r.x = best_x_;
+    r.value = user_sense(best_f_);
+    r.gradient_norm = best_gradient_norm_;
+  }
+  return r;
+}
+
+}  // namespace detail
+}  // namespace slope
