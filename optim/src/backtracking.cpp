@@ -11,6 +11,7 @@ void validate(const Backtracking& s) {
   if (!(s.c1 > 0.0 && s.c1 < 1.0)) throw std::invalid_argument("Backtracking: c1 must be in (0, 1)");
   if (!(s.shrink > 0.0 && s.shrink < 1.0)) throw std::invalid_argument("Backtracking: shrink must be in (0, 1)");
   if (s.max_trials == 0) throw std::invalid_argument("Backtracking: max_trials must be > 0");
+  if (!(s.noise >= 0.0)) throw std::invalid_argument("Backtracking: noise must be >= 0");
 }
 
 namespace detail {
@@ -23,7 +24,8 @@ LineSearchResult search(const Backtracking& params, LineFunction& phi, double ph
     double slope = 0.0;
     const double f = phi(t, slope);
     // A non-finite trial is a step too long: shrink like any rejected step.
-    if (std::isfinite(f) && std::isfinite(slope) && f <= phi0 + params.c1 * t * slope0) {
+    if (std::isfinite(f) && std::isfinite(slope) &&
+        (f <= phi0 + params.c1 * t * slope0 || approximately_wolfe(phi0, slope0, f, slope, 0.9, params.noise))) {
       return {LineSearchResult::Accepted, t, f, ""};
     }
     t *= params.shrink;

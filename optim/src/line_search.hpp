@@ -1,6 +1,7 @@
 #pragma once
 // Line searches along a direction d from x: phi(t) = f(x + t d), phi'(t) = g(x + t d).d.
 
+#include <cmath>
 #include <span>
 #include <string>
 #include <vector>
@@ -34,6 +35,16 @@ class LineFunction {
   std::span<double> trial_x_;
   std::span<double> trial_g_;
 };
+
+/// Hager & Zhang's approximate Wolfe test: the slope at t shows progress,
+/// curvature * slope0 <= slope <= (2 * 0.1 - 1) * slope0, and f(t) exceeds f(0) by at most
+/// noise * |f(0)|.
+inline bool approximately_wolfe(double phi0, double slope0, double f, double slope, double curvature,
+                                double noise) noexcept {
+  constexpr double kDelta = 0.1;
+  return noise > 0.0 && f <= phi0 + noise * std::fabs(phi0) && slope >= curvature * slope0 &&
+         slope <= (2.0 * kDelta - 1.0) * slope0;
+}
 
 /// Outcome of a line search. On success the LineFunction's trial point is at `step`.
 struct LineSearchResult {

@@ -20,6 +20,7 @@ void validate(const MoreThuente& s) {
   if (!(s.min_step > 0.0 && s.max_step > s.min_step))
     throw std::invalid_argument("MoreThuente: need 0 < min_step < max_step");
   if (s.max_trials == 0) throw std::invalid_argument("MoreThuente: max_trials must be > 0");
+  if (!(s.noise >= 0.0)) throw std::invalid_argument("MoreThuente: noise must be >= 0");
 }
 
 namespace detail {
@@ -136,6 +137,9 @@ LineSearchResult search(const MoreThuente& params, LineFunction& phi, double phi
     const double sufficient = phi0 + t * decrease;
     if (f <= sufficient && std::fabs(g) <= params.c2 * -slope0) {
       return {LineSearchResult::Accepted, t, f, ""};  // strong Wolfe
+    }
+    if (approximately_wolfe(phi0, slope0, f, g, params.c2, params.noise)) {
+      return {LineSearchResult::Accepted, t, f, ""};  // f too flat to judge; the slope shows progress
     }
     if (f <= sufficient && f < best_accepted.f) best_accepted = {t, f, g};
     if (bracketed && (t <= lo || t >= hi)) break;             // rounding errors stop progress

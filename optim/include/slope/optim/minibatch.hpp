@@ -45,7 +45,8 @@ class RowSumRef {
   template <RowSumObjective F>
     requires(!std::same_as<std::remove_cv_t<F>, RowSumRef>)  // copying must not wrap a reference to a reference
   explicit RowSumRef(F& f) noexcept
-      : object_(&f), call_([](void* o, std::span<const double> x, std::span<double> g, std::span<const std::size_t> r) {
+      : object_(const_cast<void*>(static_cast<const void*>(&f))),  // F carries the constness back
+        call_([](void* o, std::span<const double> x, std::span<double> g, std::span<const std::size_t> r) {
           return static_cast<double>((*static_cast<F*>(o))(x, g, r));
         }) {}
   double operator()(std::span<const double> x, std::span<double> g, std::span<const std::size_t> rows) const {

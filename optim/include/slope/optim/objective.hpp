@@ -58,7 +58,8 @@ class ObjectiveRef {
   template <GradientFunction F>
     requires(!std::same_as<std::remove_cv_t<F>, ObjectiveRef>)  // copying must not wrap a reference to a reference
   explicit ObjectiveRef(F& f) noexcept
-      : object_(&f), call_([](void* o, std::span<const double> x, std::span<double> g) {
+      : object_(const_cast<void*>(static_cast<const void*>(&f))),  // F carries the constness back
+        call_([](void* o, std::span<const double> x, std::span<double> g) {
           return static_cast<double>((*static_cast<F*>(o))(x, g));
         }) {}
 

@@ -45,13 +45,13 @@ concept Method = requires(ObjectiveRef f, std::span<const double> x, const M& m,
 /// gradient, or an object with value/gradient members.
 template <class F, Method M = Lbfgs>
 Result optimize(F&& f, std::span<const double> x0, Sense sense, const M& method = {}, const StopOptions& options = {}) {
-  using Fn = std::remove_cvref_t<F>;
+  using Fn = std::remove_reference_t<F>;  // may be const: a const objective is called as const
   static_assert(Objective<Fn>,
                 "slope::optimize: the objective must be one of\n"
                 "  f(std::span<const slope::Var> x) -> slope::Var                   (differentiated by the tape)\n"
                 "  f(std::span<const double> x, std::span<double> grad) -> double  (hand-written gradient)\n"
                 "  an object with value_and_gradient(x, grad) -> double, or with value(x) and gradient(x, grad)");
-  auto& fn = static_cast<Fn&>(f);
+  Fn& fn = f;
   if constexpr (GradientFunction<Fn>) {
     return detail::optimize(ObjectiveRef(fn), x0, sense, method, options);
   } else if constexpr (ValueAndGradientObject<Fn> || ValueThenGradientObject<Fn>) {

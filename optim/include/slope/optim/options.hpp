@@ -53,7 +53,7 @@ struct StopOptions {
   /// maximizing).
   double divergence_limit = 1e20;
   /// Called after every iteration; may stop the run.
-  IterationCallback callback;
+  IterationCallback callback{};
   /// When set, one entry per iteration (iteration 0 is the start) is appended here.
   std::vector<TraceEntry>* trace = nullptr;
 };
