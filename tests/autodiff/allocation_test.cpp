@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <slope/autodiff.hpp>
+#include <slope/optim/objective.hpp>
 
 #include <atomic>
 #include <cstdlib>
@@ -61,4 +62,23 @@ BOOST_AUTO_TEST_CASE(the_counter_sees_allocations) {
   auto* p = new std::vector<int>(100);
   delete p;
   BOOST_TEST(allocations.load() - before >= 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_taped_objective_allocates_nothing_after_its_first_evaluation) {
+  // What an optimizer calls once per iteration: record, sweep, read the gradient.
+  const auto f = [](std::span<const slope::Var> x) {
+    slope::Var s = 0.0;
+    for (std::size_t i = 0; i + 1 < x.size(); ++i) s += 100.0 * square(x[i + 1] - x[i] * x[i]) + square(1.0 - x[i]);
+    return s;
+  };
+  slope::TapedObjective<const decltype(f)> objective(f);
+  std::vector<double> x(50, 0.5), g(50);
+  objective(x, g);
+  const long before = allocations.load();
+  for (int round = 0; round < 10; ++round) {
+    x[0] += 0.01;
+    objective(x, g);
+  }
+  BOOST_TEST(allocations.load() - before == 0);
+  BOOST_TEST(g[0] != 0.0);
 }

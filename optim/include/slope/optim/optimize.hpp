@@ -52,7 +52,10 @@ Result optimize(F&& f, std::span<const double> x0, Sense sense, const M& method 
                 "  f(std::span<const double> x, std::span<double> grad) -> double  (hand-written gradient)\n"
                 "  an object with value_and_gradient(x, grad) -> double, or with value(x) and gradient(x, grad)");
   Fn& fn = f;
-  if constexpr (GradientFunction<Fn>) {
+  if constexpr (std::is_function_v<Fn>) {
+    Fn* pointer = &fn;  // a plain function: go through an object that refers to it
+    return optimize(pointer, x0, sense, method, options);
+  } else if constexpr (GradientFunction<Fn>) {
     return detail::optimize(ObjectiveRef(fn), x0, sense, method, options);
   } else if constexpr (ValueAndGradientObject<Fn> || ValueThenGradientObject<Fn>) {
     MemberObjective<Fn> adapted(fn);
