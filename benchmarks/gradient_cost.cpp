@@ -1,0 +1,213 @@
+// slope_bench_gradient_cost: the cost of one gradient relative to one evaluation of the function,
+// on the seven fixed benchmark kernels a-g.
+//
+// Per kernel there are three rows: the primal (the kernel with double), Slope's gradient and the
+// hand-written gradient. Every gradient is checked before anything is timed. Google Benchmark
+// runs the rows' repetitions in random interleaved order, and the summary table at the end
+// divides medians from that same run. With no arguments the binary uses the timing method of
+// the benchmark specification; `--smoke` runs it briefly (for CTest); any --benchmark_* flag
+// replaces the corresponding default.
+
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+#include <slope/autodiff.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+#include "kernels/kernels.hpp"
+#include "support/allocation_counter.hpp"
+#include "support/default_flags.hpp"
+#include "support/gradient_check.hpp"
+#include "support/median_reporter.hpp"
+#include "support/op_counter.hpp"
+#include "support/slope_gradient.hpp"
+#include "support/table.hpp"
+
+namespace slope::bench {
+namespace {
+
+/// The targets for gradient time / primal time, by kernel id.
+double target_ratio(std::string_view id) {
+  if (id == "a") return 10.8;
+  if (id == "b") return 6.8;
+  if (id == "c") return 2.2;
+  if (id == "d") return 83.0;
+  if (id == "e") return 4.4;
+  if (id == "f") return 5.3;
+  if (id == "g") return 33.0;
+  return std::nan("");
+}
+
+/// The target for tape memory, bytes per elementary operation of the primal, and the
+/// kernel it is measured on.
+constexpr double kTapeBytesTarget = 12.0;
+constexpr std::string_view kTapeBytesKernel = "f";
+
+/// Calls of a warm evaluator over which allocations are counted.
+constexpr std::size_t kAllocationProbeCalls = 10;
+
+/// One kernel's benchmark state: the kernel, Slope's evaluator (tape kept across all calls),
+/// the gradient buffer, and what the untimed preparation measured.
+template <Kernel K>
+struct KernelBench {
+  K kernel;
+  SlopeGradient<K> slope{kernel};
+  std::vector<double> grad = std::vector<double>(kernel.x0.size());
+  slope::TapeStats stats;
+  std::size_t operations = 0;
+  std::size_t allocations = 0;  // over kAllocationProbeCalls warm calls
+};
+
+/// Checks every gradient of the kernel (throws GradientCheckError), then measures, untimed: the
+/// tape after one recording, the allocations of warm calls and the primal's operation count.
+template <Kernel K>
+void prepare(KernelBench<K>& bench) {
+  check_gradients(bench.kernel, bench.slope);
+  auto recording = bench.slope.record();
+  bench.slope(bench.kernel.x0, bench.grad);  // the tape grows to full size here
+  bench.stats = bench.slope.tape().stats();
+  const std::size_t before = allocation_count();
+  for (std::size_t i = 0; i < kAllocationProbeCalls; ++i) bench.slope(bench.kernel.x0, bench.grad);
+  bench.allocations = allocation_count() - before;
+  bench.operations = count_operations(bench.kernel, bench.kernel.x0);
+}
+
+/// Times `call(x)` at x0 as a chain: each call's x[0] is x0[0] + previous·0, where `previous`
+/// (the last call's result) crosses an optimization barrier. A call therefore cannot start
+/// before the previous one finished, which times one evaluation's latency as in an optimizer
+/// loop, and no call can be optimized away.
+template <class Call>
+void time_chained_calls(benchmark::State& state, const std::vector<double>& x0, Call call) {
+  std::vector<double> x = x0;
+  double previous = 0.0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(previous);
+    x[0] = x0[0] + previous * 0.0;
+    previous = call(std::span<const double>(x));
+  }
+  benchmark::DoNotOptimize(previous);
+}
+
+/// The benchmark names of a kernel's rows.
+template <Kernel K>
+std::string row_name(std::string_view row) {
+  return fmt::format("{}_{}/{}", K::id, K::name, row);
+}
+
+/// Registers the kernel's primal, Slope and hand-written rows. `bench` must outlive the run.
+template <Kernel K>
+void register_rows(KernelBench<K>& bench) {
+  benchmark::RegisterBenchmark(row_name<K>("primal").c_str(), [&bench](benchmark::State& state) {
+    time_chained_calls(state, bench.kernel.x0, [&](std::span<const double> x) { return bench.kernel.evaluate(x); });
+  });
+  benchmark::RegisterBenchmark(row_name<K>("slope").c_str(), [&bench](benchmark::State& state) {
+    auto recording = bench.slope.record();
+    time_chained_calls(state, bench.kernel.x0, [&](std::span<const double> x) {
+      const double value = bench.slope(x, bench.grad);
+      return value + bench.grad[0] * 0.0;  // the next call also waits for the gradient
+    });
+  });
+  benchmark::RegisterBenchmark(row_name<K>("hand").c_str(), [&bench](benchmark::State& state) {
+    time_chained_calls(state, bench.kernel.x0, [&](std::span<const double> x) {
+      const double value = bench.kernel.gradient(x, bench.grad);
+      return value + bench.grad[0] * 0.0;
+    });
+  });
+}
+
+std::string ratio_text(double ratio) { return std::isnan(ratio) ? "n/a" : fmt::format("{:.2f}", ratio); }
+
+/// "yes (1.8x margin)" or "NO (1.3x over)": how the ratio compares with its target.
+std::string verdict(double value, double target) {
+  if (std::isnan(value)) return "n/a";
+  if (value <= target) return fmt::format("yes ({:.1f}x margin)", target / value);
+  return fmt::format("NO ({:.2f}x over)", value / target);
+}
+
+/// Appends the kernel's summary row: medians from the run, ratios, tape size and allocations.
+template <Kernel K>
+void add_summary_row(Table& table, const KernelBench<K>& bench, const MedianReporter& medians) {
+  const double primal = medians.median_ns(row_name<K>("primal"));
+  const double taped = medians.median_ns(row_name<K>("slope"));
+  const double hand = medians.median_ns(row_name<K>("hand"));
+  const double ratio = taped / primal;
+  const double bytes_per_op = static_cast<double>(bench.stats.bytes) / static_cast<double>(bench.operations);
+  table.add_row({fmt::format("{} {}", K::id, K::name), ratio_text(primal), ratio_text(taped), ratio_text(hand),
+                 ratio_text(ratio), fmt::format("{:g}", target_ratio(K::id)), verdict(ratio, target_ratio(K::id)),
+                 ratio_text(taped / hand), fmt::format("{}", bench.operations), fmt::format("{:.2f}", bytes_per_op),
+                 fmt::format("{}, {}", bench.stats.nodes, bench.stats.edges),
+                 fmt::format("{:g}", static_cast<double>(bench.allocations) / kAllocationProbeCalls),
+                 fmt::format("{:.0f}/{:.0f}/{:.0f}%", 100.0 * medians.cv(row_name<K>("primal")),
+                             100.0 * medians.cv(row_name<K>("slope")), 100.0 * medians.cv(row_name<K>("hand")))});
+}
+
+/// Prints the memory target's line for the kernel it is measured on.
+template <Kernel K>
+void print_memory_target(const KernelBench<K>& bench) {
+  if (K::id != kTapeBytesKernel) return;
+  const double bytes_per_op = static_cast<double>(bench.stats.bytes) / static_cast<double>(bench.operations);
+  fmt::print("tape memory, kernel {} ({}): {} bytes for {} elementary operations = {:.2f} bytes/op; target <= {:g}: {}\n",
+             K::id, K::name, bench.stats.bytes, bench.operations, bytes_per_op, kTapeBytesTarget,
+             verdict(bytes_per_op, kTapeBytesTarget));
+}
+
+/// One KernelBench per kernel of the tuple type, each at a stable address (benchmarks keep
+/// references to them).
+template <class... K>
+std::tuple<std::unique_ptr<KernelBench<K>>...> make_benches(std::type_identity<std::tuple<K...>> /*kernels*/) {
+  return {std::make_unique<KernelBench<K>>()...};
+}
+
+int run(int argc, char** argv) {
+  CommandLine command_line(argc, argv, {"--smoke"});
+  const bool smoke = command_line.has("--smoke");
+  // Each repetition is one batch of calls of at least min_time CPU seconds (3 ms, so each batch
+  // is >= 2 ms), 200 batches per row, rows interleaved at random: medians are taken over 200
+  // primal/gradient batch pairs per kernel.
+  command_line.add_defaults({"--benchmark_enable_random_interleaving=true",
+                             smoke ? "--benchmark_repetitions=2" : "--benchmark_repetitions=200",
+                             smoke ? "--benchmark_min_time=0.0002" : "--benchmark_min_time=0.003"});
+  std::vector<char*> args = command_line.argv();
+  int args_count = static_cast<int>(args.size()) - 1;
+  benchmark::Initialize(&args_count, args.data());
+  if (benchmark::ReportUnrecognizedArguments(args_count, args.data())) return 2;
+
+  auto benches = make_benches(std::type_identity<AllKernels>{});
+  try {
+    std::apply([](auto&... bench) { (prepare(*bench), ...); }, benches);
+  } catch (const GradientCheckError& error) {
+    fmt::print(stderr, "gradient check FAILED: {}\n", error.what());
+    return 1;
+  }
+  fmt::print("gradient checks passed: Slope and hand-written gradients of kernels a-g agree within {:g} at x0 and x1\n\n",
+             kGradientTolerance);
+
+  std::apply([](auto&... bench) { (register_rows(*bench), ...); }, benches);
+  MedianReporter reporter(*benchmark::CreateDefaultDisplayReporter());
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+
+  Table table({"kernel", "primal ns", "Slope ns", "hand ns", "Slope/primal", "target", "met", "Slope/hand",
+               "primal ops", "tape B/op", "nodes, edges", "allocs/call", "cv P/S/H"});
+  std::apply([&](auto&... bench) { (add_summary_row(table, *bench, reporter), ...); }, benches);
+  fmt::print("\n{}gradient cost: median CPU time per call over {} interleaved repetitions per row{}; cv = spread of\n"
+             "the repetitions (primal/Slope/hand-written)\n{}",
+             smoke ? "SMOKE RUN, timings meaningless. " : "", reporter.repetitions(row_name<Sum>("primal")),
+             smoke ? "" : " (each a batch of >= 2 ms)", table.str());
+  std::apply([](const auto&... bench) { (print_memory_target(*bench), ...); }, benches);
+  return 0;
+}
+
+}  // namespace
+}  // namespace slope::bench
+
+int main(int argc, char** argv) { return slope::bench::run(argc, argv); }

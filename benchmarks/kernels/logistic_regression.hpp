@@ -1,0 +1,84 @@
+#pragma once
+/// \file
+/// Kernel f: log-likelihood of a logistic regression, 2000 observations × 20 features.
+
+#include <cmath>
+#include <cstddef>
+#include <random>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "kernels/kernel.hpp"
+
+namespace slope::bench {
+
+/// Kernel f: `z = b + Σ_j X[i][j]·w[j]; s = 1/(1+exp(−z)); lp += y_i·log(s) + (1−y_i)·log(1−s)`.
+/// X is 2000×20, passive, N(0,1); y ∈ {0,1} is drawn from a logistic model with coefficients
+/// 0.2·N(0,1). Inputs: w (20) then b, active, each 0.2·N(0,1).
+struct LogisticRegression {
+  static constexpr std::string_view id = "f";
+  static constexpr std::string_view name = "logistic_regression";
+  static constexpr std::size_t observations = 2000;
+  static constexpr std::size_t features = 20;
+
+  std::vector<double> X;  // row-major, observations × features
+  std::vector<double> y;
+  std::vector<double> x0;
+  std::vector<double> x1;
+
+  LogisticRegression() {
+    std::mt19937_64 rng(data_seed(id));
+    X = normal_draws(rng, observations * features);
+    const std::vector<double> truth = normal_draws(rng, features + 1, 0.0, 0.2);
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    y.resize(observations);
+    for (std::size_t i = 0; i < observations; ++i) {
+      double z = truth[features];
+      for (std::size_t j = 0; j < features; ++j) z += X[i * features + j] * truth[j];
+      y[i] = uniform(rng) < 1.0 / (1.0 + std::exp(-z)) ? 1.0 : 0.0;
+    }
+    x0 = normal_draws(rng, features + 1, 0.0, 0.2);
+    x1 = normal_draws(rng, features + 1, 0.0, 0.2);
+  }
+
+  /// f(w, b) = Σ log p(y_i | X_i, w, b).
+  template <class T>
+  T evaluate(std::span<const T> x) const {
+    using std::exp;
+    using std::log;
+    const std::span<const T> w = x.first(features);
+    const T& b = x[features];
+    T lp = 0.0;
+    for (std::size_t i = 0; i < observations; ++i) {
+      const double* row = &X[i * features];
+      T z = b;
+      for (std::size_t j = 0; j < features; ++j) z += row[j] * w[j];
+      const T s = 1.0 / (1.0 + exp(-z));
+      lp += y[i] * log(s) + (1.0 - y[i]) * log(1.0 - s);
+    }
+    return lp;
+  }
+
+  /// Returns f(w, b); with r_i = y_i − s_i, df/dw[j] = Σ_i r_i X[i][j] and df/db = Σ_i r_i.
+  double gradient(std::span<const double> x, std::span<double> grad) const {
+    const std::span<const double> w = x.first(features);
+    const double b = x[features];
+    const std::span<double> grad_w = grad.first(features);
+    for (double& g : grad) g = 0.0;
+    double lp = 0.0;
+    for (std::size_t i = 0; i < observations; ++i) {
+      const double* row = &X[i * features];
+      double z = b;
+      for (std::size_t j = 0; j < features; ++j) z += row[j] * w[j];
+      const double s = 1.0 / (1.0 + std::exp(-z));
+      lp += y[i] * std::log(s) + (1.0 - y[i]) * std::log(1.0 - s);
+      const double r = y[i] - s;
+      for (std::size_t j = 0; j < features; ++j) grad_w[j] += r * row[j];
+      grad[features] += r;
+    }
+    return lp;
+  }
+};
+
+}  // namespace slope::bench
