@@ -95,13 +95,14 @@ void Tape::inputs(std::span<const double> values, std::span<Var> out) {
   if (values.size() != out.size()) {
     throw TapeError(fmt::format("Tape::inputs: {} values but room for {} Vars", values.size(), out.size()));
   }
-  ensure(static_cast<std::uint32_t>(values.size()), 0);
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const std::uint32_t id = nodes_++;
-    op_[id] = OpCode::Input;
-    first_arg_[id] = edges_;
-    detail::VarAccess::assign(out[i], Var(values[i], id, serial_, false));
+  const auto count = static_cast<std::uint32_t>(values.size());
+  ensure(count, 0);
+  std::fill_n(op_.get() + nodes_, count, OpCode::Input);
+  std::fill_n(first_arg_.get() + nodes_, count, edges_);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    detail::VarAccess::assign(out[i], Var(values[i], nodes_ + i, serial_, false));
   }
+  nodes_ += count;
 }
 
 TapePosition Tape::position() {
@@ -269,13 +270,13 @@ void Tape::sweep_nodes(std::uint32_t low, std::uint32_t high) noexcept {
   }
 }
 
-double Tape::adjoint(const Var& x) const {
-  if (x.is_constant()) return 0.0;
-  check_owner(x);
-  if (x.id_ >= swept_nodes_) {
-    throw TapeError(fmt::format("adjoint of node {} asked before a sweep covered it (call backward first)", x.id_));
-  }
-  return adjoint_[x.id_];
+void Tape::throw_not_swept(std::uint32_t node) const {
+  throw TapeError(fmt::format("adjoint of node {} asked before a sweep covered it (call backward first)", node));
+}
+
+Var Tape::join_top_two(double lower_factor, double upper_factor, double value) {
+  // Too many edges to rescale cheaply: a new node with the two operands as its edges.
+  return push_binary(nodes_ - 2, nodes_ - 1, value, lower_factor, upper_factor, OpCode::Fused);
 }
 
 std::optional<NonFiniteAdjoint> Tape::first_non_finite_adjoint() const {

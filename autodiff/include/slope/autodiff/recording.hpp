@@ -20,6 +20,7 @@
 #include <span>
 #include <string_view>
 
+#include "slope/autodiff/config.hpp"
 #include "slope/autodiff/op_code.hpp"
 #include "slope/autodiff/tape.hpp"
 #include "slope/autodiff/var.hpp"
@@ -85,58 +86,87 @@ inline Tape* checked_tape() noexcept {
 
 /// Passes a by-value operand on without giving up its sole ownership of its node; use only
 /// on a parameter or a variable that is overwritten or dies right after.
-constexpr Var forward(Var& x) noexcept { return VarAccess::release(x); }
+SLOPE_ALWAYS_INLINE constexpr Var forward(Var& x) noexcept { return VarAccess::release(x); }
+
+}  // namespace detail
+
+namespace detail {
+
+/// The rare cases of record_unary, kept out of the hot path: checked mode, a constant
+/// operand, no active tape.
+template <UnaryRule Rule>
+SLOPE_COLD Var record_unary_slow(Var x, double y) {
+  const double xv = x.value();
+  Tape* tape = active_tape;
+  const bool checked = tape != nullptr && tape->checked();
+  if (x.is_constant()) {
+    if (checked) check_operation(Rule::name, {&xv, 1}, rule_in_domain<Rule>(xv), domain_text<Rule>(), y, {});
+    return Var(y);
+  }
+  if (tape == nullptr) throw_no_active_tape();
+  const double d = Rule::partial(xv, y);
+  if (checked) check_operation(Rule::name, {&xv, 1}, rule_in_domain<Rule>(xv), domain_text<Rule>(), y, {&d, 1});
+  return tape->unary(x, y, d, code_of<Rule>());
+}
+
+/// The rare cases of record_binary, kept out of the hot path.
+template <BinaryRule Rule>
+SLOPE_COLD Var record_binary_slow(Var a, Var b, double z) {
+  const double args[2] = {a.value(), b.value()};
+  const bool a_active = !a.is_constant();
+  const bool b_active = !b.is_constant();
+  Tape* tape = active_tape;
+  const bool checked = tape != nullptr && tape->checked();
+  if (!a_active && !b_active) {
+    if (checked) check_operation(Rule::name, args, rule_in_domain<Rule>(args[0], args[1]), domain_text<Rule>(), z, {});
+    return Var(z);
+  }
+  if (tape == nullptr) throw_no_active_tape();
+  const double partials[2] = {a_active ? Rule::d_first(args[0], args[1], z) : 0.0,
+                              b_active ? Rule::d_second(args[0], args[1], z) : 0.0};
+  if (checked) {
+    const std::span<const double> active = a_active && b_active ? std::span<const double>(partials)
+                                           : a_active           ? std::span<const double>(partials, 1)
+                                                                : std::span<const double>(partials + 1, 1);
+    check_operation(Rule::name, args, rule_in_domain<Rule>(args[0], args[1]), domain_text<Rule>(), z, active);
+  }
+  constexpr OpCode code = code_of<Rule>();
+  if (!b_active) return tape->unary(a, z, partials[0], code);
+  if (!a_active) return tape->unary(b, z, partials[1], code);
+  return tape->binary(a, b, z, partials[0], partials[1], code);
+}
 
 }  // namespace detail
 
 /// Records y = Rule(x). Takes x by value: a temporary keeps its sole ownership of its node,
 /// so the tape may fold this operation into it.
 template <UnaryRule Rule>
-Var record_unary(Var x) {
-  const double xv = x.value();
-  const double y = Rule::value(xv);
-  if (x.is_constant()) {
-    if (detail::checked_tape() != nullptr) {
-      detail::check_operation(Rule::name, {&xv, 1}, detail::rule_in_domain<Rule>(xv), detail::domain_text<Rule>(), y, {});
-    }
-    return Var(y);
+SLOPE_ALWAYS_INLINE Var record_unary(Var x) {
+  const double y = Rule::value(x.value());
+  Tape* tape = detail::active_tape;
+  if (x.is_constant() || tape == nullptr || tape->checked()) [[unlikely]] {
+    return detail::record_unary_slow<Rule>(detail::forward(x), y);
   }
-  Tape& tape = detail::require_active_tape();
-  const double d = Rule::partial(xv, y);
-  if (tape.checked()) [[unlikely]] {
-    detail::check_operation(Rule::name, {&xv, 1}, detail::rule_in_domain<Rule>(xv), detail::domain_text<Rule>(), y, {&d, 1});
-  }
-  return tape.unary(x, y, d, detail::code_of<Rule>());
+  return tape->unary(x, y, Rule::partial(x.value(), y), detail::code_of<Rule>());
 }
 
 /// Records z = Rule(a, b); a constant operand gets no edge and its partial is not computed.
 template <BinaryRule Rule>
-Var record_binary(Var a, Var b) {
-  const double args[2] = {a.value(), b.value()};
-  const double z = Rule::value(args[0], args[1]);
-  const bool a_active = !a.is_constant();
-  const bool b_active = !b.is_constant();
-  if (!a_active && !b_active) {
-    if (detail::checked_tape() != nullptr) {
-      detail::check_operation(Rule::name, args, detail::rule_in_domain<Rule>(args[0], args[1]),
-                              detail::domain_text<Rule>(), z, {});
-    }
-    return Var(z);
-  }
-  Tape& tape = detail::require_active_tape();
-  const double partials[2] = {a_active ? Rule::d_first(args[0], args[1], z) : 0.0,
-                              b_active ? Rule::d_second(args[0], args[1], z) : 0.0};
-  if (tape.checked()) [[unlikely]] {
-    const std::span<const double> active = a_active && b_active ? std::span<const double>(partials)
-                                           : a_active           ? std::span<const double>(partials, 1)
-                                                                : std::span<const double>(partials + 1, 1);
-    detail::check_operation(Rule::name, args, detail::rule_in_domain<Rule>(args[0], args[1]),
-                            detail::domain_text<Rule>(), z, active);
+SLOPE_ALWAYS_INLINE Var record_binary(Var a, Var b) {
+  const double av = a.value();
+  const double bv = b.value();
+  const double z = Rule::value(av, bv);
+  Tape* tape = detail::active_tape;
+  if (tape == nullptr || tape->checked()) [[unlikely]] {
+    return detail::record_binary_slow<Rule>(detail::forward(a), detail::forward(b), z);
   }
   constexpr OpCode code = detail::code_of<Rule>();
-  if (!b_active) return tape.unary(a, z, partials[0], code);
-  if (!a_active) return tape.unary(b, z, partials[1], code);
-  return tape.binary(a, b, z, partials[0], partials[1], code);
+  if (b.is_constant()) {
+    if (a.is_constant()) return Var(z);
+    return tape->unary(a, z, Rule::d_first(av, bv, z), code);
+  }
+  if (a.is_constant()) return tape->unary(b, z, Rule::d_second(av, bv, z), code);
+  return tape->binary(a, b, z, Rule::d_first(av, bv, z), Rule::d_second(av, bv, z), code);
 }
 
 }  // namespace slope

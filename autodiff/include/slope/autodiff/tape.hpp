@@ -19,18 +19,9 @@
 #include <string>
 #include <vector>
 
+#include "slope/autodiff/config.hpp"
 #include "slope/autodiff/op_code.hpp"
 #include "slope/autodiff/var.hpp"
-
-#ifndef SLOPE_DEBUG_CHECKS
-#ifdef NDEBUG
-#define SLOPE_DEBUG_CHECKS 0
-#else
-/// 1: every operand is checked to belong to the active tape (not a destroyed, foreign or
-/// rewound one). Defaults to on in debug builds; define it to 0 or 1 to choose.
-#define SLOPE_DEBUG_CHECKS 1
-#endif
-#endif
 
 namespace slope {
 
@@ -122,7 +113,12 @@ class Tape {
   /// Reverse sweep seeded with several outputs at once: adjoint(x) = sum_i seeds[i] d outputs[i]/dx.
   void backward(std::span<const Var> outputs, std::span<const double> seeds);
   /// The adjoint of `x` after the last sweep (0 for a constant).
-  [[nodiscard]] double adjoint(const Var& x) const;
+  [[nodiscard]] double adjoint(const Var& x) const {
+    if (x.is_constant()) return 0.0;
+    debug_check(x);
+    if (x.id_ >= swept_nodes_) [[unlikely]] throw_not_swept(x.id_);
+    return adjoint_[x.id_];
+  }
 
   /// After a sweep: the operation that first produced a non-finite adjoint, in sweep order,
   /// or nothing when every adjoint is finite. On a tape that folds statements, the node may
@@ -170,12 +166,13 @@ class Tape {
     VectorJacobianProduct vjp;
   };
 
+  [[noreturn]] void throw_not_swept(std::uint32_t node) const;
   void set_options(const RecordOptions& options) noexcept;
   void update_fusion_floor() noexcept;
-  void ensure(std::uint32_t nodes, std::uint32_t edges) {
-    if (nodes_ + nodes > node_capacity_ || edges_ + edges > edge_capacity_) grow(nodes, edges);
+  SLOPE_ALWAYS_INLINE void ensure(std::uint32_t nodes, std::uint32_t edges) {
+    if (nodes_ + nodes > node_capacity_ || edges_ + edges > edge_capacity_) [[unlikely]] grow(nodes, edges);
   }
-  void grow(std::uint32_t nodes, std::uint32_t edges);
+  SLOPE_COLD void grow(std::uint32_t nodes, std::uint32_t edges);
   [[nodiscard]] Var result(double value, std::uint32_t id) const noexcept {
     return Var(value, id, serial_, true);
   }
@@ -197,6 +194,8 @@ class Tape {
   Var fold_into_top(std::uint32_t top, double top_factor, std::uint32_t other, double other_partial,
                     double value);
   Var merge_top_two(double lower_factor, double upper_factor, double value);
+  SLOPE_COLD Var join_top_two(double lower_factor, double upper_factor, double value);
+  Var push_binary(std::uint32_t a, std::uint32_t b, double value, double partial_a, double partial_b, OpCode op);
   void sweep(std::uint32_t end_node);
   void sweep_nodes(std::uint32_t low, std::uint32_t high) noexcept;
   void prepare_adjoints();
@@ -255,7 +254,7 @@ inline Tape& require_active_tape() {
 
 // ---- inline recording primitives (the hot path) --------------------------------------------
 
-inline Var Tape::unary(const Var& x, double value, double partial, OpCode op) {
+SLOPE_ALWAYS_INLINE Var Tape::unary(const Var& x, double value, double partial, OpCode op) {
   debug_check(x);
   if (foldable(x, 1) && rescalable(first_arg_[x.id_], edges_, partial)) {
     rescale(first_arg_[x.id_], edges_, partial);
@@ -272,33 +271,41 @@ inline Var Tape::unary(const Var& x, double value, double partial, OpCode op) {
   return result(value, id);
 }
 
-inline Var Tape::binary(const Var& a, const Var& b, double value, double partial_a, double partial_b,
-                        OpCode op) {
+SLOPE_ALWAYS_INLINE Var Tape::binary(const Var& a, const Var& b, double value, double partial_a,
+                                     double partial_b, OpCode op) {
   debug_check(a);
   debug_check(b);
-  if (foldable(a, 1)) {
-    if (foldable(b, 2)) return merge_top_two(partial_b, partial_a, value);
-    if (rescalable(first_arg_[a.id_], edges_, partial_a))
-      return fold_into_top(a.id_, partial_a, b.id_, partial_b, value);
-  } else if (foldable(b, 1)) {
-    if (foldable(a, 2)) return merge_top_two(partial_a, partial_b, value);
-    if (rescalable(first_arg_[b.id_], edges_, partial_b))
-      return fold_into_top(b.id_, partial_b, a.id_, partial_a, value);
+  // Which operand, if any, sits at the top of the tape and holds its node alone: the
+  // operation then folds into that node (and into the one below it too when the other
+  // operand holds that one).
+  if (a.fresh_ || b.fresh_) {
+    if (foldable(a, 1)) {
+      if (foldable(b, 2)) return merge_top_two(partial_b, partial_a, value);
+      if (rescalable(first_arg_[a.id_], edges_, partial_a)) return fold_into_top(a.id_, partial_a, b.id_, partial_b, value);
+    } else if (foldable(b, 1)) {
+      if (foldable(a, 2)) return merge_top_two(partial_a, partial_b, value);
+      if (rescalable(first_arg_[b.id_], edges_, partial_b)) return fold_into_top(b.id_, partial_b, a.id_, partial_a, value);
+    }
   }
+  return push_binary(a.id_, b.id_, value, partial_a, partial_b, op);
+}
+
+SLOPE_ALWAYS_INLINE Var Tape::push_binary(std::uint32_t a, std::uint32_t b, double value, double partial_a,
+                                          double partial_b, OpCode op) {
   ensure(1, 2);
   const std::uint32_t id = nodes_++;
   op_[id] = op;
   first_arg_[id] = edges_;
-  arg_[edges_] = a.id_;
+  arg_[edges_] = a;
   partial_[edges_] = partial_a;
-  arg_[edges_ + 1] = b.id_;
+  arg_[edges_ + 1] = b;
   partial_[edges_ + 1] = partial_b;
   edges_ += 2;
   return result(value, id);
 }
 
-inline Var Tape::fold_into_top(std::uint32_t top, double top_factor, std::uint32_t other,
-                               double other_partial, double value) {
+SLOPE_ALWAYS_INLINE Var Tape::fold_into_top(std::uint32_t top, double top_factor, std::uint32_t other,
+                                            double other_partial, double value) {
   rescale(first_arg_[top], edges_, top_factor);
   ensure(0, 1);
   arg_[edges_] = other;
@@ -308,23 +315,13 @@ inline Var Tape::fold_into_top(std::uint32_t top, double top_factor, std::uint32
   return result(value, top);
 }
 
-inline Var Tape::merge_top_two(double lower_factor, double upper_factor, double value) {
+SLOPE_ALWAYS_INLINE Var Tape::merge_top_two(double lower_factor, double upper_factor, double value) {
   // The two operands are the last two nodes, so their edges are adjacent at the end of the
   // edge arrays: dropping the upper node's start merges both edge lists into the lower node.
   const std::uint32_t lower = nodes_ - 2;
-  const std::uint32_t upper = nodes_ - 1;
-  const std::uint32_t middle = first_arg_[upper];
-  if (!rescalable(first_arg_[lower], middle, lower_factor) || !rescalable(middle, edges_, upper_factor)) {
-    ensure(1, 2);
-    const std::uint32_t id = nodes_++;
-    op_[id] = OpCode::Fused;
-    first_arg_[id] = edges_;
-    arg_[edges_] = lower;
-    partial_[edges_] = lower_factor;
-    arg_[edges_ + 1] = upper;
-    partial_[edges_ + 1] = upper_factor;
-    edges_ += 2;
-    return result(value, id);
+  const std::uint32_t middle = first_arg_[nodes_ - 1];
+  if (!rescalable(first_arg_[lower], middle, lower_factor) || !rescalable(middle, edges_, upper_factor)) [[unlikely]] {
+    return join_top_two(lower_factor, upper_factor, value);
   }
   rescale(first_arg_[lower], middle, lower_factor);
   rescale(middle, edges_, upper_factor);

@@ -54,58 +54,58 @@ struct Div {
 };
 
 /// -x; see Neg.
-inline Var operator-(Var x) { return record_unary<Neg>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var operator-(Var x) { return record_unary<Neg>(detail::forward(x)); }
 /// +x: x itself (a copy).
-inline Var operator+(const Var& x) { return x; }
+SLOPE_ALWAYS_INLINE Var operator+(const Var& x) { return x; }
 
 /// a + b; see Add.
-inline Var operator+(Var a, Var b) { return record_binary<Add>(detail::forward(a), detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var operator+(Var a, Var b) { return record_binary<Add>(detail::forward(a), detail::forward(b)); }
 /// \overload
-inline Var operator+(Var a, double b) { return record_binary<Add>(detail::forward(a), b); }
+SLOPE_ALWAYS_INLINE Var operator+(Var a, double b) { return record_binary<Add>(detail::forward(a), b); }
 /// \overload
-inline Var operator+(double a, Var b) { return record_binary<Add>(a, detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var operator+(double a, Var b) { return record_binary<Add>(a, detail::forward(b)); }
 
 /// a - b; see Sub.
-inline Var operator-(Var a, Var b) { return record_binary<Sub>(detail::forward(a), detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var operator-(Var a, Var b) { return record_binary<Sub>(detail::forward(a), detail::forward(b)); }
 /// \overload
-inline Var operator-(Var a, double b) { return record_binary<Sub>(detail::forward(a), b); }
+SLOPE_ALWAYS_INLINE Var operator-(Var a, double b) { return record_binary<Sub>(detail::forward(a), b); }
 /// \overload
-inline Var operator-(double a, Var b) { return record_binary<Sub>(a, detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var operator-(double a, Var b) { return record_binary<Sub>(a, detail::forward(b)); }
 
 /// a * b; see Mul.
-inline Var operator*(Var a, Var b) { return record_binary<Mul>(detail::forward(a), detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var operator*(Var a, Var b) { return record_binary<Mul>(detail::forward(a), detail::forward(b)); }
 /// \overload
-inline Var operator*(Var a, double b) { return record_binary<Mul>(detail::forward(a), b); }
+SLOPE_ALWAYS_INLINE Var operator*(Var a, double b) { return record_binary<Mul>(detail::forward(a), b); }
 /// \overload
-inline Var operator*(double a, Var b) { return record_binary<Mul>(a, detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var operator*(double a, Var b) { return record_binary<Mul>(a, detail::forward(b)); }
 
 /// a / b; see Div.
-inline Var operator/(Var a, Var b) { return record_binary<Div>(detail::forward(a), detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var operator/(Var a, Var b) { return record_binary<Div>(detail::forward(a), detail::forward(b)); }
 /// \overload
-inline Var operator/(Var a, double b) { return record_binary<Div>(detail::forward(a), b); }
+SLOPE_ALWAYS_INLINE Var operator/(Var a, double b) { return record_binary<Div>(detail::forward(a), b); }
 /// \overload
-inline Var operator/(double a, Var b) { return record_binary<Div>(a, detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var operator/(double a, Var b) { return record_binary<Div>(a, detail::forward(b)); }
 
 // Compound assignment overwrites `a`, so a's old value dies here and the new node may absorb
 // it (`s += x[i]` in a loop grows one node instead of recording one per iteration).
 
 /// a = a + b.
-inline Var& operator+=(Var& a, Var b) {
+SLOPE_ALWAYS_INLINE Var& operator+=(Var& a, Var b) {
   detail::VarAccess::assign(a, record_binary<Add>(detail::forward(a), detail::forward(b)));
   return a;
 }
 /// a = a - b.
-inline Var& operator-=(Var& a, Var b) {
+SLOPE_ALWAYS_INLINE Var& operator-=(Var& a, Var b) {
   detail::VarAccess::assign(a, record_binary<Sub>(detail::forward(a), detail::forward(b)));
   return a;
 }
 /// a = a * b.
-inline Var& operator*=(Var& a, Var b) {
+SLOPE_ALWAYS_INLINE Var& operator*=(Var& a, Var b) {
   detail::VarAccess::assign(a, record_binary<Mul>(detail::forward(a), detail::forward(b)));
   return a;
 }
 /// a = a / b.
-inline Var& operator/=(Var& a, Var b) {
+SLOPE_ALWAYS_INLINE Var& operator/=(Var& a, Var b) {
   detail::VarAccess::assign(a, record_binary<Div>(detail::forward(a), detail::forward(b)));
   return a;
 }

@@ -95,22 +95,22 @@ struct Cbrt {
 };
 
 /// e^x; see Exp.
-inline Var exp(Var x) { return record_unary<Exp>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var exp(Var x) { return record_unary<Exp>(detail::forward(x)); }
 /// 2^x; see Exp2.
-inline Var exp2(Var x) { return record_unary<Exp2>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var exp2(Var x) { return record_unary<Exp2>(detail::forward(x)); }
 /// e^x - 1; see Expm1.
-inline Var expm1(Var x) { return record_unary<Expm1>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var expm1(Var x) { return record_unary<Expm1>(detail::forward(x)); }
 /// ln x; see Log. A checked tape throws DomainError("log") for x < 0.
-inline Var log(Var x) { return record_unary<Log>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var log(Var x) { return record_unary<Log>(detail::forward(x)); }
 /// log2 x; see Log2.
-inline Var log2(Var x) { return record_unary<Log2>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var log2(Var x) { return record_unary<Log2>(detail::forward(x)); }
 /// log10 x; see Log10.
-inline Var log10(Var x) { return record_unary<Log10>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var log10(Var x) { return record_unary<Log10>(detail::forward(x)); }
 /// ln(1 + x); see Log1p.
-inline Var log1p(Var x) { return record_unary<Log1p>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var log1p(Var x) { return record_unary<Log1p>(detail::forward(x)); }
 /// sqrt(x); see Sqrt.
-inline Var sqrt(Var x) { return record_unary<Sqrt>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var sqrt(Var x) { return record_unary<Sqrt>(detail::forward(x)); }
 /// cbrt(x); see Cbrt.
-inline Var cbrt(Var x) { return record_unary<Cbrt>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var cbrt(Var x) { return record_unary<Cbrt>(detail::forward(x)); }
 
 }  // namespace slope

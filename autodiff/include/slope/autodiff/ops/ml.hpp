@@ -69,20 +69,20 @@ struct LogSumExp {
 };
 
 /// sigmoid(x); see Sigmoid.
-inline Var sigmoid(Var x) { return record_unary<Sigmoid>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var sigmoid(Var x) { return record_unary<Sigmoid>(detail::forward(x)); }
 /// ln sigmoid(x); see LogSigmoid.
-inline Var log_sigmoid(Var x) { return record_unary<LogSigmoid>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var log_sigmoid(Var x) { return record_unary<LogSigmoid>(detail::forward(x)); }
 /// ln(1 + e^x); see Softplus.
-inline Var softplus(Var x) { return record_unary<Softplus>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var softplus(Var x) { return record_unary<Softplus>(detail::forward(x)); }
 /// ln(1 + e^x); the same as softplus.
-inline Var log1p_exp(Var x) { return record_unary<Softplus>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var log1p_exp(Var x) { return record_unary<Softplus>(detail::forward(x)); }
 
 /// ln(e^a + e^b); see LogSumExp.
-inline Var log_sum_exp(Var a, Var b) { return record_binary<LogSumExp>(detail::forward(a), detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var log_sum_exp(Var a, Var b) { return record_binary<LogSumExp>(detail::forward(a), detail::forward(b)); }
 /// \overload
-inline Var log_sum_exp(Var a, double b) { return record_binary<LogSumExp>(detail::forward(a), b); }
+SLOPE_ALWAYS_INLINE Var log_sum_exp(Var a, double b) { return record_binary<LogSumExp>(detail::forward(a), b); }
 /// \overload
-inline Var log_sum_exp(double a, Var b) { return record_binary<LogSumExp>(a, detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var log_sum_exp(double a, Var b) { return record_binary<LogSumExp>(a, detail::forward(b)); }
 
 /// ln(sum_i e^(x_i)) over a range, as one node with one edge per active element.
 /// Partials: dz/dx_i = e^(x_i - z). An empty range gives -inf.

@@ -57,39 +57,39 @@ struct Fmin {
 };
 
 /// |x|; see Abs.
-inline Var abs(Var x) { return record_unary<Abs>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var abs(Var x) { return record_unary<Abs>(detail::forward(x)); }
 /// |x|; the same as abs.
-inline Var fabs(Var x) { return record_unary<Abs>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var fabs(Var x) { return record_unary<Abs>(detail::forward(x)); }
 
 /// fmax(a, b); see Fmax.
-inline Var fmax(Var a, Var b) { return record_binary<Fmax>(detail::forward(a), detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var fmax(Var a, Var b) { return record_binary<Fmax>(detail::forward(a), detail::forward(b)); }
 /// \overload
-inline Var fmax(Var a, double b) { return record_binary<Fmax>(detail::forward(a), b); }
+SLOPE_ALWAYS_INLINE Var fmax(Var a, double b) { return record_binary<Fmax>(detail::forward(a), b); }
 /// \overload
-inline Var fmax(double a, Var b) { return record_binary<Fmax>(a, detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var fmax(double a, Var b) { return record_binary<Fmax>(a, detail::forward(b)); }
 /// fmin(a, b); see Fmin.
-inline Var fmin(Var a, Var b) { return record_binary<Fmin>(detail::forward(a), detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var fmin(Var a, Var b) { return record_binary<Fmin>(detail::forward(a), detail::forward(b)); }
 /// \overload
-inline Var fmin(Var a, double b) { return record_binary<Fmin>(detail::forward(a), b); }
+SLOPE_ALWAYS_INLINE Var fmin(Var a, double b) { return record_binary<Fmin>(detail::forward(a), b); }
 /// \overload
-inline Var fmin(double a, Var b) { return record_binary<Fmin>(a, detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var fmin(double a, Var b) { return record_binary<Fmin>(a, detail::forward(b)); }
 
 /// The larger of a and b: fmax (a tie splits the derivative; a NaN argument is ignored).
-inline Var max(Var a, Var b) { return record_binary<Fmax>(detail::forward(a), detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var max(Var a, Var b) { return record_binary<Fmax>(detail::forward(a), detail::forward(b)); }
 /// \overload
-inline Var max(Var a, double b) { return record_binary<Fmax>(detail::forward(a), b); }
+SLOPE_ALWAYS_INLINE Var max(Var a, double b) { return record_binary<Fmax>(detail::forward(a), b); }
 /// \overload
-inline Var max(double a, Var b) { return record_binary<Fmax>(a, detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var max(double a, Var b) { return record_binary<Fmax>(a, detail::forward(b)); }
 /// The smaller of a and b: fmin (a tie splits the derivative; a NaN argument is ignored).
-inline Var min(Var a, Var b) { return record_binary<Fmin>(detail::forward(a), detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var min(Var a, Var b) { return record_binary<Fmin>(detail::forward(a), detail::forward(b)); }
 /// \overload
-inline Var min(Var a, double b) { return record_binary<Fmin>(detail::forward(a), b); }
+SLOPE_ALWAYS_INLINE Var min(Var a, double b) { return record_binary<Fmin>(detail::forward(a), b); }
 /// \overload
-inline Var min(double a, Var b) { return record_binary<Fmin>(a, detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var min(double a, Var b) { return record_binary<Fmin>(a, detail::forward(b)); }
 
 /// Fused multiply-add: w = a*b + c, rounded once.  Partials: dw/da = b, dw/db = a, dw/dc = 1.
 /// One node with up to three edges (constant operands get none).
-inline Var fma(const Var& a, const Var& b, const Var& c) {
+SLOPE_ALWAYS_INLINE Var fma(const Var& a, const Var& b, const Var& c) {
   const double w = std::fma(a.value(), b.value(), c.value());
   if (a.is_constant() && b.is_constant() && c.is_constant()) return Var(w);
   const std::array<Var, 3> args{a, b, c};
@@ -105,12 +105,12 @@ inline Var fma(const Var& a, const Var& b, const Var& c) {
 // the jumps), so the result is a constant and costs no tape space.
 
 /// floor(x) as a constant (derivative 0).
-inline Var floor(const Var& x) { return std::floor(x.value()); }
+SLOPE_ALWAYS_INLINE Var floor(const Var& x) { return std::floor(x.value()); }
 /// ceil(x) as a constant (derivative 0).
-inline Var ceil(const Var& x) { return std::ceil(x.value()); }
+SLOPE_ALWAYS_INLINE Var ceil(const Var& x) { return std::ceil(x.value()); }
 /// round(x) as a constant (derivative 0).
-inline Var round(const Var& x) { return std::round(x.value()); }
+SLOPE_ALWAYS_INLINE Var round(const Var& x) { return std::round(x.value()); }
 /// trunc(x) as a constant (derivative 0).
-inline Var trunc(const Var& x) { return std::trunc(x.value()); }
+SLOPE_ALWAYS_INLINE Var trunc(const Var& x) { return std::trunc(x.value()); }
 
 }  // namespace slope

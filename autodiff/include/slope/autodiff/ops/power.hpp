@@ -51,20 +51,20 @@ struct Hypot {
 };
 
 /// a^b; see Pow.
-inline Var pow(Var a, Var b) { return record_binary<Pow>(detail::forward(a), detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var pow(Var a, Var b) { return record_binary<Pow>(detail::forward(a), detail::forward(b)); }
 /// a^b with a constant exponent: one edge, no logarithm computed.
-inline Var pow(Var a, double b) { return record_binary<Pow>(detail::forward(a), b); }
+SLOPE_ALWAYS_INLINE Var pow(Var a, double b) { return record_binary<Pow>(detail::forward(a), b); }
 /// a^b with a constant base.
-inline Var pow(double a, Var b) { return record_binary<Pow>(a, detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var pow(double a, Var b) { return record_binary<Pow>(a, detail::forward(b)); }
 /// a^n for an integer n (negative bases allowed).
-inline Var pow(Var a, int n) { return record_binary<Pow>(detail::forward(a), static_cast<double>(n)); }
+SLOPE_ALWAYS_INLINE Var pow(Var a, int n) { return record_binary<Pow>(detail::forward(a), static_cast<double>(n)); }
 /// x^2; see Square.
-inline Var square(Var x) { return record_unary<Square>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var square(Var x) { return record_unary<Square>(detail::forward(x)); }
 /// sqrt(a^2 + b^2); see Hypot.
-inline Var hypot(Var a, Var b) { return record_binary<Hypot>(detail::forward(a), detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var hypot(Var a, Var b) { return record_binary<Hypot>(detail::forward(a), detail::forward(b)); }
 /// \overload
-inline Var hypot(Var a, double b) { return record_binary<Hypot>(detail::forward(a), b); }
+SLOPE_ALWAYS_INLINE Var hypot(Var a, double b) { return record_binary<Hypot>(detail::forward(a), b); }
 /// \overload
-inline Var hypot(double a, Var b) { return record_binary<Hypot>(a, detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var hypot(double a, Var b) { return record_binary<Hypot>(a, detail::forward(b)); }
 
 }  // namespace slope

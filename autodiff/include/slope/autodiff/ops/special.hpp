@@ -62,12 +62,12 @@ struct Tgamma {
 };
 
 /// erf x; see Erf.
-inline Var erf(Var x) { return record_unary<Erf>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var erf(Var x) { return record_unary<Erf>(detail::forward(x)); }
 /// erfc x; see Erfc.
-inline Var erfc(Var x) { return record_unary<Erfc>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var erfc(Var x) { return record_unary<Erfc>(detail::forward(x)); }
 /// ln|Gamma(x)|; see Lgamma.
-inline Var lgamma(Var x) { return record_unary<Lgamma>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var lgamma(Var x) { return record_unary<Lgamma>(detail::forward(x)); }
 /// Gamma(x); see Tgamma.
-inline Var tgamma(Var x) { return record_unary<Tgamma>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var tgamma(Var x) { return record_unary<Tgamma>(detail::forward(x)); }
 
 }  // namespace slope

@@ -136,34 +136,34 @@ struct Atanh {
 };
 
 /// sin x; see Sin.
-inline Var sin(Var x) { return record_unary<Sin>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var sin(Var x) { return record_unary<Sin>(detail::forward(x)); }
 /// cos x; see Cos.
-inline Var cos(Var x) { return record_unary<Cos>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var cos(Var x) { return record_unary<Cos>(detail::forward(x)); }
 /// tan x; see Tan.
-inline Var tan(Var x) { return record_unary<Tan>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var tan(Var x) { return record_unary<Tan>(detail::forward(x)); }
 /// asin x; see Asin.
-inline Var asin(Var x) { return record_unary<Asin>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var asin(Var x) { return record_unary<Asin>(detail::forward(x)); }
 /// acos x; see Acos.
-inline Var acos(Var x) { return record_unary<Acos>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var acos(Var x) { return record_unary<Acos>(detail::forward(x)); }
 /// atan x; see Atan.
-inline Var atan(Var x) { return record_unary<Atan>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var atan(Var x) { return record_unary<Atan>(detail::forward(x)); }
 /// atan2(a, b); see Atan2.
-inline Var atan2(Var a, Var b) { return record_binary<Atan2>(detail::forward(a), detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var atan2(Var a, Var b) { return record_binary<Atan2>(detail::forward(a), detail::forward(b)); }
 /// \overload
-inline Var atan2(Var a, double b) { return record_binary<Atan2>(detail::forward(a), b); }
+SLOPE_ALWAYS_INLINE Var atan2(Var a, double b) { return record_binary<Atan2>(detail::forward(a), b); }
 /// \overload
-inline Var atan2(double a, Var b) { return record_binary<Atan2>(a, detail::forward(b)); }
+SLOPE_ALWAYS_INLINE Var atan2(double a, Var b) { return record_binary<Atan2>(a, detail::forward(b)); }
 /// sinh x; see Sinh.
-inline Var sinh(Var x) { return record_unary<Sinh>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var sinh(Var x) { return record_unary<Sinh>(detail::forward(x)); }
 /// cosh x; see Cosh.
-inline Var cosh(Var x) { return record_unary<Cosh>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var cosh(Var x) { return record_unary<Cosh>(detail::forward(x)); }
 /// tanh x; see Tanh.
-inline Var tanh(Var x) { return record_unary<Tanh>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var tanh(Var x) { return record_unary<Tanh>(detail::forward(x)); }
 /// asinh x; see Asinh.
-inline Var asinh(Var x) { return record_unary<Asinh>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var asinh(Var x) { return record_unary<Asinh>(detail::forward(x)); }
 /// acosh x; see Acosh.
-inline Var acosh(Var x) { return record_unary<Acosh>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var acosh(Var x) { return record_unary<Acosh>(detail::forward(x)); }
 /// atanh x; see Atanh.
-inline Var atanh(Var x) { return record_unary<Atanh>(detail::forward(x)); }
+SLOPE_ALWAYS_INLINE Var atanh(Var x) { return record_unary<Atanh>(detail::forward(x)); }
 
 }  // namespace slope
