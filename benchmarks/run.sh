@@ -1,16 +1,35 @@
 #!/usr/bin/env bash
-# Builds the benchmarks in Release without debug checks (into build/bench) and runs both
-# binaries; each prints its summary table at the end. Extra arguments go to both binaries,
-# e.g. `benchmarks/run.sh --benchmark_filter=f_` (Google Benchmark flags replace the defaults).
+# Builds the benchmarks in Release without debug checks (into build/bench) and runs the
+# binaries; each prints its summary tables at the end. slope_bench_optimizer (against LBFGSpp
+# and liblbfgs) runs when CMake found both peers. Extra arguments go to every binary, e.g.
+# `benchmarks/run.sh --benchmark_filter=f_` (Google Benchmark flags replace the defaults).
+# SLOPE_BENCH_ONLY picks binaries by short name, e.g. SLOPE_BENCH_ONLY=optimizer benchmarks/run.sh
+# (names: gradient_cost scaling optimizer).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${SLOPE_BENCH_BUILD_DIR:-$root/build/bench}"
+only="${SLOPE_BENCH_ONLY:-gradient_cost scaling optimizer}"
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSLOPE_BUILD_TESTS=OFF -DSLOPE_DEBUG_CHECKS=OFF \
   -DSLOPE_BUILD_BENCHMARKS=ON -DSLOPE_BUILD_EXAMPLES=OFF >/dev/null
-cmake --build "$build" --target slope_bench_gradient_cost slope_bench_scaling --parallel 2
 
-"$build/benchmarks/slope_bench_gradient_cost" "$@"
-echo
-"$build/benchmarks/slope_bench_scaling" "$@"
+available="gradient_cost scaling"
+if cmake --build "$build" --target help | grep -q 'slope_bench_optimizer'; then
+  available+=" optimizer"
+elif [[ " $only " == *" optimizer "* ]]; then
+  echo "note: slope_bench_optimizer is not built (needs liblbfgspp-dev liblbfgs-dev libeigen3-dev)" >&2
+fi
+names=()
+for name in $only; do
+  [[ " $available " == *" $name "* ]] && names+=("$name")
+done
+[ ${#names[@]} -gt 0 ] || { echo "error: nothing to run (SLOPE_BENCH_ONLY=$only)" >&2; exit 2; }
+
+cmake --build "$build" --parallel 2 --target "${names[@]/#/slope_bench_}"
+first=1
+for name in "${names[@]}"; do
+  [ $first -eq 1 ] || echo
+  first=0
+  "$build/benchmarks/slope_bench_$name" "$@"
+done
