@@ -15,7 +15,8 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSLOPE_BUILD_TESTS=OFF 
   -DSLOPE_BUILD_BENCHMARKS=ON -DSLOPE_BUILD_EXAMPLES=OFF >/dev/null
 
 available="gradient_cost scaling"
-if cmake --build "$build" --target help | grep -q 'slope_bench_optimizer'; then
+targets="$(cmake --build "$build" --target help)"
+if [[ "$targets" == *slope_bench_optimizer* ]]; then
   available+=" optimizer"
 elif [[ " $only " == *" optimizer "* ]]; then
   echo "note: slope_bench_optimizer is not built (needs liblbfgspp-dev liblbfgs-dev libeigen3-dev)" >&2
