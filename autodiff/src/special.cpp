@@ -6,28 +6,66 @@
 
 namespace slope {
 
+namespace {
+
+// psi has one positive root, x0 = 1.46163214496836234126..., stored as hi + lo so that x - x0
+// keeps full precision next to it (x - hi is exact there, by Sterbenz's lemma).
+constexpr double kRootHi = 1.4616321449683622;
+constexpr double kRootLo = 9.549995429965697e-17;
+
+// Taylor coefficients of psi at x0: psi^(k)(x0) / k! = (-1)^(k+1) zeta(k + 1, x0), k = 1..18
+// (Hurwitz zeta, computed with mpmath at 50 digits). They shrink like 1/x0^k.
+constexpr double kRootTaylor[] = {
+    0.9676722454476212,    -0.4427631689835921,    0.258499760955651,     -0.16394270544240652,
+    0.10782405069126237,   -0.07219956125645471,   0.04880428816414311,   -0.03316112647484736,
+    0.022597648232218104,  -0.01542476590494896,   0.010538791616612175,  -0.007204534386356869,
+    0.004926781395729853,  -0.003369801655439328,  0.002305126326734928,  -0.0015769367714301972,
+    0.0010788252019162967, -0.0007380709389960052,
+};
+
+// psi(x0 + t) for |t| <= 0.2: the series converges like (0.2 / 1.46)^k, so 18 terms leave
+// less than 1e-16 relative, and the result keeps its relative precision as psi -> 0.
+double digamma_near_root(double x) noexcept {
+  const double t = (x - kRootHi) - kRootLo;
+  double sum = 0.0;
+  for (int k = std::size(kRootTaylor) - 1; k >= 0; --k) sum = sum * t + kRootTaylor[k];
+  return sum * t;
+}
+
+// psi(x) for x >= 10 by the asymptotic series
+// psi(x) ~ ln x - 1/(2x) - sum_k B_2k / (2k x^2k); through x^-14 the first omitted term is
+// below 5e-17 at x = 10.
+double digamma_asymptotic(double x) noexcept {
+  const double inv = 1.0 / x;
+  const double inv2 = inv * inv;
+  const double series =
+      inv2 *
+      (1.0 / 12 -
+       inv2 * (1.0 / 120 -
+               inv2 * (1.0 / 252 - inv2 * (1.0 / 240 - inv2 * (1.0 / 132 - inv2 * (691.0 / 32760 - inv2 * (1.0 / 12)))))));
+  return std::log(x) - 0.5 * inv - series;
+}
+
+}  // namespace
+
 double digamma(double x) noexcept {
   if (std::isnan(x) || x == -std::numeric_limits<double>::infinity()) return std::numeric_limits<double>::quiet_NaN();
   if (x <= 0.0 && x == std::floor(x)) return std::numeric_limits<double>::quiet_NaN();  // poles
   double result = 0.0;
   if (x < 0.0) {
-    // Reflection: psi(1 - x) - psi(x) = pi cot(pi x). Reduce pi x modulo pi first so that
-    // tan keeps its precision for large |x|.
+    // Reflection: psi(x) = psi(1 - x) - pi cot(pi x). Reduce pi x modulo pi first so that the
+    // cotangent keeps its precision for large |x|; at half-integers it is exactly 0.
     const double reduced = x - std::round(x);
-    result -= std::numbers::pi / std::tan(std::numbers::pi * reduced);
+    if (std::fabs(reduced) != 0.5) result -= std::numbers::pi / std::tan(std::numbers::pi * reduced);
     x = 1.0 - x;
   }
+  if (std::fabs(x - kRootHi) <= 0.2) return result + digamma_near_root(x);
   // Recurrence psi(x) = psi(x + 1) - 1/x until the asymptotic series is accurate.
   while (x < 10.0) {
     result -= 1.0 / x;
     x += 1.0;
   }
-  // psi(x) ~ ln x - 1/(2x) - sum B_2k / (2k x^2k).
-  const double inv = 1.0 / x;
-  const double inv2 = inv * inv;
-  const double series =
-      inv2 * (1.0 / 12 - inv2 * (1.0 / 120 - inv2 * (1.0 / 252 - inv2 * (1.0 / 240 - inv2 * (1.0 / 132)))));
-  return result + std::log(x) - 0.5 * inv - series;
+  return result + digamma_asymptotic(x);
 }
 
 namespace detail {

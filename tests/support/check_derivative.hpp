@@ -5,7 +5,7 @@
 ///  - the Var value equals the double value exactly;
 ///  - the tape's derivative equals the hand-derived one (tight tolerance) when given;
 ///  - it matches central finite differences (looser tolerance);
-///  - it is the same whether statements are folded or not, and in checked mode.
+///  - it is the same whether statements are folded or not (checked mode has its own tests).
 
 #include <boost/test/unit_test.hpp>
 

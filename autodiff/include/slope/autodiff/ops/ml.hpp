@@ -55,7 +55,8 @@ struct Softplus {
 };
 
 /// Two-argument log-sum-exp: z = ln(e^a + e^b) = max(a, b) + ln(1 + e^-|a-b|).
-/// Partials: dz/da = e^(a-z), dz/db = e^(b-z) (the softmax weights; they sum to 1).
+/// Partials: dz/da = e^(a-z) = 1/(1 + e^(b-a)), dz/db = e^(b-z) = 1/(1 + e^(a-b)) (the softmax
+/// weights; they sum to 1).
 struct LogSumExp {
   static constexpr std::string_view name = "log_sum_exp";
   static constexpr OpCode code = OpCode::LogSumExp;
@@ -64,8 +65,11 @@ struct LogSumExp {
     if (!std::isfinite(m)) return std::log(std::exp(a) + std::exp(b));  // exact for infinite arguments
     return m + std::log1p(std::exp(-std::fabs(a - b)));
   }
-  static double d_first(double a, double, double z) noexcept { return std::exp(a - z); }
-  static double d_second(double, double b, double z) noexcept { return std::exp(b - z); }
+  // e^(a - z) would lose the weights once ulp(z) is large (z = 1e16 rounds a - z to -1), so
+  // the weight is the sigmoid of the difference, which depends on a - b only. Equal arguments
+  // (also two equal infinities, whose difference is NaN) weigh 1/2 each.
+  static double d_first(double a, double b, double) noexcept { return a == b ? 0.5 : 1.0 / (1.0 + std::exp(b - a)); }
+  static double d_second(double a, double b, double) noexcept { return a == b ? 0.5 : 1.0 / (1.0 + std::exp(a - b)); }
 };
 
 /// sigmoid(x); see Sigmoid.
@@ -85,7 +89,9 @@ SLOPE_ALWAYS_INLINE Var log_sum_exp(Var a, double b) { return record_binary<LogS
 SLOPE_ALWAYS_INLINE Var log_sum_exp(double a, Var b) { return record_binary<LogSumExp>(a, detail::forward(b)); }
 
 /// ln(sum_i e^(x_i)) over a range, as one node with one edge per active element.
-/// Partials: dz/dx_i = e^(x_i - z). An empty range gives -inf.
+/// Partials: dz/dx_i = e^(x_i - z), the softmax weights, computed as e^(x_i - m) / sum_j e^(x_j - m)
+/// with m = max x so that they sum to 1 at any magnitude. Where the maximum is +inf the weight is
+/// shared by the infinite arguments; all -inf shares it evenly. An empty range gives -inf.
 Var log_sum_exp(std::span<const Var> xs);
 
 /// ln(sum_i e^(x_i)) of three or more arguments, as one node.

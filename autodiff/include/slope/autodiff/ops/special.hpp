@@ -12,7 +12,8 @@ namespace slope {
 
 /// Digamma function psi(x) = d/dx ln|Gamma(x)|, for double. Poles at 0, -1, -2, ... give NaN.
 /// Accurate to about 1e-15 relative (recurrence up to x >= 10, then the asymptotic series;
-/// reflection for x < 0).
+/// a Taylor series around the positive root 1.4616..., so that psi keeps its relative
+/// precision where it crosses 0; reflection for x < 0).
 double digamma(double x) noexcept;
 
 namespace detail {
