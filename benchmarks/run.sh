@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the benchmarks in Release without debug checks (into build/bench) and runs the
+# Builds the benchmarks in Release without debug checks, for this machine (-march=native, as
+# the peers' figures were measured; into build/bench), and runs the
 # binaries; each prints its summary tables at the end. slope_bench_optimizer (against LBFGSpp
 # and liblbfgs) runs when CMake found both peers. Extra arguments go to every binary, e.g.
 # `benchmarks/run.sh --benchmark_filter=f_` (Google Benchmark flags replace the defaults).
@@ -11,7 +12,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${SLOPE_BENCH_BUILD_DIR:-$root/build/bench}"
 only="${SLOPE_BENCH_ONLY:-gradient_cost scaling optimizer}"
 
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSLOPE_BUILD_TESTS=OFF -DSLOPE_DEBUG_CHECKS=OFF \
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSLOPE_BUILD_TESTS=OFF -DSLOPE_DEBUG_CHECKS=OFF -DSLOPE_NATIVE=ON \
   -DSLOPE_BUILD_BENCHMARKS=ON -DSLOPE_BUILD_EXAMPLES=OFF >/dev/null
 
 available="gradient_cost scaling"

@@ -21,8 +21,18 @@ function(slope_enable_sanitizers target)
   endif()
 endfunction()
 
-# Warnings and sanitizers for one of Slope's targets.
+# SLOPE_NATIVE compiles a target for the building machine (-march=native). benchmarks/run.sh
+# turns it on so that the library is measured with the same flags as the header-only peers it
+# is compared with (LBFGSpp, Eigen), which the benchmark executables compile natively.
+function(slope_enable_native target)
+  if(SLOPE_NATIVE AND CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(${target} PRIVATE -march=native)
+  endif()
+endfunction()
+
+# Warnings, sanitizers and the native option for one of Slope's targets.
 function(slope_target_defaults target)
   slope_enable_warnings(${target})
   slope_enable_sanitizers(${target})
+  slope_enable_native(${target})
 endfunction()

@@ -65,16 +65,20 @@ class History {
       const std::size_t slot = (first_ + k) % m;
       const std::span<const double> s(&s_[slot * n_], n_);
       const std::span<const double> y(&y_[slot * n_], n_);
-      alpha_[slot] = rho_[slot] * dot(s, d);
-      for (std::size_t i = 0; i < n_; ++i) d[i] -= alpha_[slot] * y[i];
+      // Scalars are copied to locals: d could alias the members as far as the compiler knows,
+      // and reloading them every element keeps these loops from vectorizing.
+      const double alpha = rho_[slot] * dot(s, d);
+      alpha_[slot] = alpha;
+      for (std::size_t i = 0; i < n_; ++i) d[i] -= alpha * y[i];
     }
-    for (double& di : d) di *= gamma_;
+    const double gamma = gamma_;
+    for (double& di : d) di *= gamma;
     for (std::size_t k = 0; k < size_; ++k) {
       const std::size_t slot = (first_ + k) % m;
       const std::span<const double> s(&s_[slot * n_], n_);
       const std::span<const double> y(&y_[slot * n_], n_);
-      const double beta = rho_[slot] * dot(y, d);
-      for (std::size_t i = 0; i < n_; ++i) d[i] += (alpha_[slot] - beta) * s[i];
+      const double step = alpha_[slot] - rho_[slot] * dot(y, d);
+      for (std::size_t i = 0; i < n_; ++i) d[i] += step * s[i];
     }
   }
 

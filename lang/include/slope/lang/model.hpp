@@ -1,0 +1,123 @@
+#pragma once
+/// \file
+/// slope::lang::Model: a .slope objective parsed, checked against its data, and evaluated on
+/// the tape, ready for slope::minimize / slope::maximize.
+///
+///     auto model = slope::lang::Model::load("logistic.slope");
+///     model.bind_data("X", slope::lang::read_csv("data.csv", "1-20"));
+///     model.bind_data("y", slope::lang::read_csv("data.csv", "label"));
+///     model.set_constant("lambda", 0.1);
+///     slope::Result r = slope::optimize(model.objective(), model.initial_point(), model.sense());
+///     std::vector<double> w = model.parameter_values(r.x, "w");
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "slope/autodiff/var.hpp"
+#include "slope/lang/data.hpp"
+#include "slope/lang/source.hpp"
+#include "slope/optim/result.hpp"
+
+namespace slope::lang {
+
+/// Scalar (rank 0), vector [rows] (rank 1) or matrix [rows, cols] (rank 2).
+struct Shape {
+  int rank = 0;
+  std::size_t rows = 1;
+  std::size_t cols = 1;
+  [[nodiscard]] std::size_t size() const noexcept { return rows * cols; }
+  friend bool operator==(const Shape&, const Shape&) = default;
+};
+
+/// A `data NAME[dims]` declaration: its name, rank and the dimension names or literals as
+/// written ("n", "d", "3").
+struct DataDeclaration {
+  std::string name;
+  int rank = 0;
+  std::vector<std::string> dimensions;
+  SourceSpan span;
+};
+
+/// A `param`: where its values sit in the flat parameter vector (row-major for matrices).
+struct ParameterInfo {
+  std::string name;
+  Shape shape;
+  std::size_t offset = 0;
+};
+
+class ModelImpl;
+
+/// A parsed objective. Bind data and constants, then evaluate or optimize it; the first
+/// evaluation (or check()) resolves names, shapes and dimensions and throws CheckError if the
+/// model does not make sense with the bound data.
+class Model {
+ public:
+  /// Parses `source`; `file` names it in messages. Throws SyntaxError.
+  static Model parse(std::string_view source, std::string file = "<input>");
+  /// Reads and parses a file. Throws Error (naming the file) when it cannot be read.
+  static Model load(const std::filesystem::path& path);
+
+  Model(Model&&) noexcept;
+  Model& operator=(Model&&) noexcept;
+  ~Model();
+
+  /// The source text, for render().
+  [[nodiscard]] const std::string& source() const noexcept;
+  [[nodiscard]] const std::string& file() const noexcept;
+
+  /// The data declarations in source order.
+  [[nodiscard]] std::vector<DataDeclaration> data_declarations() const;
+  /// Binds a `data` name (a vector takes a Matrix with one column). Dimension names are bound
+  /// from the shape; a disagreement with an earlier binding is a CheckError naming both
+  /// shapes and the data's origin. Throws CheckError for a name that is not declared as data.
+  void bind_data(std::string_view name, Matrix data);
+  /// Overrides a `const` (the --set flag). Throws CheckError for an unknown name or a name
+  /// that is not a scalar const.
+  void set_constant(std::string_view name, double value);
+
+  /// Resolves names, shapes and dimensions; throws CheckError. Idempotent; bind_data and
+  /// set_constant after it make the next call check again.
+  void check();
+
+  /// The sense the model names (`minimize` or `maximize`).
+  [[nodiscard]] Sense sense() const;
+  /// The params in source order, with their offsets in the flat parameter vector.
+  [[nodiscard]] std::vector<ParameterInfo> parameters() const;
+  /// Length of the flat parameter vector.
+  [[nodiscard]] std::size_t parameter_count() const;
+  /// The initial values from the `param` declarations.
+  [[nodiscard]] std::vector<double> initial_point() const;
+  /// Writes `values` into the part of `theta` that belongs to param `name` (the --at flag);
+  /// throws CheckError for an unknown name or a length that does not match.
+  void set_parameter(std::span<double> theta, std::string_view name, std::span<const double> values) const;
+  /// The values of param `name` inside `theta`.
+  [[nodiscard]] std::vector<double> parameter_values(std::span<const double> theta, std::string_view name) const;
+
+  /// The objective as written (not negated for maximize) at theta, in plain doubles.
+  [[nodiscard]] double value(std::span<const double> theta) const;
+  /// The objective recorded on the thread's active tape. On a checked tape a failing
+  /// operation throws EvaluationError naming the operation and its source span.
+  [[nodiscard]] Var value(std::span<const Var> theta) const;
+  /// Value and gradient of the objective as written; throws EvaluationError on a domain error
+  /// when `checked` is true.
+  double value_and_gradient(std::span<const double> theta, std::span<double> gradient, bool checked = false) const;
+
+  /// An objective for slope::optimize / minimize / maximize that refers to this model (which
+  /// must outlive it). Pass model.sense() to optimize.
+  [[nodiscard]] auto objective() const {
+    return [this](std::span<const double> theta, std::span<double> gradient) {
+      return value_and_gradient(theta, gradient);
+    };
+  }
+
+ private:
+  explicit Model(std::unique_ptr<ModelImpl> impl);
+  std::unique_ptr<ModelImpl> impl_;
+};
+
+}  // namespace slope::lang
