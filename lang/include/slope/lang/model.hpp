@@ -104,7 +104,9 @@ class Model {
   /// operation throws EvaluationError naming the operation and its source span.
   [[nodiscard]] Var value(std::span<const Var> theta) const;
   /// Value and gradient of the objective as written; throws EvaluationError on a domain error
-  /// when `checked` is true.
+  /// when `checked` is true. Records on a tape kept inside the model and reused by every call
+  /// (so an optimizer loop allocates little): a Model is not thread-safe, evaluate each one
+  /// from one thread at a time (const methods included, since they may check and record).
   double value_and_gradient(std::span<const double> theta, std::span<double> gradient, bool checked = false) const;
 
   /// An objective for slope::optimize / minimize / maximize that refers to this model (which

@@ -1,0 +1,320 @@
+// The expression half of the Checker: names, shapes and integer arithmetic.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "checker.hpp"
+#include "slope/lang/errors.hpp"
+
+namespace slope::lang::detail {
+
+namespace {
+
+constexpr Shape kScalar{};
+
+bool is_arithmetic(BinaryOp op) {
+  return op == BinaryOp::Add || op == BinaryOp::Subtract || op == BinaryOp::Multiply;
+}
+
+}  // namespace
+
+std::vector<std::string> Checker::visible_names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, symbol] : symbols_) {
+    if (symbol.slot != UINT32_MAX) names.push_back(name);
+  }
+  for (const auto& index : indices_) names.push_back(index.first);
+  std::sort(names.begin(), names.end());  // deterministic hints
+  return names;
+}
+
+// Recursion is bounded by the parser's kMaxExpressionDepth.
+const ExprInfo& Checker::expression(ExprId id) {
+  const Expr& expr = program_[id];
+  ExprInfo& info = model_.info[id];
+  switch (expr.kind) {
+    case ExprKind::Number:
+      info.shape = kScalar;
+      info.integral = expr.number == std::trunc(expr.number) && std::fabs(expr.number) <= 9007199254740992.0;
+      return info;
+    case ExprKind::Name: return name(id);
+    case ExprKind::Negate: {
+      const ExprInfo& operand = expression(expr.operands[0]);
+      model_.info[id].shape = operand.shape;
+      model_.info[id].integral = operand.integral;
+      return model_.info[id];
+    }
+    case ExprKind::Binary: return binary(id);
+    case ExprKind::Call: return call(id);
+    case ExprKind::Index: return index(id);
+    case ExprKind::Vector: {
+      for (const ExprId element : expr.operands) {
+        const Shape shape = expression(element).shape;
+        if (shape.rank != 0) {
+          fail(program_[element].span,
+               fmt::format("the elements of a vector literal must be scalars, found {}", describe(shape)));
+        }
+      }
+      model_.info[id].shape = Shape{1, expr.operands.size(), 1};
+      return model_.info[id];
+    }
+    case ExprKind::Reduce: return reduce(id);
+    case ExprKind::Condition: {
+      const Shape condition = expression(expr.operands[0]).shape;
+      if (condition.rank != 0) {
+        fail(program_[expr.operands[0]].span,
+             fmt::format("the condition of 'if' must be a scalar, found {}", describe(condition)));
+      }
+      const Shape yes = expression(expr.operands[1]).shape;
+      const Shape no = expression(expr.operands[2]).shape;
+      if (!(yes == no)) {
+        fail(expr.span, fmt::format("the branches of 'if' must have the same shape, found {} and {}", describe(yes),
+                                    describe(no)));
+      }
+      model_.info[id].shape = yes;
+      return model_.info[id];
+    }
+  }
+  return info;
+}
+
+const ExprInfo& Checker::name(ExprId id) {
+  const Expr& expr = program_[id];
+  ExprInfo& info = model_.info[id];
+  for (std::size_t level = indices_.size(); level-- > 0;) {
+    if (indices_[level].first == expr.name) {
+      info.symbol = SymbolKind::Index;
+      info.slot = static_cast<std::uint32_t>(level);
+      info.shape = kScalar;
+      info.integral = true;
+      return info;
+    }
+  }
+  const auto it = symbols_.find(expr.name);
+  if (it == symbols_.end() || it->second.slot == UINT32_MAX) {
+    if (find_function(expr.name) != nullptr || expr.name == "prod") {
+      fail(expr.span, fmt::format("'{}' is a function; call it as {}(...)", expr.name, expr.name));
+    }
+    const auto hint = closest_name(expr.name, visible_names());
+    fail(expr.span, fmt::format("unknown name '{}'{}", expr.name,
+                                hint ? fmt::format("; did you mean '{}'?", *hint) : std::string()));
+  }
+  const Symbol& symbol = it->second;
+  info.symbol = symbol.kind;
+  info.slot = symbol.slot;
+  switch (symbol.kind) {
+    case SymbolKind::Data: info.shape = model_.data_shapes[symbol.slot]; return info;
+    case SymbolKind::Dimension:
+    case SymbolKind::Const:
+      info.shape = model_.consts[symbol.slot].shape;
+      info.integral = integer_value(model_.consts[symbol.slot]).has_value();
+      return info;
+    case SymbolKind::Param:
+    case SymbolKind::Let:
+      if (context_ == Context::Fixed) {
+        fail(expr.span, fmt::format("{} cannot depend on {} '{}': it is fixed before optimization", context_name_,
+                                    symbol.kind == SymbolKind::Param ? "param" : "let", expr.name));
+      }
+      info.shape = symbol.kind == SymbolKind::Param ? model_.parameters[symbol.slot].shape
+                                                    : model_.lets[symbol.slot].shape;
+      return info;
+    case SymbolKind::Index: break;
+  }
+  return info;
+}
+
+const ExprInfo& Checker::call(ExprId id) {
+  const Expr& expr = program_[id];
+  const FunctionInfo* function = find_function(expr.name);
+  if (function == nullptr) {
+    if (const auto it = symbols_.find(expr.name); it != symbols_.end() && it->second.slot != UINT32_MAX) {
+      fail(expr.name_span, fmt::format("'{}' is not a function; index it with {}[i]", expr.name, expr.name));
+    }
+    if (expr.name == "prod") fail(expr.name_span, "prod takes an index range: prod(i in 1:n, EXPR)");
+    std::vector<std::string> names;
+    for (const FunctionInfo& f : functions()) names.emplace_back(f.name);
+    const auto hint = closest_name(expr.name, names);
+    fail(expr.name_span, fmt::format("unknown function '{}'{}", expr.name,
+                                     hint ? fmt::format("; did you mean '{}'?", *hint) : std::string()));
+  }
+  const auto count = static_cast<int>(expr.operands.size());
+  if (count < function->min_arguments || count > function->max_arguments) {
+    const std::string expected = function->min_arguments == function->max_arguments
+                                     ? fmt::format("{}", function->min_arguments)
+                                     : fmt::format("{} or {}", function->min_arguments, function->max_arguments);
+    fail(expr.span, fmt::format("'{}' takes {} argument{}, found {}", expr.name, expected,
+                                function->max_arguments == 1 ? "" : "s", count));
+  }
+  std::vector<Shape> shapes;
+  for (const ExprId operand : expr.operands) shapes.push_back(expression(operand).shape);
+  ExprInfo& info = model_.info[id];
+  info.function = function->function;
+  if (function->kind == FunctionKind::Elementwise) {
+    if (count == 2 && shapes[0].rank != 0 && shapes[1].rank != 0 && !(shapes[0] == shapes[1])) {
+      fail(expr.span, fmt::format("'{}' needs arguments of the same shape or a scalar, found {} and {}", expr.name,
+                                  describe(shapes[0]), describe(shapes[1])));
+    }
+    info.shape = count == 2 && shapes[0].rank == 0 ? shapes[1] : shapes[0];
+    return info;
+  }
+  info.shape = kScalar;
+  if (function->function == Function::Dot &&
+      (shapes[0].rank != 1 || shapes[1].rank != 1 || shapes[0].rows != shapes[1].rows)) {
+    fail(expr.span, fmt::format("'dot' needs two vectors of the same length, found {} and {}", describe(shapes[0]),
+                                describe(shapes[1])));
+  }
+  if (function->function == Function::LogSumExp && count == 2 && (shapes[0].rank != 0 || shapes[1].rank != 0)) {
+    fail(expr.span, fmt::format("'log_sum_exp' of two arguments needs scalars, found {} and {}; "
+                                "log_sum_exp(x) takes one vector",
+                                describe(shapes[0]), describe(shapes[1])));
+  }
+  return info;
+}
+
+const ExprInfo& Checker::binary(ExprId id) {
+  const Expr& expr = program_[id];
+  const ExprInfo left = expression(expr.operands[0]);
+  const ExprInfo right = expression(expr.operands[1]);
+  ExprInfo& info = model_.info[id];
+  const Shape& a = left.shape;
+  const Shape& b = right.shape;
+  const std::string_view op = spelling(expr.op);
+  const bool scalar = a.rank == 0 || b.rank == 0;
+  auto mismatch = [&](std::string_view hint) {
+    fail(expr.span, fmt::format("'{}' cannot combine {} and {}{}", op, describe(a), describe(b), hint));
+  };
+  switch (expr.op) {
+    case BinaryOp::Add:
+    case BinaryOp::Subtract:
+    case BinaryOp::ElementMultiply:
+    case BinaryOp::ElementDivide:
+    case BinaryOp::ElementPower:
+      if (!scalar && !(a == b)) mismatch(": the shapes must be equal (or one a scalar)");
+      info.shape = a.rank == 0 ? b : a;
+      break;
+    case BinaryOp::Multiply:
+      if (scalar) {
+        info.shape = a.rank == 0 ? b : a;
+      } else if (a.rank == 2 && b.rank == 1 && a.cols == b.rows) {
+        info.shape = Shape{1, a.rows, 1};
+      } else if (a.rank == 2 && b.rank == 1) {
+        mismatch(": a matrix [n, d] times a vector needs the vector's length to be d");
+      } else {
+        mismatch("; use '.*' for the elementwise product or dot(a, b)");
+      }
+      break;
+    case BinaryOp::Divide:
+      if (!scalar) mismatch("; use './' to divide elementwise");
+      info.shape = a.rank == 0 ? b : a;
+      break;
+    case BinaryOp::Power:
+      if (a.rank != 0 || b.rank != 0) mismatch("; use '.^' for elementwise powers");
+      info.shape = kScalar;
+      break;
+    default:  // comparisons
+      if (a.rank != 0 || b.rank != 0) mismatch(": comparisons need scalars");
+      info.shape = kScalar;
+      break;
+  }
+  info.integral = left.integral && right.integral && is_arithmetic(expr.op);
+  return info;
+}
+
+const ExprInfo& Checker::index(ExprId id) {
+  const Expr& expr = program_[id];
+  const Shape base = expression(expr.operands[0]).shape;
+  const std::size_t count = expr.operands.size() - 1;
+  const std::string what = program_[expr.operands[0]].kind == ExprKind::Name
+                               ? fmt::format("'{}'", program_[expr.operands[0]].name)
+                               : std::string("the expression");
+  if (base.rank == 0) fail(expr.span, fmt::format("cannot index {}: it is a scalar", what));
+  if (base.rank == 1 && count == 2) {
+    fail(expr.span, fmt::format("{} is a vector {}: index it with one index", what, describe(base)));
+  }
+  for (std::size_t k = 0; k < count; ++k) {
+    const ExprId index = expr.operands[k + 1];
+    require_integer(index, "an index");
+    const std::size_t extent = k == 0 ? base.rows : base.cols;
+    if (const auto value = static_integer(index); value && (*value < 1 || static_cast<std::uint64_t>(*value) > extent)) {
+      fail(program_[index].span, fmt::format("index {} is out of range for {} {} (indices run from 1 to {})", *value,
+                                             what, describe(base), extent));
+    }
+  }
+  model_.info[id].shape = base.rank == 2 && count == 1 ? Shape{1, base.cols, 1} : kScalar;
+  return model_.info[id];
+}
+
+const ExprInfo& Checker::reduce(ExprId id) {
+  const Expr& expr = program_[id];
+  if (expr.name != "sum" && expr.name != "prod") {
+    fail(expr.name_span, fmt::format("only sum and prod take an index range, found '{}'", expr.name));
+  }
+  require_integer(expr.operands[0], "a range bound");
+  require_integer(expr.operands[1], "a range bound");
+  if (const auto it = symbols_.find(expr.index); it != symbols_.end() && it->second.slot != UINT32_MAX) {
+    fail(expr.index_span, fmt::format("loop index '{}' hides the {} declared at {}:{}", expr.index,
+                                      kind_name(it->second.kind), it->second.span.begin.line,
+                                      it->second.span.begin.column));
+  }
+  for (const auto& outer : indices_) {
+    if (outer.first == expr.index) {
+      fail(expr.index_span, fmt::format("loop index '{}' hides the loop index declared at {}:{}", expr.index,
+                                        outer.second.begin.line, outer.second.begin.column));
+    }
+  }
+  indices_.emplace_back(expr.index, expr.index_span);
+  model_.index_slots = std::max(model_.index_slots, static_cast<std::uint32_t>(indices_.size()));
+  const Shape body = expression(expr.operands[2]).shape;
+  indices_.pop_back();
+  if (body.rank != 0) {
+    fail(program_[expr.operands[2]].span,
+         fmt::format("the body of {} must be a scalar, found {}", expr.name, describe(body)));
+  }
+  ExprInfo& info = model_.info[id];
+  info.shape = kScalar;
+  info.slot = static_cast<std::uint32_t>(indices_.size());
+  return info;
+}
+
+void Checker::require_integer(ExprId id, std::string_view what) {
+  const ExprInfo& info = expression(id);
+  if (info.shape.rank != 0 || !info.integral) {
+    fail(program_[id].span, fmt::format("{} must be an integer expression (integer literals, integer consts, "
+                                         "dimensions and loop indices with + - *)",
+                                         what));
+  }
+}
+
+std::optional<std::int64_t> Checker::static_integer(ExprId id) {
+  const Expr& expr = program_[id];
+  const ExprInfo& info = model_.info[id];
+  std::int64_t result = 0;
+  switch (expr.kind) {
+    case ExprKind::Number: return static_cast<std::int64_t>(expr.number);
+    case ExprKind::Name:
+      if (info.symbol == SymbolKind::Index) return std::nullopt;
+      return integer_value(model_.consts[info.slot]);
+    case ExprKind::Negate: {
+      const auto x = static_integer(expr.operands[0]);
+      if (!x) return std::nullopt;
+      if (__builtin_sub_overflow(std::int64_t{0}, *x, &result)) fail(expr.span, "integer overflow in index arithmetic");
+      return result;
+    }
+    case ExprKind::Binary: {
+      const auto a = static_integer(expr.operands[0]);
+      const auto b = static_integer(expr.operands[1]);
+      if (!a || !b) return std::nullopt;
+      bool overflow = false;
+      if (expr.op == BinaryOp::Add) overflow = __builtin_add_overflow(*a, *b, &result);
+      if (expr.op == BinaryOp::Subtract) overflow = __builtin_sub_overflow(*a, *b, &result);
+      if (expr.op == BinaryOp::Multiply) overflow = __builtin_mul_overflow(*a, *b, &result);
+      if (overflow) fail(expr.span, "integer overflow in index arithmetic");
+      return result;
+    }
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace slope::lang::detail

@@ -1,0 +1,83 @@
+#pragma once
+/// \file
+/// (internal) The Checker class behind slope::lang::check: statements in check.cpp,
+/// expressions in check_expression.cpp.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "slope/lang/check.hpp"
+
+namespace slope::lang::detail {
+
+/// Limits on sizes: a dimension and the elements of one declared object.
+inline constexpr std::uint64_t kMaxDimension = std::uint64_t{1} << 31;
+/// Loop iterations allowed while evaluating consts and initial values during a check.
+inline constexpr std::uint64_t kFixedEvaluationBudget = 10'000'000;
+
+/// Resolves a program's names, shapes and dimensions.
+class Checker {
+ public:
+  /// `shapes_only`: check the bound data's shapes and nothing else (Model::bind_data).
+  Checker(const Program& program, const std::string& file, const Bindings& bindings, bool shapes_only);
+
+  /// Runs the check; throws CheckError.
+  CheckedModel run();
+
+ private:
+  struct Symbol {
+    SymbolKind kind;
+    std::uint32_t slot;
+    SourceSpan span;
+    std::string note;  ///< for dimensions: where the value comes from ("the rows of 'X', from data.csv")
+  };
+  /// What an expression may refer to.
+  enum class Context : std::uint8_t { Fixed, Free };
+
+  // statements (check.cpp)
+  void declare(const std::string& name, SourceSpan span, Symbol symbol);
+  void data(const Statement& statement, std::uint32_t slot);
+  void constant(const Statement& statement);
+  void param(const Statement& statement);
+  void let(const Statement& statement);
+  void objective(const Statement& statement);
+  std::uint64_t dimension_value(const Dimension& dimension, std::string_view what);
+  std::vector<double> evaluate_fixed(ExprId id);
+
+  // expressions (check_expression.cpp)
+  const ExprInfo& expression(ExprId id);
+  const ExprInfo& name(ExprId id);
+  const ExprInfo& call(ExprId id);
+  const ExprInfo& binary(ExprId id);
+  const ExprInfo& index(ExprId id);
+  const ExprInfo& reduce(ExprId id);
+  /// The value of an integral expression without loop indices, or nothing.
+  std::optional<std::int64_t> static_integer(ExprId id);
+  /// An integral scalar (index, range bound); `what` names it in the error.
+  void require_integer(ExprId id, std::string_view what);
+  [[noreturn]] void fail(SourceSpan span, std::string message) const;
+  [[noreturn]] void fail(SourceLocation where, std::string message) const;
+  [[nodiscard]] std::vector<std::string> visible_names() const;
+
+  const Program& program_;
+  const std::string& file_;
+  const Bindings& bindings_;
+  bool shapes_only_;
+  CheckedModel model_;
+  std::unordered_map<std::string, Symbol> symbols_;
+  std::vector<std::pair<std::string, SourceSpan>> indices_;  ///< loop indices in scope, outermost first
+  Context context_ = Context::Free;
+  std::string context_name_;  ///< "const 'c'" or "the initial value of param 'w'"
+  const Statement* objective_ = nullptr;
+};
+
+/// "data", "param", "loop index"...
+std::string_view kind_name(SymbolKind kind);
+
+/// A dimension's integer value from a const or dimension value, or nothing.
+std::optional<std::int64_t> integer_value(const ConstValue& value);
+
+}  // namespace slope::lang::detail

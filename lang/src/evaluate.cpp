@@ -1,0 +1,271 @@
+#include "evaluate.hpp"
+
+#include <fmt/format.h>
+
+#include <limits>
+#include <type_traits>
+
+#include <slope/autodiff.hpp>
+
+#include "checker.hpp"
+#include "math.hpp"
+#include "slope/lang/errors.hpp"
+#include "value.hpp"
+#include "vector_ops.hpp"
+
+namespace slope::lang::detail {
+
+namespace {
+
+/// Walks a checked expression tree. Recursion is bounded by the parser's kMaxExpressionDepth.
+template <class T>
+class Evaluator {
+ public:
+  Evaluator(const Program& program, const CheckedModel& model, const std::string& file, std::span<const T> theta,
+            std::uint64_t budget)
+      : program_(program), model_(model), file_(file), theta_(theta), indices_(model.index_slots), budget_(budget) {}
+
+  /// Evaluates the lets in order, then the objective.
+  T objective() {
+    lets_.reserve(model_.lets.size());  // views of lets must stay valid: no reallocation
+    for (const LetInfo& let : model_.lets) lets_.push_back(eval(let.value));
+    return eval(model_.objective)[0];
+  }
+
+  Value<T> eval(ExprId id) {
+    if constexpr (std::is_same_v<T, Var>) {
+      try {
+        return dispatch(id);
+      } catch (const DomainError& error) {
+        // The innermost expression whose operation failed: its span is what the user wrote.
+        throw EvaluationError(file_, program_[id].span, error.operation(), error.what());
+      }
+    } else {
+      return dispatch(id);
+    }
+  }
+
+ private:
+  Value<T> dispatch(ExprId id) {
+    const Expr& expr = program_[id];
+    const ExprInfo& info = model_.info[id];
+    switch (expr.kind) {
+      case ExprKind::Number: return Value<T>::scalar(T(expr.number));
+      case ExprKind::Name: return name(info);
+      case ExprKind::Negate: return map(eval(expr.operands[0]), [](const auto& x) { return -x; });
+      case ExprKind::Binary: return binary(expr);
+      case ExprKind::Call: return call(expr, info);
+      case ExprKind::Index: return index(expr);
+      case ExprKind::Vector: {
+        std::vector<T> items;
+        items.reserve(expr.operands.size());
+        for (const ExprId element : expr.operands) items.push_back(eval(element)[0]);
+        return Value<T>::owned(info.shape, std::move(items));
+      }
+      case ExprKind::Reduce: return reduce(expr, info);
+      case ExprKind::Condition: {
+        const bool condition = slope::value(eval(expr.operands[0])[0]) != 0.0;
+        return eval(expr.operands[condition ? 1 : 2]);
+      }
+    }
+    return Value<T>::scalar(T(0.0));
+  }
+
+  Value<T> name(const ExprInfo& info) {
+    switch (info.symbol) {
+      case SymbolKind::Data: return Value<T>::passive(info.shape, model_.data[info.slot]->values);
+      case SymbolKind::Dimension:
+      case SymbolKind::Const: return Value<T>::passive(info.shape, model_.consts[info.slot].values);
+      case SymbolKind::Param: {
+        const ParameterInfo& param = model_.parameters[info.slot];
+        return Value<T>::view(info.shape, theta_.subspan(param.offset, param.shape.size()));
+      }
+      case SymbolKind::Let: {
+        const Value<T>& let = lets_[info.slot];
+        if (let.is_passive()) return Value<T>::passive(info.shape, let.doubles());
+        return Value<T>::view(info.shape, let.items());
+      }
+      case SymbolKind::Index: return Value<T>::scalar(T(static_cast<double>(indices_[info.slot])));
+    }
+    return Value<T>::scalar(T(0.0));
+  }
+
+  /// f of each element; passive stays passive (in checked mode constants are still checked,
+  /// since f of a constant Var goes through the rule's checks without recording).
+  template <class F>
+  Value<T> map(const Value<T>& x, F f) {
+    if (x.shape().rank == 0 && !x.is_passive()) return Value<T>::scalar(f(x[0]));
+    if (x.is_passive()) {
+      std::vector<double> out(x.size());
+      for (std::size_t i = 0; i < out.size(); ++i) out[i] = slope::value(f(x[i]));
+      return Value<T>::passive_owned(x.shape(), std::move(out));
+    }
+    std::vector<T> out(x.size());
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = f(x[i]);
+    return Value<T>::owned(x.shape(), std::move(out));
+  }
+
+  /// f elementwise with a scalar broadcast against the other side.
+  template <class F>
+  Value<T> zip(const Value<T>& a, const Value<T>& b, F f) {
+    const Shape shape = a.shape().rank == 0 ? b.shape() : a.shape();
+    const std::size_t step_a = a.shape().rank == 0 ? 0 : 1;
+    const std::size_t step_b = b.shape().rank == 0 ? 0 : 1;
+    if (a.is_passive() && b.is_passive()) {
+      std::vector<double> out(shape.size());
+      for (std::size_t i = 0; i < out.size(); ++i) out[i] = slope::value(f(a[i * step_a], b[i * step_b]));
+      return Value<T>::passive_owned(shape, std::move(out));
+    }
+    if (shape.rank == 0) return Value<T>::scalar(f(a[0], b[0]));
+    std::vector<T> out(shape.size());
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = f(a[i * step_a], b[i * step_b]);
+    return Value<T>::owned(shape, std::move(out));
+  }
+
+  Value<T> binary(const Expr& expr) {
+    const Value<T> a = eval(expr.operands[0]);
+    const Value<T> b = eval(expr.operands[1]);
+    if (expr.op == BinaryOp::Multiply && a.shape().rank != 0 && b.shape().rank != 0) return matrix_vector(a, b);
+    const BinaryOp op = expr.op;
+    return zip(a, b, [op](const auto& x, const auto& y) { return apply(op, x, y); });
+  }
+
+  Value<T> call(const Expr& expr, const ExprInfo& info) {
+    const Function f = info.function;
+    const Value<T> a = eval(expr.operands[0]);
+    if (expr.operands.size() == 2) {
+      const Value<T> b = eval(expr.operands[1]);
+      if (f == Function::Dot) return Value<T>::scalar(dot(a, b));
+      return zip(a, b, [f](const auto& x, const auto& y) { return detail::call(f, x, y); });
+    }
+    switch (f) {
+      case Function::Sum: return Value<T>::scalar(sum(a));
+      case Function::Mean: return Value<T>::scalar(sum(a) / static_cast<double>(a.size()));
+      case Function::Norm: return Value<T>::scalar(apply_unary<Sqrt>(dot(a, a)));
+      case Function::LogSumExp: return Value<T>::scalar(log_sum_exp(a));
+      default: return map(a, [f](const auto& x) { return detail::call(f, x); });
+    }
+  }
+
+  Value<T> index(const Expr& expr) {
+    Value<T> base = eval(expr.operands[0]);
+    const Shape& shape = base.shape();
+    const std::size_t row = checked_index(expr, 1, shape.rows);
+    if (shape.rank == 1) return Value<T>::scalar(base[row]);
+    if (expr.operands.size() == 3) return Value<T>::scalar(base[row * shape.cols + checked_index(expr, 2, shape.cols)]);
+    const Shape row_shape{1, shape.cols, 1};
+    const std::size_t begin = row * shape.cols;
+    if (base.is_view()) {  // the row of a name: a view, no copy
+      if (base.is_passive()) return Value<T>::passive(row_shape, base.doubles().subspan(begin, shape.cols));
+      return Value<T>::view(row_shape, base.items().subspan(begin, shape.cols));
+    }
+    if (base.is_passive()) {
+      const auto values = base.doubles().subspan(begin, shape.cols);
+      return Value<T>::passive_owned(row_shape, std::vector<double>(values.begin(), values.end()));
+    }
+    const auto items = base.items().subspan(begin, shape.cols);
+    return Value<T>::owned(row_shape, std::vector<T>(items.begin(), items.end()));
+  }
+
+  /// The 0-based position of index `operand` of `expr`; out of range is an EvaluationError.
+  std::size_t checked_index(const Expr& expr, std::size_t operand, std::size_t extent) {
+    const std::int64_t k = integer(expr.operands[operand]);
+    if (k < 1 || static_cast<std::uint64_t>(k) > extent) {
+      const Expr& base = program_[expr.operands[0]];
+      const std::string what = base.kind == ExprKind::Name ? fmt::format("'{}'", base.name) : "the expression";
+      throw EvaluationError(file_, program_[expr.operands[operand]].span, "index",
+                            fmt::format("index {} is out of range for {} {} (indices run from 1 to {})", k, what,
+                                        describe(model_.info[expr.operands[0]].shape), extent));
+    }
+    return static_cast<std::size_t>(k - 1);
+  }
+
+  Value<T> reduce(const Expr& expr, const ExprInfo& info) {
+    const std::int64_t first = integer(expr.operands[0]);
+    const std::int64_t last = integer(expr.operands[1]);
+    const bool product = expr.name == "prod";
+    T accumulator(product ? 1.0 : 0.0);
+    if (last < first) return Value<T>::scalar(accumulator);
+    // Count in unsigned arithmetic: last - first may not fit in int64.
+    const std::uint64_t count = static_cast<std::uint64_t>(last) - static_cast<std::uint64_t>(first) + 1;
+    for (std::uint64_t k = 0; k < count; ++k) {
+      if (budget_-- == 0) {
+        throw CheckError(file_, expr.span.begin,
+                         fmt::format("evaluating this takes more than {} loop iterations; consts and initial "
+                                     "values must be cheap to compute",
+                                     kFixedEvaluationBudget));
+      }
+      indices_[info.slot] = static_cast<std::int64_t>(static_cast<std::uint64_t>(first) + k);
+      const Value<T> body = eval(expr.operands[2]);
+      if (product) {
+        accumulator *= body[0];
+      } else {
+        accumulator += body[0];
+      }
+    }
+    return Value<T>::scalar(accumulator);
+  }
+
+  /// Integer arithmetic of indices and ranges; the checker allowed only these forms.
+  std::int64_t integer(ExprId id) {
+    const Expr& expr = program_[id];
+    const ExprInfo& info = model_.info[id];
+    std::int64_t result = 0;
+    switch (expr.kind) {
+      case ExprKind::Number: return static_cast<std::int64_t>(expr.number);
+      case ExprKind::Name:
+        if (info.symbol == SymbolKind::Index) return indices_[info.slot];
+        return integer_value(model_.consts[info.slot]).value_or(0);
+      case ExprKind::Negate:
+        if (__builtin_sub_overflow(std::int64_t{0}, integer(expr.operands[0]), &result)) overflow(expr);
+        return result;
+      case ExprKind::Binary: {
+        const std::int64_t a = integer(expr.operands[0]);
+        const std::int64_t b = integer(expr.operands[1]);
+        bool failed = false;
+        if (expr.op == BinaryOp::Add) failed = __builtin_add_overflow(a, b, &result);
+        if (expr.op == BinaryOp::Subtract) failed = __builtin_sub_overflow(a, b, &result);
+        if (expr.op == BinaryOp::Multiply) failed = __builtin_mul_overflow(a, b, &result);
+        if (failed) overflow(expr);
+        return result;
+      }
+      default: return 0;
+    }
+  }
+
+  [[noreturn]] void overflow(const Expr& expr) const {
+    throw EvaluationError(file_, expr.span, "index", "integer overflow in index arithmetic");
+  }
+
+  const Program& program_;
+  const CheckedModel& model_;
+  const std::string& file_;
+  std::span<const T> theta_;
+  std::vector<Value<T>> lets_;
+  std::vector<std::int64_t> indices_;
+  std::uint64_t budget_;
+};
+
+constexpr std::uint64_t kUnlimited = std::numeric_limits<std::uint64_t>::max();
+
+}  // namespace
+
+std::vector<double> evaluate_fixed(const Program& program, const CheckedModel& model, const std::string& file,
+                                   ExprId id, std::uint64_t budget) {
+  Evaluator<double> evaluator(program, model, file, {}, budget);
+  const Value<double> value = evaluator.eval(id);
+  std::vector<double> out(value.size());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = value[i];
+  return out;
+}
+
+double evaluate(const Program& program, const CheckedModel& model, const std::string& file,
+                std::span<const double> theta) {
+  return Evaluator<double>(program, model, file, theta, kUnlimited).objective();
+}
+
+Var evaluate(const Program& program, const CheckedModel& model, const std::string& file, std::span<const Var> theta) {
+  return Evaluator<Var>(program, model, file, theta, kUnlimited).objective();
+}
+
+}  // namespace slope::lang::detail

@@ -1,0 +1,210 @@
+#include "slope/lang/model.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <utility>
+
+#include <slope/autodiff.hpp>
+
+#include "evaluate.hpp"
+#include "slope/lang/check.hpp"
+#include "slope/lang/errors.hpp"
+#include "slope/lang/parser.hpp"
+
+namespace slope::lang {
+
+/// Everything behind a Model. The tape and its inputs are reused by every
+/// value_and_gradient call, which is why a Model must not be evaluated from two threads.
+class ModelImpl {
+ public:
+  ModelImpl(std::string source, std::string file) : source_(std::move(source)), file_(std::move(file)) {
+    program_ = parse(source_, file_);
+    for (const Statement& statement : program_.statements) {
+      if (statement.kind == StatementKind::Data) data_.emplace_back();
+    }
+  }
+
+  /// The checked model, checking first if anything changed since the last check.
+  const CheckedModel& checked() {
+    if (!checked_) {
+      Bindings bindings = bindings_now();
+      checked_ = check(program_, file_, bindings);
+    }
+    return *checked_;
+  }
+
+  [[nodiscard]] Bindings bindings_now() const {
+    Bindings bindings;
+    for (const auto& matrix : data_) bindings.data.push_back(matrix ? &*matrix : nullptr);
+    bindings.constants = constants_;
+    return bindings;
+  }
+
+  [[nodiscard]] const Statement* find(std::string_view name, StatementKind kind) const {
+    for (const Statement& statement : program_.statements) {
+      if (statement.kind == kind && statement.name == name) return &statement;
+    }
+    return nullptr;
+  }
+
+  [[nodiscard]] const ParameterInfo& parameter(std::string_view name) {
+    for (const ParameterInfo& info : checked().parameters) {
+      if (info.name == name) return info;
+    }
+    throw CheckError(file_, SourceLocation{}, fmt::format("unknown param '{}'", name));
+  }
+
+  void require_size(std::size_t size) {
+    const std::size_t expected = checked().initial_point.size();
+    if (size != expected) {
+      throw slope::Error(fmt::format("{}: the model has {} parameter values, but {} were given", file_, expected, size));
+    }
+  }
+
+  std::string source_;
+  std::string file_;
+  Program program_;
+  std::vector<std::optional<Matrix>> data_;  ///< by data declaration, in source order
+  std::map<std::string, double, std::less<>> constants_;
+  std::optional<CheckedModel> checked_;
+  Tape tape_;
+  std::vector<Var> inputs_;
+};
+
+Model::Model(std::unique_ptr<ModelImpl> impl) : impl_(std::move(impl)) {}
+Model::Model(Model&&) noexcept = default;
+Model& Model::operator=(Model&&) noexcept = default;
+Model::~Model() = default;
+
+Model Model::parse(std::string_view source, std::string file) {
+  return Model(std::make_unique<ModelImpl>(std::string(source), std::move(file)));
+}
+
+Model Model::load(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path.string(), SourceLocation{}, "cannot open the model file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw Error(path.string(), SourceLocation{}, "cannot read the model file");
+  return parse(text.str(), path.string());
+}
+
+const std::string& Model::source() const noexcept { return impl_->source_; }
+const std::string& Model::file() const noexcept { return impl_->file_; }
+
+std::vector<DataDeclaration> Model::data_declarations() const {
+  std::vector<DataDeclaration> out;
+  for (const Statement& statement : impl_->program_.statements) {
+    if (statement.kind != StatementKind::Data) continue;
+    DataDeclaration declaration{statement.name, static_cast<int>(statement.dimensions.size()), {}, statement.span};
+    for (const Dimension& dim : statement.dimensions) {
+      declaration.dimensions.push_back(dim.name.empty() ? fmt::format("{}", dim.literal) : dim.name);
+    }
+    out.push_back(std::move(declaration));
+  }
+  return out;
+}
+
+void Model::bind_data(std::string_view name, Matrix data) {
+  std::size_t slot = 0;
+  const Statement* declaration = nullptr;
+  for (const Statement& statement : impl_->program_.statements) {
+    if (statement.kind != StatementKind::Data) continue;
+    if (statement.name == name) {
+      declaration = &statement;
+      break;
+    }
+    ++slot;
+  }
+  if (declaration == nullptr) {
+    throw CheckError(impl_->file_, SourceLocation{}, fmt::format("the model declares no data named '{}'", name));
+  }
+  // Check with the new binding before keeping it, so that a rejected binding changes nothing.
+  std::optional<Matrix> previous = std::move(impl_->data_[slot]);
+  impl_->data_[slot] = std::move(data);
+  try {
+    check_data_shapes(impl_->program_, impl_->file_, impl_->bindings_now());
+  } catch (...) {
+    impl_->data_[slot] = std::move(previous);
+    throw;
+  }
+  impl_->checked_.reset();
+}
+
+void Model::set_constant(std::string_view name, double value) {
+  const Statement* statement = impl_->find(name, StatementKind::Const);
+  if (statement == nullptr) {
+    throw CheckError(impl_->file_, SourceLocation{}, fmt::format("the model declares no const named '{}'", name));
+  }
+  if (impl_->program_[statement->value].kind == ExprKind::Vector) {
+    throw CheckError(impl_->file_, statement->name_span.begin,
+                     fmt::format("const '{}' is a vector; only a scalar const can be set", name));
+  }
+  impl_->constants_.insert_or_assign(std::string(name), value);
+  impl_->checked_.reset();
+}
+
+void Model::check() { (void)impl_->checked(); }
+
+Sense Model::sense() const {
+  for (const Statement& statement : impl_->program_.statements) {
+    if (statement.kind == StatementKind::Objective) return statement.sense;
+  }
+  return impl_->checked().sense;  // throws the missing-objective CheckError
+}
+
+std::vector<ParameterInfo> Model::parameters() const { return impl_->checked().parameters; }
+std::size_t Model::parameter_count() const { return impl_->checked().initial_point.size(); }
+std::vector<double> Model::initial_point() const { return impl_->checked().initial_point; }
+
+void Model::set_parameter(std::span<double> theta, std::string_view name, std::span<const double> values) const {
+  const ParameterInfo& info = impl_->parameter(name);
+  if (values.size() != info.shape.size()) {
+    throw CheckError(impl_->file_, SourceLocation{},
+                     fmt::format("param '{}' has shape {} ({} values), but {} values were given", name,
+                                 describe(info.shape), info.shape.size(), values.size()));
+  }
+  impl_->require_size(theta.size());
+  std::copy(values.begin(), values.end(), theta.begin() + static_cast<std::ptrdiff_t>(info.offset));
+}
+
+std::vector<double> Model::parameter_values(std::span<const double> theta, std::string_view name) const {
+  const ParameterInfo& info = impl_->parameter(name);
+  impl_->require_size(theta.size());
+  const auto values = theta.subspan(info.offset, info.shape.size());
+  return {values.begin(), values.end()};
+}
+
+double Model::value(std::span<const double> theta) const {
+  impl_->require_size(theta.size());
+  return detail::evaluate(impl_->program_, impl_->checked(), impl_->file_, theta);
+}
+
+Var Model::value(std::span<const Var> theta) const {
+  impl_->require_size(theta.size());
+  return detail::evaluate(impl_->program_, impl_->checked(), impl_->file_, theta);
+}
+
+double Model::value_and_gradient(std::span<const double> theta, std::span<double> gradient, bool checked) const {
+  impl_->require_size(theta.size());
+  if (gradient.size() != theta.size()) {
+    throw slope::Error(fmt::format("{}: the gradient has {} entries for {} parameter values", impl_->file_,
+                                   gradient.size(), theta.size()));
+  }
+  const CheckedModel& model = impl_->checked();
+  Tape& tape = impl_->tape_;
+  auto recording = tape.record({.checked = checked});
+  tape.clear();  // keeps the memory: after the first call, recording reuses it
+  impl_->inputs_.resize(theta.size());
+  tape.inputs(theta, impl_->inputs_);
+  const Var y = detail::evaluate(impl_->program_, model, impl_->file_, std::span<const Var>(impl_->inputs_));
+  tape.backward(y);
+  for (std::size_t i = 0; i < theta.size(); ++i) gradient[i] = tape.adjoint(impl_->inputs_[i]);
+  return y.value();
+}
+
+}  // namespace slope::lang

@@ -1,0 +1,94 @@
+#pragma once
+/// \file
+/// (internal) The operations on whole vectors, and the only place where they are recorded.
+///
+/// A dot product of passive doubles (data, consts) with Vars is ONE tape node whose partials
+/// are the doubles themselves (slope::custom_op), so `X * w` with data X [n, d] records n nodes
+/// of d edges, not n*d multiplications. When the tape gains real vector nodes, this file is
+/// what switches to them.
+
+#include <cmath>
+#include <span>
+#include <vector>
+
+#include <slope/autodiff.hpp>
+
+#include "value.hpp"
+
+namespace slope::lang::detail {
+
+/// sum_i p_i x_i with passive p.
+inline double dot_passive(std::span<const double> p, std::span<const double> x) {
+  double s = 0.0;
+  for (std::size_t i = 0; i < p.size(); ++i) s += p[i] * x[i];
+  return s;
+}
+/// \overload: one node, partials p.
+inline Var dot_passive(std::span<const double> p, std::span<const Var> x) {
+  double s = 0.0;
+  for (std::size_t i = 0; i < p.size(); ++i) s += p[i] * x[i].value();
+  return custom_op(x, s, p);
+}
+
+/// sum_i a_i b_i with both sides active (the tape folds the sum into one node per statement).
+template <class T>
+T dot_active(std::span<const T> a, std::span<const T> b) {
+  T s(0.0);
+  for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
+  return s;
+}
+
+/// Dot product of two values of the same size, taking the cheapest path for passive sides.
+template <class T>
+T dot(const Value<T>& a, const Value<T>& b) {
+  if (a.is_passive() && b.is_passive()) return T(dot_passive(a.doubles(), b.doubles()));
+  if (a.is_passive()) return dot_passive(a.doubles(), b.items());
+  if (b.is_passive()) return dot_passive(b.doubles(), a.items());
+  return dot_active(a.items(), b.items());
+}
+
+/// Sum of all elements.
+template <class T>
+T sum(const Value<T>& x) {
+  if (x.is_passive()) {
+    double s = 0.0;
+    for (const double v : x.doubles()) s += v;
+    return T(s);
+  }
+  T s(0.0);
+  for (const T& v : x.items()) s += v;
+  return s;
+}
+
+/// Matrix [rows, cols] times vector [cols]: one dot product per row.
+template <class T>
+Value<T> matrix_vector(const Value<T>& m, const Value<T>& x) {
+  const std::size_t rows = m.shape().rows;
+  const std::size_t cols = m.shape().cols;
+  const Shape shape{1, rows, 1};
+  if (m.is_passive() && x.is_passive()) {
+    std::vector<double> out(rows);
+    for (std::size_t r = 0; r < rows; ++r) out[r] = dot_passive(m.doubles().subspan(r * cols, cols), x.doubles());
+    return Value<T>::passive_owned(shape, std::move(out));
+  }
+  std::vector<T> out(rows);
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (m.is_passive()) {
+      out[r] = dot_passive(m.doubles().subspan(r * cols, cols), x.items());
+    } else if (x.is_passive()) {
+      out[r] = dot_passive(x.doubles(), m.items().subspan(r * cols, cols));
+    } else {
+      out[r] = dot_active(m.items().subspan(r * cols, cols), x.items());
+    }
+  }
+  return Value<T>::owned(shape, std::move(out));
+}
+
+/// log(sum_i exp(x_i)) of all elements, as one node for Vars.
+template <class T>
+T log_sum_exp(const Value<T>& x) {
+  if (x.is_passive()) return T(slope::log_sum_exp(x.doubles()));
+  return slope::log_sum_exp(x.items());
+}
+
+}  // namespace slope::lang::detail
