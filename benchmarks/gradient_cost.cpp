@@ -25,11 +25,13 @@
 
 #include "kernels/kernels.hpp"
 #include "support/allocation_counter.hpp"
+#include "support/chained_calls.hpp"
 #include "support/default_flags.hpp"
 #include "support/gradient_check.hpp"
 #include "support/median_reporter.hpp"
 #include "support/op_counter.hpp"
 #include "support/slope_gradient.hpp"
+#include "support/summary_out.hpp"
 #include "support/table.hpp"
 
 namespace slope::bench {
@@ -79,22 +81,6 @@ void prepare(KernelBench<K>& bench) {
   for (std::size_t i = 0; i < kAllocationProbeCalls; ++i) bench.slope(bench.kernel.x0, bench.grad);
   bench.allocations = allocation_count() - before;
   bench.operations = count_operations(bench.kernel, bench.kernel.x0);
-}
-
-/// Times `call(x)` at x0 as a chain: each call's x[0] is x0[0] + previous·0, where `previous`
-/// (the last call's result) crosses an optimization barrier. A call therefore cannot start
-/// before the previous one finished, which times one evaluation's latency as in an optimizer
-/// loop, and no call can be optimized away.
-template <class Call>
-void time_chained_calls(benchmark::State& state, const std::vector<double>& x0, Call call) {
-  std::vector<double> x = x0;
-  double previous = 0.0;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(previous);
-    x[0] = x0[0] + previous * 0.0;
-    previous = call(std::span<const double>(x));
-  }
-  benchmark::DoNotOptimize(previous);
 }
 
 /// The benchmark names of a kernel's rows.
@@ -150,6 +136,27 @@ void add_summary_row(Table& table, const KernelBench<K>& bench, const MedianRepo
                              100.0 * medians.cv(row_name<K>("slope")), 100.0 * medians.cv(row_name<K>("hand")))});
 }
 
+/// Appends the kernel's row to the machine-readable summary: the same figures, unformatted.
+template <Kernel K>
+void add_summary_out(SummaryOut& out, const KernelBench<K>& bench, const MedianReporter& medians) {
+  const auto count = [](std::size_t n) { return static_cast<double>(n); };
+  out.add("kernels", {{"kernel", std::string(K::id)},
+                      {"name", std::string(K::name)},
+                      {"primal_ns", medians.median_ns(row_name<K>("primal"))},
+                      {"slope_ns", medians.median_ns(row_name<K>("slope"))},
+                      {"hand_ns", medians.median_ns(row_name<K>("hand"))},
+                      {"target", target_ratio(K::id)},
+                      {"primal_ops", count(bench.operations)},
+                      {"tape_bytes", count(bench.stats.bytes)},
+                      {"nodes", count(bench.stats.nodes)},
+                      {"edges", count(bench.stats.edges)},
+                      {"allocations_per_call", count(bench.allocations) / kAllocationProbeCalls},
+                      {"repetitions", count(medians.repetitions(row_name<K>("slope")))},
+                      {"cv_primal", medians.cv(row_name<K>("primal"))},
+                      {"cv_slope", medians.cv(row_name<K>("slope"))},
+                      {"cv_hand", medians.cv(row_name<K>("hand"))}});
+}
+
 /// Prints the memory target's line for the kernel it is measured on.
 template <Kernel K>
 void print_memory_target(const KernelBench<K>& bench) {
@@ -168,8 +175,9 @@ std::tuple<std::unique_ptr<KernelBench<K>>...> make_benches(std::type_identity<s
 }
 
 int run(int argc, char** argv) {
-  CommandLine command_line(argc, argv, {"--smoke"});
+  CommandLine command_line(argc, argv, {"--smoke", kSummaryOutFlag});
   const bool smoke = command_line.has("--smoke");
+  SummaryOut summary("gradient_cost", command_line.value(kSummaryOutFlag), smoke);
   // Each repetition is one batch of calls of at least min_time CPU seconds (3 ms, so each batch
   // is >= 2 ms), 200 batches per row, rows interleaved at random: medians are taken over 200
   // primal/gradient batch pairs per kernel.
@@ -204,7 +212,9 @@ int run(int argc, char** argv) {
              smoke ? "SMOKE RUN, timings meaningless. " : "", reporter.repetitions(row_name<Sum>("primal")),
              smoke ? "" : " (each a batch of >= 2 ms)", table.str());
   std::apply([](const auto&... bench) { (print_memory_target(*bench), ...); }, benches);
-  return 0;
+  std::apply([&](const auto&... bench) { (add_summary_out(summary, *bench, reporter), ...); }, benches);
+  summary.add("memory_target", {{"kernel", std::string(kTapeBytesKernel)}, {"bytes_per_op_target", kTapeBytesTarget}});
+  return summary.write() ? 0 : 1;
 }
 
 }  // namespace

@@ -34,6 +34,7 @@
 #include "support/gradient_check.hpp"
 #include "support/lbfgs_runs.hpp"
 #include "support/median_reporter.hpp"
+#include "support/summary_out.hpp"
 #include "support/table.hpp"
 
 namespace slope::bench {
@@ -313,6 +314,28 @@ void print_targets(const std::vector<ProblemSummary>& summaries) {
       verdict(per_iteration, kTimePerIterationTarget), median(per_iteration_ratios_liblbfgs));
 }
 
+/// One machine-readable row per problem and library: the reference run and the timing.
+void add_summary_out(SummaryOut& out, const std::vector<ProblemSummary>& summaries) {
+  for (const ProblemSummary& p : summaries) {
+    for (std::size_t s = 0; s < kSolvers.size(); ++s) {
+      const Judged& j = p.outcomes[s];
+      out.add("runs", {{"problem", p.name},
+                       {"n", static_cast<double>(j.run.x.size())},
+                       {"minimum", p.minimum},
+                       {"solver", std::string(solver_name(kSolvers[s]))},
+                       {"status", j.run.status},
+                       {"converged", j.run.converged},
+                       {"reached", j.reached},
+                       {"iterations", j.run.iterations_known ? static_cast<double>(j.run.iterations) : NAN},
+                       {"evaluations", static_cast<double>(j.run.evaluations)},
+                       {"value", j.run.value},
+                       {"max_gradient", j.max_gradient},
+                       {"median_ns", p.median_ns[s]},
+                       {"cv", p.cv[s]}});
+    }
+  }
+}
+
 /// Prints every run that did not converge to f*; returns true if one of them is fatal: Slope's,
 /// or anyone's in a smoke run.
 bool report_failures(const std::vector<ProblemSummary>& summaries, bool smoke) {
@@ -351,8 +374,9 @@ void for_each(Tuple& tuple, F f) {
 }
 
 int run(int argc, char** argv) {
-  CommandLine command_line(argc, argv, {"--smoke"});
+  CommandLine command_line(argc, argv, {"--smoke", kSummaryOutFlag});
   const bool smoke = command_line.has("--smoke");
+  SummaryOut summary("optimizer", command_line.value(kSummaryOutFlag), smoke);
   // Each repetition is one batch of whole runs lasting at least min_time CPU seconds (3 ms, so
   // each batch is >= 2 ms), 200 batches per row, rows interleaved at random: medians are taken
   // over 200 batches of each library on each problem.
@@ -414,7 +438,9 @@ int run(int argc, char** argv) {
       smoke ? "SMOKE RUN, timings meaningless. " : "", repetitions(summaries, reporter),
       smoke ? "" : " (each a batch of >= 2 ms)", timing_table(summaries));
   print_targets(summaries);
-  return report_failures(summaries, smoke) ? 1 : 0;
+  add_summary_out(summary, summaries);
+  const bool written = summary.write();
+  return report_failures(summaries, smoke) || !written ? 1 : 0;
 }
 
 }  // namespace

@@ -5,12 +5,13 @@
 # and liblbfgs) runs when CMake found both peers. Extra arguments go to every binary, e.g.
 # `benchmarks/run.sh --benchmark_filter=f_` (Google Benchmark flags replace the defaults).
 # SLOPE_BENCH_ONLY picks binaries by short name, e.g. SLOPE_BENCH_ONLY=optimizer benchmarks/run.sh
-# (names: gradient_cost scaling optimizer).
+# (names: gradient_cost scaling optimizer adolc). For the full report with tables and plots, see
+# benchmarks/report.sh.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${SLOPE_BENCH_BUILD_DIR:-$root/build/bench}"
-only="${SLOPE_BENCH_ONLY:-gradient_cost scaling optimizer}"
+only="${SLOPE_BENCH_ONLY:-gradient_cost scaling optimizer adolc}"
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSLOPE_BUILD_TESTS=OFF -DSLOPE_DEBUG_CHECKS=OFF -DSLOPE_NATIVE=ON \
   -DSLOPE_BUILD_BENCHMARKS=ON -DSLOPE_BUILD_EXAMPLES=OFF >/dev/null
@@ -21,6 +22,11 @@ if [[ "$targets" == *slope_bench_optimizer* ]]; then
   available+=" optimizer"
 elif [[ " $only " == *" optimizer "* ]]; then
   echo "note: slope_bench_optimizer is not built (needs liblbfgspp-dev liblbfgs-dev libeigen3-dev)" >&2
+fi
+if [[ "$targets" == *slope_bench_adolc* ]]; then
+  available+=" adolc"
+elif [[ " $only " == *" adolc "* ]]; then
+  echo "note: slope_bench_adolc is not built (needs libadolc-dev)" >&2
 fi
 names=()
 for name in $only; do

@@ -23,6 +23,7 @@
 #include "support/default_flags.hpp"
 #include "support/gradient_check.hpp"
 #include "support/median_reporter.hpp"
+#include "support/summary_out.hpp"
 #include "support/table.hpp"
 
 namespace slope::bench {
@@ -130,8 +131,9 @@ void time_case(benchmark::State& state, ScalingCase& scaling_case) {
 }
 
 int run(int argc, char** argv) {
-  CommandLine command_line(argc, argv, {"--smoke"});
+  CommandLine command_line(argc, argv, {"--smoke", kSummaryOutFlag});
   const bool smoke = command_line.has("--smoke");
+  SummaryOut summary("scaling", command_line.value(kSummaryOutFlag), smoke);
   command_line.add_defaults({"--benchmark_enable_random_interleaving=true",
                              smoke ? "--benchmark_repetitions=2" : "--benchmark_repetitions=7",
                              smoke ? "--benchmark_min_time=0.001" : "--benchmark_min_time=0.2"});
@@ -180,6 +182,13 @@ int run(int argc, char** argv) {
                      fmt::format("{:.3f}", median_ns * 1e-6), fmt::format("{:.2f}", ns_per_node),
                      fmt::format("{:.2f}", ns_per_node / smallest),
                      fmt::format("{:.2f}", static_cast<double>(stats.bytes) / static_cast<double>(c->nodes()))});
+      summary.add("scaling", {{"shape", std::string(shape_name(shape))},
+                              {"nodes", static_cast<double>(c->nodes())},
+                              {"edges", static_cast<double>(stats.edges)},
+                              {"tape_bytes", static_cast<double>(stats.bytes)},
+                              {"median_ns", median_ns},
+                              {"repetitions", static_cast<double>(reporter.repetitions(c->name()))},
+                              {"cv", reporter.cv(c->name())}});
     }
     flatness += fmt::format("{}: ns/node within {:.2f}-{:.2f} ({:.2f}x) from 10^3 to {} nodes\n", shape_name(shape), low,
                             high, high / low, largest);
@@ -187,7 +196,7 @@ int run(int argc, char** argv) {
   fmt::print("\n{}scaling: record + sweep + read gradient, median CPU time per call over {} repetitions\n{}{}",
              smoke ? "SMOKE RUN, timings meaningless. " : "", reporter.repetitions(cases.front()->name()), table.str(),
              flatness);
-  return 0;
+  return summary.write() ? 0 : 1;
 }
 
 }  // namespace

@@ -14,12 +14,16 @@ namespace slope::bench {
 /// so any flag the user passes replaces its default.
 class CommandLine {
  public:
-  /// Takes out `own_flags` (for example "--smoke"), remembering which were present.
+  /// Takes out `own_flags` (for example "--smoke"), remembering which were present. An own flag
+  /// ending in '=' (for example "--summary_out=") takes a value: "--summary_out=FILE".
   CommandLine(int argc, char** argv, std::vector<std::string_view> own_flags) {
     args_.emplace_back(argc > 0 ? argv[0] : "benchmark");
     for (int i = 1; i < argc; ++i) {
       const std::string_view arg = argv[i];
-      if (std::find(own_flags.begin(), own_flags.end(), arg) != own_flags.end()) {
+      const auto own = std::find_if(own_flags.begin(), own_flags.end(), [arg](std::string_view flag) {
+        return flag.ends_with('=') ? arg.starts_with(flag) : arg == flag;
+      });
+      if (own != own_flags.end()) {
         present_.emplace_back(arg);
       } else {
         user_.emplace_back(arg);
@@ -30,6 +34,15 @@ class CommandLine {
   /// Whether `flag` was among the own flags on the command line.
   [[nodiscard]] bool has(std::string_view flag) const {
     return std::find(present_.begin(), present_.end(), flag) != present_.end();
+  }
+
+  /// The value of a flag taking one (`flag` ends in '='; the last occurrence wins), or "".
+  [[nodiscard]] std::string value(std::string_view flag) const {
+    std::string out;
+    for (const std::string& arg : present_) {
+      if (std::string_view(arg).starts_with(flag)) out = arg.substr(flag.size());
+    }
+    return out;
   }
 
   /// Adds defaults; they go before the user's flags.
