@@ -439,6 +439,7 @@ int run(int argc, char** argv) {
       smoke ? "" : " (each a batch of >= 2 ms)", timing_table(summaries));
   print_targets(summaries);
   add_summary_out(summary, summaries);
+  summary.add("targets", {{"evaluation_ratio", kEvaluationRatioTarget}, {"time_per_iteration_ratio", kTimePerIterationTarget}});
   const bool written = summary.write();
   return report_failures(summaries, smoke) || !written ? 1 : 0;
 }

@@ -6,7 +6,7 @@
 
 namespace slope {
 
-namespace {
+namespace detail {
 
 // The softmax weights e^(x_i - m) / sum_j e^(x_j - m), m = max x. Not e^(x_i - z): once ulp(z)
 // is large, x_i - z rounds (at z = 1e16, ln 2 rounds to 0 or 2) and the weights stop summing to 1.
@@ -32,7 +32,7 @@ void softmax_weights(std::span<const double> xs, std::span<double> weights) noex
   for (double& w : weights) w *= inv;
 }
 
-}  // namespace
+}  // namespace detail
 
 double log_sum_exp(std::span<const double> xs) noexcept {
   if (xs.empty()) return -std::numeric_limits<double>::infinity();
@@ -55,7 +55,7 @@ Var log_sum_exp(std::span<const Var> xs) {
   partials.resize(xs.size());
   for (std::size_t i = 0; i < xs.size(); ++i) values[i] = xs[i].value();
   const double z = log_sum_exp(std::span<const double>(values));
-  softmax_weights(values, partials);
+  detail::softmax_weights(values, partials);
   if (detail::checked_tape() != nullptr) {
     detail::check_operation("log_sum_exp", values, true, "", z, partials);
   }

@@ -8,6 +8,8 @@
 #include <cstring>
 
 #include "slope/autodiff/errors.hpp"
+#include "slope/autodiff/recording.hpp"
+#include "slope/autodiff/replay_log.hpp"
 
 namespace slope {
 
@@ -58,22 +60,27 @@ Recording Tape::record(RecordOptions options) { return Recording(*this, options)
 
 Recording::Recording(Tape& tape, RecordOptions options)
     : tape_(&tape), previous_(detail::active_tape), previous_options_(tape.options_) {
+  if (options.replayable && !tape.replay_log_) tape.replay_log_ = std::make_unique<detail::ReplayLog>();
   tape.set_options(options);
   detail::active_tape = &tape;
+  detail::log_guards = options.replayable;
 }
 
 Recording::~Recording() {
   tape_->set_options(previous_options_);
   detail::active_tape = previous_;
+  detail::log_guards = previous_ != nullptr && previous_->options_.replayable;
 }
 
 void Tape::set_options(const RecordOptions& options) noexcept {
   options_ = options;
+  slow_ = options.checked || options.replayable;
   update_fusion_floor();
 }
 
 void Tape::update_fusion_floor() noexcept {
-  fusion_floor_ = options_.fuse && !options_.checked ? position_floor_ : kNoFusion;
+  // A replayable recording keeps one node per operation: the replay re-runs each rule.
+  fusion_floor_ = options_.fuse && !options_.checked && !options_.replayable ? position_floor_ : kNoFusion;
 }
 
 Var Tape::input(double value) {
@@ -126,6 +133,7 @@ void Tape::rewind(TapePosition position) {
   position_floor_ = nodes_;
   update_fusion_floor();
   swept_nodes_ = std::min(swept_nodes_, nodes_);
+  if (replay_log_) replay_log_->rewind(nodes_);
 }
 
 void Tape::reserve(std::size_t nodes, std::size_t edges) {
@@ -157,7 +165,11 @@ Var Tape::nary(std::span<const Var> args, double value, std::span<const double> 
     debug_check(x);
     ++active;
   }
-  if (active == 0) return Var(value);
+  detail::ReplayLog* log = replay_log();
+  if (active == 0) {
+    if (log != nullptr) detail::log_folded(*log);
+    return Var(value);
+  }
   ensure(1, active);
   const std::uint32_t id = nodes_++;
   op_[id] = op;
@@ -168,11 +180,17 @@ Var Tape::nary(std::span<const Var> args, double value, std::span<const double> 
     partial_[edges_] = partials[i];
     ++edges_;
   }
-  return result(value, id);
+  Var out = result(value, id);
+  if (log != nullptr) detail::log_operation(*log, op, op_name(op), out, args, /*nary=*/true);
+  return out;
 }
 
 std::vector<Var> Tape::external(std::span<const Var> inputs, std::span<const double> output_values,
                                 VectorJacobianProduct vjp) {
+  if (replay_log() != nullptr) {
+    throw TapeError("external_op cannot be recorded for slope::Function: its vector-Jacobian product is "
+                    "opaque code that a replay cannot re-run at other inputs");
+  }
   for (const Var& x : inputs) debug_check(x);
   ensure(static_cast<std::uint32_t>(output_values.size()), 0);
   External record{nodes_, static_cast<std::uint32_t>(output_values.size()),

@@ -38,6 +38,7 @@ class KernelFigures:
     vs_hand: list[Series]  # ours / hand-written
     vs_peer: list[Series]  # ours / peer
     met: dict[str, str]  # kernel -> met / missed / mixed
+    retaped: list[str]  # kernels whose ADOL-C tape of x0 failed at x1 and was recorded again
 
 
 def _series(label: str, run_list: list[BinaryRun], figure) -> Series:
@@ -100,7 +101,8 @@ def collect(all_runs: dict[str, list[BinaryRun]]) -> KernelFigures | None:
             verdicts = {v <= targets[kernel] for v in cost[0].values.get(kernel, []) if not math.isnan(v)}
             met[kernel] = "n/a" if not verdicts else ("met" if verdicts == {True} else
                                                        "missed" if verdicts == {False} else "mixed")
-    return KernelFigures(ids, names, targets, cost, vs_hand, vs_peer, met)
+    retaped = [r["kernel"] for r in adolc[0].rows("kernels") if r.get("replay_retapes")] if adolc else []
+    return KernelFigures(ids, names, targets, cost, vs_hand, vs_peer, met, retaped)
 
 
 def _label(f: KernelFigures, kernel: str) -> str:
@@ -122,7 +124,11 @@ def cost_section(f: KernelFigures, run_count: int, plot: str | None) -> str:
             + (f"; each cell shows run 1 / run 2 ... of {run_count} runs" if run_count > 1 else "")
             + ". The target is the issue's; *met* means at or under it in every run. ADOL-C *trace* records "
             "the tape at every call (as Slope does); *replay* evaluates a tape recorded once at x0, at x1. "
-            "Lower is better.\n\n" + table(header, rows))
+            "Lower is better."
+            + (f" ADOL-C tapes comparisons: on kernel(s) {', '.join(f.retaped)} a comparison recorded at x0 "
+               "comes out differently at x1, ADOL-C aborts the replay and asks for a new tape, so the replay "
+               "rows there run on a tape recorded once at x1." if f.retaped else "")
+            + "\n\n" + table(header, rows))
     if plot:
         text += f"\n![gradient/primal per kernel and library]({plot})\n"
     return text

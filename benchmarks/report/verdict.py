@@ -12,6 +12,11 @@ from results import median
 PAR = 0.05  # ratios within 5% of 1 count as on par: the machine's noise is larger than that
 
 
+def _compare(r: float) -> str:
+    """A time ratio ours/theirs in words, 'on par' within PAR of 1."""
+    return f"on par ({num(r)})" if abs(r - 1) <= PAR else factor(r)
+
+
 def _kernel_list(f: KernelFigures, items: list[tuple[str, float]]) -> str:
     return ", ".join(f"{k} ({factor(r)})" for k, r in items)
 
@@ -66,8 +71,8 @@ def summary(f: KernelFigures | None, optimizer: dict[str, list[float]] | None, s
             whole = median(optimizer.get(f"time/{peer}", []))
             if not math.isnan(evaluations):
                 lines.append(f"- **L-BFGS against {title}** (median over problems both solved): "
-                             f"{num(evaluations)}x its evaluations, time per iteration {factor(per_iteration)}, "
-                             f"whole runs {factor(whole)}.")
+                             f"{num(evaluations)}x its evaluations, time per iteration {_compare(per_iteration)}, "
+                             f"whole runs {_compare(whole)}.")
     if scaling:
         parts = []
         for shape, points in scaling.items():

@@ -78,6 +78,16 @@ constexpr std::string_view domain_text() noexcept {
 void check_operation(std::string_view op, std::span<const double> args, bool in_domain,
                      std::string_view domain, double value, std::span<const double> partials);
 
+/// Replayable mode (see slope::Function): appends the operation that produced `result` from
+/// `operands` (constants included) to the tape's replay log. Throws TapeError for an operation
+/// a Function cannot replay (OpCode::Custom: a user rule), naming it. `nary`: recorded by
+/// Tape::nary (any number of operands) rather than by a unary or binary rule.
+void log_operation(ReplayLog& log, OpCode op, std::string_view name, const Var& result,
+                   std::span<const Var> operands, bool nary = false);
+/// Replayable mode: counts an operation whose operands were all constants (evaluated once,
+/// while recording; the Function stores its result as a constant).
+void log_folded(ReplayLog& log) noexcept;
+
 /// The thread's active tape when it records in checked mode, else null.
 inline Tape* checked_tape() noexcept {
   Tape* tape = active_tape;
@@ -101,12 +111,15 @@ SLOPE_COLD Var record_unary_slow(Var x, double y) {
   const bool checked = tape != nullptr && tape->checked();
   if (x.is_constant()) {
     if (checked) check_operation(Rule::name, {&xv, 1}, rule_in_domain<Rule>(xv), domain_text<Rule>(), y, {});
+    if (tape != nullptr && tape->replay_log() != nullptr) log_folded(*tape->replay_log());
     return Var(y);
   }
   if (tape == nullptr) throw_no_active_tape();
   const double d = Rule::partial(xv, y);
   if (checked) check_operation(Rule::name, {&xv, 1}, rule_in_domain<Rule>(xv), domain_text<Rule>(), y, {&d, 1});
-  return tape->unary(x, y, d, code_of<Rule>());
+  Var out = tape->unary(x, y, d, code_of<Rule>());  // not const: NRVO keeps its sole ownership
+  if (ReplayLog* log = tape->replay_log()) log_operation(*log, code_of<Rule>(), Rule::name, out, {&x, 1});
+  return out;
 }
 
 /// The rare cases of record_binary, kept out of the hot path.
@@ -119,6 +132,7 @@ SLOPE_COLD Var record_binary_slow(Var a, Var b, double z) {
   const bool checked = tape != nullptr && tape->checked();
   if (!a_active && !b_active) {
     if (checked) check_operation(Rule::name, args, rule_in_domain<Rule>(args[0], args[1]), domain_text<Rule>(), z, {});
+    if (tape != nullptr && tape->replay_log() != nullptr) log_folded(*tape->replay_log());
     return Var(z);
   }
   if (tape == nullptr) throw_no_active_tape();
@@ -131,9 +145,14 @@ SLOPE_COLD Var record_binary_slow(Var a, Var b, double z) {
     check_operation(Rule::name, args, rule_in_domain<Rule>(args[0], args[1]), domain_text<Rule>(), z, active);
   }
   constexpr OpCode code = code_of<Rule>();
-  if (!b_active) return tape->unary(a, z, partials[0], code);
-  if (!a_active) return tape->unary(b, z, partials[1], code);
-  return tape->binary(a, b, z, partials[0], partials[1], code);
+  Var out = !b_active   ? tape->unary(a, z, partials[0], code)
+            : !a_active ? tape->unary(b, z, partials[1], code)
+                        : tape->binary(a, b, z, partials[0], partials[1], code);
+  if (ReplayLog* log = tape->replay_log()) {
+    const Var operands[2] = {a, b};
+    log_operation(*log, code, Rule::name, out, operands);
+  }
+  return out;
 }
 
 }  // namespace detail
@@ -144,7 +163,7 @@ template <UnaryRule Rule>
 SLOPE_ALWAYS_INLINE Var record_unary(Var x) {
   const double y = Rule::value(x.value());
   Tape* tape = detail::active_tape;
-  if (x.is_constant() || tape == nullptr || tape->checked()) [[unlikely]] {
+  if (x.is_constant() || tape == nullptr || tape->records_slowly()) [[unlikely]] {
     return detail::record_unary_slow<Rule>(detail::forward(x), y);
   }
   return tape->unary(x, y, Rule::partial(x.value(), y), detail::code_of<Rule>());
@@ -157,7 +176,7 @@ SLOPE_ALWAYS_INLINE Var record_binary(Var a, Var b) {
   const double bv = b.value();
   const double z = Rule::value(av, bv);
   Tape* tape = detail::active_tape;
-  if (tape == nullptr || tape->checked()) [[unlikely]] {
+  if (tape == nullptr || tape->records_slowly()) [[unlikely]] {
     return detail::record_binary_slow<Rule>(detail::forward(a), detail::forward(b), z);
   }
   constexpr OpCode code = detail::code_of<Rule>();

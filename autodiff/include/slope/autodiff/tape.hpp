@@ -26,6 +26,9 @@
 namespace slope {
 
 class Recording;
+namespace detail {
+class ReplayLog;
+}
 
 /// How a tape records; chosen per call of Tape::record.
 struct RecordOptions {
@@ -35,6 +38,11 @@ struct RecordOptions {
   /// Fold the operations of one statement into one node (fewer nodes, same derivatives).
   /// Checked mode never folds, so that an error report names the exact operation.
   bool fuse = true;
+  /// Keep what slope::Function needs to replay the recording at other inputs: every
+  /// operation's code and operands (constants too) and the outcome of every comparison of an
+  /// active Var. Implies fuse = false; refuses operations that cannot be replayed
+  /// (external_op, custom_op, user rules). Set by Function::record.
+  bool replayable = false;
 };
 
 /// A place on a tape to rewind to (Tape::position, Tape::rewind).
@@ -129,6 +137,12 @@ class Tape {
   [[nodiscard]] TapeStats stats() const noexcept;
   /// Whether the tape currently records in checked mode.
   [[nodiscard]] bool checked() const noexcept { return options_.checked; }
+  /// Whether operations take the slow recording path (checked or replayable mode).
+  [[nodiscard]] bool records_slowly() const noexcept { return slow_; }
+  /// The log of a replayable recording (RecordOptions::replayable), else null.
+  [[nodiscard]] detail::ReplayLog* replay_log() const noexcept {
+    return options_.replayable ? replay_log_.get() : nullptr;
+  }
   /// Number of nodes recorded.
   [[nodiscard]] std::size_t size() const noexcept { return nodes_; }
   /// The operation of a node; for tests and reports.
@@ -220,6 +234,8 @@ class Tape {
 
   RecordOptions options_;
   std::uint16_t serial_;
+  bool slow_ = false;  // options_.checked || options_.replayable: one load on the hot path
+  std::unique_ptr<detail::ReplayLog> replay_log_;  // created by the first replayable recording
 };
 
 /// While alive, its tape is the thread's active tape (see Tape::record).

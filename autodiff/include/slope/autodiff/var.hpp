@@ -5,13 +5,28 @@
 #include <compare>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 namespace slope {
 
 class Tape;
+class Var;
 namespace detail {
 struct VarAccess;
+
+/// A value-dependent decision taken while recording replayably (see slope::Function): the
+/// ordering of two values, their equality, or the result of a rounding function.
+enum class Guard : std::uint8_t { Order, Equal, Floor, Ceil, Round, Trunc };
+/// True while this thread's active tape records replayably: decisions on active Vars are then
+/// logged, so that a replay can tell when one would go the other way.
+inline thread_local bool log_guards = false;
+/// Logs that `kind` applied to a and b gave `outcome` on the active tape's replay log.
+void log_guard(Guard kind, const Var& a, const Var& b, int outcome) noexcept;
+/// less 0, equivalent 1, greater 2, unordered 3: the outcome logged for Guard::Order.
+constexpr int ordering_code(std::partial_ordering order) noexcept {
+  return order < 0 ? 0 : order == 0 ? 1 : order > 0 ? 2 : 3;
 }
+}  // namespace detail
 
 /// A double whose operations are recorded on the thread's active tape.
 ///
@@ -53,15 +68,20 @@ class Var {
   /// True for a constant: no node on any tape, derivative zero.
   [[nodiscard]] constexpr bool is_constant() const noexcept { return id_ == kConstant; }
 
-  /// Comparisons look at values only and record nothing, as with double.
-  friend constexpr bool operator==(const Var& a, const Var& b) noexcept { return a.value_ == b.value_; }
+  /// Comparisons look at values only and record nothing, as with double (a replayable
+  /// recording logs their outcome; see slope::Function).
+  friend constexpr bool operator==(const Var& a, const Var& b) noexcept {
+    const bool equal = a.value_ == b.value_;
+    note(detail::Guard::Equal, a, b, equal ? 1 : 0);
+    return equal;
+  }
   friend constexpr std::partial_ordering operator<=>(const Var& a, const Var& b) noexcept {
-    return a.value_ <=> b.value_;
+    const std::partial_ordering order = a.value_ <=> b.value_;
+    note(detail::Guard::Order, a, b, detail::ordering_code(order));
+    return order;
   }
-  friend constexpr bool operator==(const Var& a, double b) noexcept { return a.value_ == b; }
-  friend constexpr std::partial_ordering operator<=>(const Var& a, double b) noexcept {
-    return a.value_ <=> b;
-  }
+  friend constexpr bool operator==(const Var& a, double b) noexcept { return a == Var(b); }
+  friend constexpr std::partial_ordering operator<=>(const Var& a, double b) noexcept { return a <=> Var(b); }
 
  private:
   friend class Tape;
@@ -71,6 +91,14 @@ class Var {
 
   constexpr Var(double value, std::uint32_t id, std::uint16_t tape, bool fresh) noexcept
       : value_(value), id_(id), tape_(tape), fresh_(fresh) {}
+
+  // Off the hot path unless a replayable recording runs on this thread.
+  static constexpr void note(detail::Guard kind, const Var& a, const Var& b, int outcome) noexcept {
+    if (std::is_constant_evaluated()) return;
+    if ((a.id_ != kConstant || b.id_ != kConstant) && detail::log_guards) [[unlikely]] {
+      detail::log_guard(kind, a, b, outcome);
+    }
+  }
 
   constexpr void share() const noexcept {
     if (fresh_) fresh_ = false;  // write only when needed: shared constants stay read-only across threads

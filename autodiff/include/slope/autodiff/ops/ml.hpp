@@ -105,4 +105,10 @@ Var log_sum_exp(const Var& a, const Var& b, const Rest&... rest) {
 /// ln(sum_i e^(x_i)) for doubles, with the same stable formula.
 double log_sum_exp(std::span<const double> xs) noexcept;
 
+namespace detail {
+/// The partials of log_sum_exp(xs), the softmax weights (see log_sum_exp); `weights` has the
+/// length of `xs`. Shared by the live tape and slope::Function's replay.
+void softmax_weights(std::span<const double> xs, std::span<double> weights) noexcept;
+}  // namespace detail
+
 }  // namespace slope

@@ -88,12 +88,19 @@ SLOPE_ALWAYS_INLINE Var min(Var a, double b) { return record_binary<Fmin>(detail
 SLOPE_ALWAYS_INLINE Var min(double a, Var b) { return record_binary<Fmin>(a, detail::forward(b)); }
 
 /// Fused multiply-add: w = a*b + c, rounded once.  Partials: dw/da = b, dw/db = a, dw/dc = 1.
-/// One node with up to three edges (constant operands get none).
+struct Fma {
+  static constexpr std::string_view name = "fma";
+  static constexpr OpCode code = OpCode::Fma;
+  static double value(double a, double b, double c) noexcept { return std::fma(a, b, c); }
+  static constexpr std::array<double, 3> partials(double a, double b, double) noexcept { return {b, a, 1.0}; }
+};
+
+/// fma(a, b, c); see Fma. One node with up to three edges (constant operands get none).
 SLOPE_ALWAYS_INLINE Var fma(const Var& a, const Var& b, const Var& c) {
-  const double w = std::fma(a.value(), b.value(), c.value());
+  const double w = Fma::value(a.value(), b.value(), c.value());
   if (a.is_constant() && b.is_constant() && c.is_constant()) return Var(w);
   const std::array<Var, 3> args{a, b, c};
-  const std::array<double, 3> partials{b.value(), a.value(), 1.0};
+  const std::array<double, 3> partials = Fma::partials(a.value(), b.value(), c.value());
   if (detail::checked_tape() != nullptr) {
     const std::array<double, 3> values{a.value(), b.value(), c.value()};
     detail::check_operation("fma", values, true, "", w, partials);
@@ -104,13 +111,22 @@ SLOPE_ALWAYS_INLINE Var fma(const Var& a, const Var& b, const Var& c) {
 // Rounding is piecewise constant: the derivative is 0 wherever it exists (and taken as 0 at
 // the jumps), so the result is a constant and costs no tape space.
 
+// A replayable recording logs the result as a guard: a replay where it differs reports
+// BranchChanged rather than reusing a stale constant.
+namespace detail {
+SLOPE_ALWAYS_INLINE Var rounded(const Var& x, double result, Guard kind) {
+  if (!x.is_constant() && log_guards) [[unlikely]] log_guard(kind, x, Var(result), 0);
+  return result;
+}
+}  // namespace detail
+
 /// floor(x) as a constant (derivative 0).
-SLOPE_ALWAYS_INLINE Var floor(const Var& x) { return std::floor(x.value()); }
+SLOPE_ALWAYS_INLINE Var floor(const Var& x) { return detail::rounded(x, std::floor(x.value()), detail::Guard::Floor); }
 /// ceil(x) as a constant (derivative 0).
-SLOPE_ALWAYS_INLINE Var ceil(const Var& x) { return std::ceil(x.value()); }
+SLOPE_ALWAYS_INLINE Var ceil(const Var& x) { return detail::rounded(x, std::ceil(x.value()), detail::Guard::Ceil); }
 /// round(x) as a constant (derivative 0).
-SLOPE_ALWAYS_INLINE Var round(const Var& x) { return std::round(x.value()); }
+SLOPE_ALWAYS_INLINE Var round(const Var& x) { return detail::rounded(x, std::round(x.value()), detail::Guard::Round); }
 /// trunc(x) as a constant (derivative 0).
-SLOPE_ALWAYS_INLINE Var trunc(const Var& x) { return std::trunc(x.value()); }
+SLOPE_ALWAYS_INLINE Var trunc(const Var& x) { return detail::rounded(x, std::trunc(x.value()), detail::Guard::Trunc); }
 
 }  // namespace slope

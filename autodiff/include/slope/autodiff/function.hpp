@@ -1,0 +1,183 @@
+#pragma once
+/// \file
+/// slope::Function: a function recorded once and evaluated, differentiated (gradient,
+/// Jacobian, Hessian-vector products) at any input without recording again, like CppAD's
+/// ADFun or CasADi's Function.
+///
+///     slope::Function f = slope::Function::record(
+///         [](std::span<const slope::Var> x) { return x[0] * x[0] * sin(x[1]); }, {1.0, 2.0});
+///     std::vector<double> grad(2);
+///     slope::Evaluation e = f.value_and_gradient(std::vector<double>{3.0, -1.0}, grad);
+///     if (e.status == slope::ReplayStatus::BranchChanged) f = slope::Function::record(...);
+///
+/// Recording runs f once on Vars with every operation kept (no statement folding) together
+/// with its operands, constants included, and the outcome of every comparison of an active Var
+/// (and of floor/ceil/round/trunc). The recording is then compiled into a flat instruction
+/// list: operations no output depends on are dropped, operations on constants only were already
+/// evaluated once while recording. An evaluation replays the instructions forward with the same
+/// derivative rules as a live tape (a `switch` over OpCode), then sweeps backward.
+///
+/// Control flow: the Function describes f along the path taken while recording. When an
+/// evaluation at another input would decide a recorded comparison differently, it still
+/// computes the recorded path but returns ReplayStatus::BranchChanged: its numbers are then
+/// not f's. Record again at that input to follow the new path. (At an exact tie, a comparison
+/// recorded by `<`, `<=`, `>` or `>=` reports a change even if its boolean would agree.)
+///
+/// Not replayable, refused with slope::TapeError while recording: external_op, custom_op and
+/// user-defined rules (OpCode::Custom), whose derivatives are opaque code or numbers.
+///
+/// Threads: a Function is immutable once recorded; any number of threads may evaluate the same
+/// Function at once, each with its own Workspace (no lock anywhere). The overloads without a
+/// Workspace use one per thread (thread_local).
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <type_traits>
+#include <vector>
+
+#include "slope/autodiff/gradient.hpp"
+#include "slope/autodiff/recording.hpp"
+#include "slope/autodiff/tape.hpp"
+#include "slope/autodiff/var.hpp"
+
+namespace slope {
+
+/// Whether an evaluation of a Function followed the recorded control flow.
+enum class ReplayStatus : std::uint8_t {
+  Ok,             ///< every recorded decision came out the same: the results are f's
+  BranchChanged,  ///< a recorded comparison (or rounding) came out differently: the results
+                  ///< are those of the recorded path, not f's; record again at this input
+};
+
+/// The value of a scalar Function at a point, and whether the recorded path still holds.
+struct Evaluation {
+  double value = 0.0;
+  ReplayStatus status = ReplayStatus::Ok;
+  /// True when the recorded control flow held (status Ok).
+  [[nodiscard]] bool ok() const noexcept { return status == ReplayStatus::Ok; }
+};
+
+/// What Function::record kept and dropped.
+struct FunctionStats {
+  std::size_t inputs = 0;
+  std::size_t outputs = 0;
+  std::size_t recorded = 0;   ///< operations recorded on active Vars
+  std::size_t kept = 0;       ///< instructions of the compiled function
+  std::size_t dead = 0;       ///< recorded operations no output or decision depends on: dropped
+  std::size_t folded = 0;     ///< operations on constants only: evaluated once while recording
+  std::size_t constants = 0;  ///< distinct constant operands stored
+  std::size_t guards = 0;     ///< decisions re-checked on every evaluation
+  std::size_t edges = 0;      ///< partial derivatives computed per gradient
+};
+
+namespace detail {
+struct Program;
+
+/// A Workspace's buffers (see Function::Workspace).
+struct WorkspaceData {
+  std::uint64_t program = 0;  // id of the Program the buffers are laid out for
+  std::vector<double> value;
+  std::vector<double> partial;
+  std::vector<double> adjoint;
+  std::vector<double> seed;
+  std::vector<double> scratch;           // operands and partials of n-ary operations
+  std::vector<double> value_tangent;     // second order: forward tangents of values,
+  std::vector<double> partial_tangent;   // of partials,
+  std::vector<double> adjoint_tangent;   // and tangents of adjoints
+};
+
+/// Records f on a fresh tape in replayable mode and compiles the result (function.cpp).
+class FunctionRecorder {
+ public:
+  explicit FunctionRecorder(std::span<const double> x0);
+  ~FunctionRecorder();
+  FunctionRecorder(const FunctionRecorder&) = delete;
+  FunctionRecorder& operator=(const FunctionRecorder&) = delete;
+  /// The input Vars to call f with.
+  [[nodiscard]] const std::vector<Var>& inputs() const noexcept { return inputs_; }
+  /// Compiles the recording with these outputs.
+  [[nodiscard]] std::shared_ptr<const Program> finish(std::span<const Var> outputs);
+
+ private:
+  std::unique_ptr<Tape> tape_;
+  Recording recording_;  // after tape_: ends (restoring the thread's previous tape) before it dies
+  std::vector<Var> inputs_;
+};
+}  // namespace detail
+
+/// A function of n inputs and m outputs, recorded once and replayed at any input.
+/// Cheap to copy (copies share the immutable compiled program).
+class Function {
+ public:
+  /// Per-thread evaluation state (values, partials, adjoints). Reusing one across calls makes
+  /// evaluations allocation-free; one Workspace must not be used by two threads at once.
+  class Workspace {
+   public:
+    Workspace() = default;
+
+   private:
+    friend class Function;
+    detail::WorkspaceData data_;
+  };
+
+  /// Records f at x0. `f` takes the inputs as Vars (std::span<const Var> or
+  /// const std::vector<Var>&) and returns a Var (or a number), or a range of Vars for a
+  /// vector-valued function. Throws TapeError for an operation that cannot be replayed.
+  template <VarFunction F>
+  [[nodiscard]] static Function record(F&& f, std::span<const double> x0) {
+    detail::FunctionRecorder recorder(x0);
+    decltype(auto) y = detail::call_with_vars(f, recorder.inputs());
+    using Y = std::remove_cvref_t<decltype(y)>;
+    if constexpr (std::is_convertible_v<Y, Var>) {
+      const Var output = y;
+      return Function(recorder.finish(std::span<const Var>(&output, 1)));
+    } else {
+      const std::vector<Var> outputs(std::begin(y), std::end(y));
+      return Function(recorder.finish(outputs));
+    }
+  }
+  /// \overload for a braced list or a vector.
+  template <VarFunction F>
+  [[nodiscard]] static Function record(F&& f, const std::vector<double>& x0) {
+    return record(f, std::span<const double>(x0));
+  }
+
+  /// Number of inputs.
+  [[nodiscard]] std::size_t inputs() const noexcept;
+  /// Number of outputs.
+  [[nodiscard]] std::size_t outputs() const noexcept;
+  /// What recording kept, dropped and folded.
+  [[nodiscard]] const FunctionStats& stats() const noexcept;
+  /// A workspace laid out for this function.
+  [[nodiscard]] Workspace workspace() const;
+
+  /// Writes every output at x into `y` (m values).
+  [[nodiscard]] ReplayStatus evaluate(std::span<const double> x, std::span<double> y, Workspace& ws) const;
+  /// f(x) of a scalar function (one output).
+  [[nodiscard]] Evaluation value(std::span<const double> x, Workspace& ws) const;
+  /// \overload with this thread's workspace.
+  [[nodiscard]] Evaluation value(std::span<const double> x) const;
+  /// f(x) and its gradient, written into `grad` (n values); scalar functions only.
+  [[nodiscard]] Evaluation value_and_gradient(std::span<const double> x, std::span<double> grad, Workspace& ws) const;
+  /// \overload with this thread's workspace.
+  [[nodiscard]] Evaluation value_and_gradient(std::span<const double> x, std::span<double> grad) const;
+  /// The gradient at x, written into `grad`; scalar functions only.
+  [[nodiscard]] ReplayStatus gradient(std::span<const double> x, std::span<double> grad, Workspace& ws) const;
+  /// \overload with this thread's workspace.
+  [[nodiscard]] ReplayStatus gradient(std::span<const double> x, std::span<double> grad) const;
+  /// The Jacobian at x (one forward replay, one reverse sweep per output).
+  [[nodiscard]] ReplayStatus jacobian(std::span<const double> x, Jacobian& out, Workspace& ws) const;
+  /// \overload with this thread's workspace.
+  [[nodiscard]] ReplayStatus jacobian(std::span<const double> x, Jacobian& out) const;
+
+ private:
+  explicit Function(std::shared_ptr<const detail::Program> program) noexcept : program_(std::move(program)) {}
+  detail::WorkspaceData& prepare(Workspace& ws) const;
+  void check_sizes(std::span<const double> x, std::size_t out, std::size_t expected, const char* what) const;
+
+  std::shared_ptr<const detail::Program> program_;
+};
+
+}  // namespace slope

@@ -1,0 +1,171 @@
+// Compilation of a replayable recording into a detail::Program: validation, dead-code
+// elimination and slot assignment.
+#include <fmt/format.h>
+
+#include <atomic>
+#include <bit>
+#include <cstring>
+#include <unordered_map>
+
+#include "program.hpp"
+#include "slope/autodiff/errors.hpp"
+#include "slope/autodiff/tape.hpp"
+
+namespace slope::detail {
+
+namespace {
+
+constexpr std::uint32_t kNone = 0xffff'ffffU;
+
+std::uint64_t next_program_id() noexcept {
+  static std::atomic<std::uint64_t> counter{0};
+  return ++counter;
+}
+
+[[noreturn]] void refuse(const Tape& tape, std::uint32_t node, std::string_view why) {
+  throw TapeError(fmt::format("{} (node {}) cannot be recorded for slope::Function: {}",
+                              op_name(tape.operation(node)), node, why));
+}
+
+/// Slots of the constants a program uses, stored once each (by bit pattern, so -0.0 and NaNs
+/// keep their identity).
+class ConstantPool {
+ public:
+  std::uint32_t slot(double value) {
+    const auto [it, added] = index_.try_emplace(std::bit_cast<std::uint64_t>(value), values_.size());
+    if (added) values_.push_back(value);
+    return it->second;
+  }
+  [[nodiscard]] std::vector<double>& values() noexcept { return values_; }
+
+ private:
+  std::unordered_map<std::uint64_t, std::uint32_t> index_;
+  std::vector<double> values_;
+};
+
+}  // namespace
+
+Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std::span<const Var> outputs) {
+  if (log.failed()) throw TapeError("slope::Function: out of memory while logging a comparison");
+  const auto nodes = static_cast<std::uint32_t>(tape.size());
+  const auto n = static_cast<std::uint32_t>(inputs);
+  const std::span<const ReplayLog::Step> steps = log.steps();
+
+  // Every node after the inputs must come from a logged operation the replay has a rule for;
+  // anything else (an external or vector node, Tape::input inside f) is refused by name.
+  std::vector<std::uint32_t> step_of(nodes, kNone);
+  for (std::size_t s = 0; s < steps.size(); ++s) step_of[steps[s].node] = static_cast<std::uint32_t>(s);
+  for (std::uint32_t i = n; i < nodes; ++i) {
+    if (step_of[i] == kNone) refuse(tape, i, "a replay has no rule for it");
+    const ReplayLog::Step& step = steps[step_of[i]];
+    const std::size_t count = log.operands(step_of[i]).size();
+    const int arity = rule_arity(step.op);
+    const bool fits = step.nary ? (step.op == OpCode::LogSumExp || static_cast<std::size_t>(arity) == count)
+                                : static_cast<std::size_t>(arity) == count;
+    if (arity == 0 || !fits) refuse(tape, i, "a replay has no rule for it");
+  }
+
+  // Dead-code elimination: keep what an output or a decision depends on.
+  const auto node_of = [](std::uint32_t ref) { return (ref & kConstantRef) != 0 ? kNone : ref; };
+  std::vector<char> live(nodes, 0);
+  for (const Var& y : outputs) {
+    if (!y.is_constant()) live[VarAccess::id(y)] = 1;
+  }
+  for (const ReplayLog::Decision& d : log.decisions()) {
+    if (const std::uint32_t a = node_of(d.a); a != kNone) live[a] = 1;
+    if (const std::uint32_t b = node_of(d.b); b != kNone) live[b] = 1;
+  }
+  for (std::uint32_t i = nodes; i-- > n;) {
+    if (live[i] == 0) continue;
+    for (const std::uint32_t ref : log.operands(step_of[i])) {
+      if (const std::uint32_t m = node_of(ref); m != kNone) live[m] = 1;
+    }
+  }
+
+  // Constants first, so that one comparison (slot < C) tells a constant operand; a first pass
+  // assigns them, the second writes instructions.
+  ConstantPool pool;
+  const auto constant_slot = [&](std::uint32_t ref) { return pool.slot(log.constant(ref)); };
+  std::size_t kept = 0;
+  for (std::uint32_t i = n; i < nodes; ++i) {
+    if (live[i] == 0) continue;
+    ++kept;
+    for (const std::uint32_t ref : log.operands(step_of[i])) {
+      if ((ref & kConstantRef) != 0) constant_slot(ref);
+    }
+  }
+  for (const ReplayLog::Decision& d : log.decisions()) {
+    if ((d.a & kConstantRef) != 0) constant_slot(d.a);
+    if ((d.b & kConstantRef) != 0) constant_slot(d.b);
+  }
+  for (const Var& y : outputs) {
+    if (y.is_constant()) pool.slot(y.value());
+  }
+
+  Program p;
+  p.id = next_program_id();
+  p.inputs = n;
+  p.constants = static_cast<std::uint32_t>(pool.values().size());
+  p.constant_values = pool.values();  // a copy: `slot` below still looks constants up in the pool
+  const std::uint32_t c = p.constants;
+  std::vector<std::uint32_t> slot_of(nodes, kNone);
+  for (std::uint32_t j = 0; j < n; ++j) slot_of[j] = c + j;
+  const auto slot = [&](std::uint32_t ref) { return (ref & kConstantRef) != 0 ? constant_slot(ref) : slot_of[ref]; };
+
+  p.code.reserve(kept + 1);
+  std::uint32_t edges = 0;
+  for (std::uint32_t i = n; i < nodes; ++i) {
+    if (live[i] == 0) continue;
+    const ReplayLog::Step& step = steps[step_of[i]];
+    const std::span<const std::uint32_t> refs = log.operands(step_of[i]);
+    Instruction ins;
+    ins.op = step.op;
+    ins.edge = edges;
+    if (step.nary) {
+      ins.form = Form::Nary;
+      ins.a = static_cast<std::uint32_t>(p.nary_operands.size());
+      ins.b = static_cast<std::uint32_t>(refs.size());
+      for (const std::uint32_t ref : refs) p.nary_operands.push_back(slot(ref));
+      p.widest_nary = std::max(p.widest_nary, refs.size());
+    } else if (refs.size() == 1) {
+      ins.form = Form::Unary;
+      ins.a = slot(refs[0]);
+    } else {
+      ins.a = slot(refs[0]);
+      ins.b = slot(refs[1]);
+      ins.form = p.is_constant(ins.b) ? Form::First : p.is_constant(ins.a) ? Form::Second : Form::Both;
+    }
+    const std::span<const std::uint32_t> operand_slots =
+        ins.form == Form::Nary ? std::span<const std::uint32_t>(p.nary_operands).subspan(ins.a, ins.b)
+        : ins.form == Form::Unary ? std::span<const std::uint32_t>(&ins.a, 1)
+                                  : std::span<const std::uint32_t>(&ins.a, 2);
+    for (const std::uint32_t s : operand_slots) {
+      if (p.is_constant(s)) continue;
+      p.edge_slot.push_back(s);
+      ++edges;
+    }
+    slot_of[i] = c + n + static_cast<std::uint32_t>(p.code.size());
+    p.code.push_back(ins);
+  }
+  Instruction sentinel;
+  sentinel.edge = edges;
+  p.code.push_back(sentinel);
+
+  for (const ReplayLog::Decision& d : log.decisions()) {
+    p.guards.push_back(GuardCheck{slot(d.a), slot(d.b), d.kind, d.outcome});
+  }
+  for (const Var& y : outputs) p.output_slot.push_back(y.is_constant() ? pool.slot(y.value()) : slot_of[VarAccess::id(y)]);
+
+  p.stats.inputs = n;
+  p.stats.outputs = outputs.size();
+  p.stats.recorded = nodes - n;
+  p.stats.kept = kept;
+  p.stats.dead = nodes - n - kept;
+  p.stats.folded = log.folded();
+  p.stats.constants = p.constants;
+  p.stats.guards = p.guards.size();
+  p.stats.edges = edges;
+  return p;
+}
+
+}  // namespace slope::detail

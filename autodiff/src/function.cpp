@@ -1,0 +1,141 @@
+#include "slope/autodiff/function.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "program.hpp"
+#include "slope/autodiff/errors.hpp"
+
+namespace slope {
+
+namespace detail {
+
+FunctionRecorder::FunctionRecorder(std::span<const double> x0)
+    : tape_(std::make_unique<Tape>()),
+      recording_(tape_->record({.fuse = false, .replayable = true})),
+      inputs_(tape_->inputs(x0)) {}
+
+FunctionRecorder::~FunctionRecorder() = default;
+
+std::shared_ptr<const Program> FunctionRecorder::finish(std::span<const Var> outputs) {
+  for (const Var& y : outputs) tape_->check_owner(y);
+  return std::make_shared<const Program>(compile(*tape_, *tape_->replay_log(), inputs_.size(), outputs));
+}
+
+}  // namespace detail
+
+std::size_t Function::inputs() const noexcept { return program_->inputs; }
+std::size_t Function::outputs() const noexcept { return program_->output_slot.size(); }
+const FunctionStats& Function::stats() const noexcept { return program_->stats; }
+
+Function::Workspace Function::workspace() const {
+  Workspace ws;
+  prepare(ws);
+  return ws;
+}
+
+detail::WorkspaceData& Function::prepare(Workspace& ws) const {
+  detail::WorkspaceData& d = ws.data_;
+  const detail::Program& p = *program_;
+  if (d.program == p.id) return d;
+  // Laid out for another program (or new): resize, and load the constants once.
+  d.value.assign(p.slots(), 0.0);
+  std::copy(p.constant_values.begin(), p.constant_values.end(), d.value.begin());
+  d.partial.assign(p.edges(), 0.0);
+  d.adjoint.assign(p.slots(), 0.0);
+  d.seed.assign(p.output_slot.size(), 0.0);
+  d.scratch.assign(2 * p.widest_nary, 0.0);
+  d.value_tangent.clear();
+  d.partial_tangent.clear();
+  d.adjoint_tangent.clear();
+  d.program = p.id;
+  return d;
+}
+
+namespace {
+/// The convenience overloads' workspace: one per thread, re-laid out when the thread switches
+/// between Functions.
+Function::Workspace& thread_workspace() {
+  thread_local Function::Workspace ws;
+  return ws;
+}
+}  // namespace
+
+void Function::check_sizes(std::span<const double> x, std::size_t out, std::size_t expected, const char* what) const {
+  if (x.size() != program_->inputs) {
+    throw std::invalid_argument(fmt::format("slope::Function: {} inputs given, the function has {}", x.size(), program_->inputs));
+  }
+  if (out != expected) {
+    throw std::invalid_argument(fmt::format("slope::Function: {} has {} entries, expected {}", what, out, expected));
+  }
+}
+
+ReplayStatus Function::evaluate(std::span<const double> x, std::span<double> y, Workspace& ws) const {
+  check_sizes(x, y.size(), outputs(), "the output buffer");
+  detail::WorkspaceData& d = prepare(ws);
+  const ReplayStatus status = detail::forward(*program_, x.data(), d, false);
+  for (std::size_t k = 0; k < y.size(); ++k) y[k] = d.value[program_->output_slot[k]];
+  return status;
+}
+
+Evaluation Function::value(std::span<const double> x, Workspace& ws) const {
+  double y = 0.0;
+  check_sizes(x, 1, outputs(), "a scalar function's output");
+  const ReplayStatus status = evaluate(x, std::span<double>(&y, 1), ws);
+  return Evaluation{y, status};
+}
+
+Evaluation Function::value(std::span<const double> x) const { return value(x, thread_workspace()); }
+
+Evaluation Function::value_and_gradient(std::span<const double> x, std::span<double> grad, Workspace& ws) const {
+  check_sizes(x, grad.size(), inputs(), "the gradient buffer");
+  if (outputs() != 1) {
+    throw std::invalid_argument(fmt::format("slope::Function: gradient of a function with {} outputs (use jacobian)", outputs()));
+  }
+  detail::WorkspaceData& d = prepare(ws);
+  const detail::Program& p = *program_;
+  const ReplayStatus status = detail::forward(p, x.data(), d, true);
+  const double seed = 1.0;
+  detail::reverse(p, &seed, d);
+  std::copy_n(d.adjoint.data() + p.constants, p.inputs, grad.data());
+  return Evaluation{d.value[p.output_slot[0]], status};
+}
+
+Evaluation Function::value_and_gradient(std::span<const double> x, std::span<double> grad) const {
+  return value_and_gradient(x, grad, thread_workspace());
+}
+
+ReplayStatus Function::gradient(std::span<const double> x, std::span<double> grad, Workspace& ws) const {
+  return value_and_gradient(x, grad, ws).status;
+}
+
+ReplayStatus Function::gradient(std::span<const double> x, std::span<double> grad) const {
+  return gradient(x, grad, thread_workspace());
+}
+
+ReplayStatus Function::jacobian(std::span<const double> x, Jacobian& out, Workspace& ws) const {
+  check_sizes(x, 0, 0, "");
+  detail::WorkspaceData& d = prepare(ws);
+  const detail::Program& p = *program_;
+  const ReplayStatus status = detail::forward(p, x.data(), d, true);
+  out.rows = outputs();
+  out.cols = inputs();
+  out.values.resize(out.rows);
+  out.entries.resize(out.rows * out.cols);
+  for (std::size_t i = 0; i < out.rows; ++i) {
+    out.values[i] = d.value[p.output_slot[i]];
+    std::fill(d.seed.begin(), d.seed.end(), 0.0);
+    d.seed[i] = 1.0;
+    detail::reverse(p, d.seed.data(), d);
+    std::copy_n(d.adjoint.data() + p.constants, p.inputs, out.entries.data() + i * out.cols);
+  }
+  return status;
+}
+
+ReplayStatus Function::jacobian(std::span<const double> x, Jacobian& out) const {
+  return jacobian(x, out, thread_workspace());
+}
+
+}  // namespace slope

@@ -1,0 +1,79 @@
+#pragma once
+// slope::detail::Program: the compiled, immutable form of a slope::Function (private to the
+// library's sources).
+//
+// Value slots: [0, C) constants, [C, C + n) inputs, then one slot per instruction, in order.
+// Each instruction reads operand slots and writes its own; its partial derivatives go to the
+// edges [edge, next instruction's edge), one per operand that is not a constant, and
+// edge_slot says which slot each edge feeds in the reverse sweep.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "slope/autodiff/function.hpp"
+#include "slope/autodiff/replay_log.hpp"
+#include "slope/autodiff/op_code.hpp"
+#include "slope/autodiff/var.hpp"
+
+namespace slope::detail {
+
+/// Which operands of an instruction are active (not constants), and where they are.
+enum class Form : std::uint8_t {
+  Unary,   ///< one operand, slot a
+  Both,    ///< two operands a, b, both active: two edges
+  First,   ///< two operands, only a active (b is a constant): one edge
+  Second,  ///< two operands, only b active: one edge
+  Nary,    ///< operand slots nary_operands[a, a + b); one edge per active one
+};
+
+/// One step of a compiled function.
+struct Instruction {
+  std::uint32_t a = 0;
+  std::uint32_t b = 0;
+  std::uint32_t edge = 0;  // first edge (partial) of this instruction
+  OpCode op = OpCode::Input;
+  Form form = Form::Unary;
+};
+
+/// A decision re-checked on every evaluation: `kind` of slots a and b must give `outcome`.
+struct GuardCheck {
+  std::uint32_t a = 0;
+  std::uint32_t b = 0;
+  Guard kind = Guard::Order;
+  int outcome = 0;
+};
+
+/// Everything a Function evaluates; shared, never modified after compilation.
+struct Program {
+  std::uint64_t id = 0;          // tells workspaces which program they were prepared for
+  std::uint32_t inputs = 0;      // n
+  std::uint32_t constants = 0;   // C
+  std::vector<double> constant_values;
+  std::vector<Instruction> code;  // plus a sentinel whose `edge` is the number of edges
+  std::vector<std::uint32_t> edge_slot;
+  std::vector<std::uint32_t> nary_operands;
+  std::vector<std::uint32_t> output_slot;
+  std::vector<GuardCheck> guards;
+  std::size_t widest_nary = 0;   // scratch a workspace needs for n-ary operations
+  FunctionStats stats;
+
+  [[nodiscard]] std::size_t instructions() const noexcept { return code.size() - 1; }
+  [[nodiscard]] std::size_t slots() const noexcept { return constants + inputs + instructions(); }
+  [[nodiscard]] std::size_t edges() const noexcept { return code.back().edge; }
+  [[nodiscard]] bool is_constant(std::uint32_t slot) const noexcept { return slot < constants; }
+};
+
+/// Forward replay at x: fills the workspace's values (and partials when `partials`), then
+/// re-checks the recorded decisions.
+ReplayStatus forward(const Program& program, const double* x, WorkspaceData& ws, bool partials);
+/// Reverse sweep after forward(..., true): adjoints of every slot for the given output seeds.
+void reverse(const Program& program, const double* seeds, WorkspaceData& ws);
+/// How many operands the replay's rule for `op` takes: 1 or 2, 3 for fma (n-ary), 0 when
+/// the replay has no rule for it. log_sum_exp also has an n-ary form (see ReplayLog::Step).
+int rule_arity(OpCode op) noexcept;
+/// Compiles a replayable recording: inputs are nodes [0, n) of `tape`, outputs as given.
+Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std::span<const Var> outputs);
+
+}  // namespace slope::detail

@@ -1,0 +1,79 @@
+#include "slope/autodiff/replay_log.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "slope/autodiff/errors.hpp"
+#include "slope/autodiff/recording.hpp"
+
+namespace slope::detail {
+
+std::uint32_t ReplayLog::reference(const Var& x) {
+  if (!x.is_constant()) {
+    const std::uint32_t id = VarAccess::id(x);
+    if (id >= kConstantRef) throw TapeError("slope::Function: a replayable recording holds at most 2^31 nodes");
+    return id;
+  }
+  constants_.push_back(x.value());
+  return static_cast<std::uint32_t>(constants_.size() - 1) | kConstantRef;
+}
+
+void ReplayLog::add_operation(OpCode op, std::uint32_t node, std::span<const Var> operands, bool nary) {
+  steps_.push_back(Step{node, static_cast<std::uint32_t>(operands_.size()), op, nary});
+  for (const Var& x : operands) operands_.push_back(reference(x));
+}
+
+void ReplayLog::add_decision(Guard kind, const Var& a, const Var& b, int outcome, std::uint32_t nodes) {
+  decisions_.push_back(Decision{reference(a), reference(b), nodes, kind, outcome});
+}
+
+std::span<const std::uint32_t> ReplayLog::operands(std::size_t s) const noexcept {
+  const std::size_t end = s + 1 < steps_.size() ? steps_[s + 1].first_operand : operands_.size();
+  return std::span<const std::uint32_t>(operands_).subspan(steps_[s].first_operand, end - steps_[s].first_operand);
+}
+
+void ReplayLog::rewind(std::uint32_t nodes) {
+  // Constants of dropped entries stay behind unused: harmless, and rewinding stays simple.
+  const auto step = std::find_if(steps_.begin(), steps_.end(), [nodes](const Step& s) { return s.node >= nodes; });
+  if (step != steps_.end()) operands_.resize(step->first_operand);
+  steps_.erase(step, steps_.end());
+  std::erase_if(decisions_, [nodes](const Decision& d) { return d.nodes > nodes; });
+}
+
+void ReplayLog::clear() noexcept {
+  steps_.clear();
+  operands_.clear();
+  constants_.clear();
+  decisions_.clear();
+  folded_ = 0;
+  failed_ = false;
+}
+
+void log_operation(ReplayLog& log, OpCode op, std::string_view name, const Var& result,
+                   std::span<const Var> operands, bool nary) {
+  if (op == OpCode::Custom) {
+    throw TapeError(name == op_name(OpCode::Custom)
+                        ? std::string("custom_op cannot be recorded for slope::Function: its value and partials are "
+                                      "numbers, which a replay cannot recompute at other inputs")
+                        : fmt::format("the user rule '{}' cannot be recorded for slope::Function: only the built-in "
+                                      "operations can be replayed",
+                                      name));
+  }
+  log.add_operation(op, VarAccess::id(result), operands, nary);
+}
+
+void log_folded(ReplayLog& log) noexcept { log.add_folded(); }
+
+void log_guard(Guard kind, const Var& a, const Var& b, int outcome) noexcept {
+  Tape* tape = active_tape;
+  ReplayLog* log = tape != nullptr ? tape->replay_log() : nullptr;
+  if (log == nullptr) return;
+  try {
+    log->add_decision(kind, a, b, outcome, static_cast<std::uint32_t>(tape->size()));
+  } catch (...) {
+    log->fail();  // comparisons are noexcept; Function::record reports the lost decision
+  }
+}
+
+}  // namespace slope::detail
