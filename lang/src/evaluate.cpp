@@ -33,6 +33,7 @@ class Evaluator {
   }
 
   Value<T> eval(ExprId id) {
+    charge(id);
     if constexpr (std::is_same_v<T, Var>) {
       try {
         return dispatch(id);
@@ -167,6 +168,19 @@ class Evaluator {
     return Value<T>::owned(row_shape, std::vector<T>(items.begin(), items.end()));
   }
 
+  /// Counts the work of evaluating `id` (its number of elements) against the budget, which
+  /// bounds the evaluation of consts and initial values during a check.
+  void charge(ExprId id) {
+    const std::uint64_t work = model_.info[id].shape.size();
+    if (work > budget_) {
+      throw CheckError(file_, program_[id].span.begin,
+                       fmt::format("evaluating this takes more than {} operations; consts and initial values must "
+                                   "be cheap to compute",
+                                   kFixedEvaluationBudget));
+    }
+    budget_ -= work;
+  }
+
   /// The 0-based position of index `operand` of `expr`; out of range is an EvaluationError.
   std::size_t checked_index(const Expr& expr, std::size_t operand, std::size_t extent) {
     const std::int64_t k = integer(expr.operands[operand]);
@@ -189,12 +203,6 @@ class Evaluator {
     // Count in unsigned arithmetic: last - first may not fit in int64.
     const std::uint64_t count = static_cast<std::uint64_t>(last) - static_cast<std::uint64_t>(first) + 1;
     for (std::uint64_t k = 0; k < count; ++k) {
-      if (budget_-- == 0) {
-        throw CheckError(file_, expr.span.begin,
-                         fmt::format("evaluating this takes more than {} loop iterations; consts and initial "
-                                     "values must be cheap to compute",
-                                     kFixedEvaluationBudget));
-      }
       indices_[info.slot] = static_cast<std::int64_t>(static_cast<std::uint64_t>(first) + k);
       const Value<T> body = eval(expr.operands[2]);
       if (product) {

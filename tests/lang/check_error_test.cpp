@@ -134,8 +134,11 @@ BOOST_AUTO_TEST_CASE(objectives_and_declarations) {
   BOOST_TEST(check_error("param w[5000000000] = 0\nminimize sum(w)") ==
              "model.slope:1:9: error: dimension 5000000000 of param 'w' is too large");
   BOOST_TEST(check_error("const n = 100000000\nconst s = sum(i in 1:n, i)\nminimize s") ==
-             "model.slope:2:11: error: evaluating this takes more than 10000000 loop iterations; consts and initial "
+             "model.slope:2:25: error: evaluating this takes more than 10000000 operations; consts and initial "
              "values must be cheap to compute");
+  // The budget counts elements, so vector work inside a loop counts too.
+  BOOST_TEST(check_error("const t = [1, 2, 3, 4]\nconst n = 1000000\nconst s = sum(i in 1:n, sum(t .* t))\nminimize s")
+                 .find("error: evaluating this takes more than 10000000 operations") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(data_must_be_bound_and_agree_with_its_declaration) {

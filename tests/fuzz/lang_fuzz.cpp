@@ -1,0 +1,41 @@
+// libFuzzer target: arbitrary bytes through Model::parse, bind_data and check. A slope::Error
+// is the expected outcome for most inputs; any other exception, a crash, a leak or a hang is
+// a bug. Built only with -DSLOPE_BUILD_FUZZERS=ON and clang (see tests/fuzz/CMakeLists.txt).
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <slope/lang/errors.hpp>
+#include <slope/lang/model.hpp>
+
+namespace {
+
+/// Small data for every declaration, so that inputs get past "data has no values" into the
+/// checking of shapes, dimensions and expressions that use data.
+void bind_some_data(slope::lang::Model& model) {
+  for (const slope::lang::DataDeclaration& declaration : model.data_declarations()) {
+    const std::size_t rows = declaration.rank == 0 ? 1 : 3;
+    const std::size_t cols = declaration.rank == 2 ? 2 : 1;
+    model.bind_data(declaration.name, slope::lang::Matrix{rows, cols, std::vector<double>(rows * cols, 0.5), "fuzz.csv"});
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view source(reinterpret_cast<const char*>(data), size);
+  try {
+    slope::lang::Model model = slope::lang::Model::parse(source, "fuzz.slope");
+    bind_some_data(model);
+    model.check();
+    (void)model.initial_point();
+    (void)model.sense();
+  } catch (const slope::lang::Error& error) {
+    // Rendering must cope with any location an error reports.
+    (void)slope::lang::render(error, source);
+  } catch (const slope::Error&) {
+  }
+  return 0;
+}
