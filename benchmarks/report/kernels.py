@@ -121,7 +121,7 @@ def cost_section(f: KernelFigures, run_count: int, plot: str | None) -> str:
     text = ("## Gradient cost: gradient time / primal time\n\n"
             "Median CPU time of one gradient over the median time of one evaluation of the same kernel in "
             "`double`, both measured in the same process with interleaved repetitions"
-            + (f"; each cell shows run 1 / run 2 ... of {run_count} runs" if run_count > 1 else "")
+            + (f"; each cell shows one figure per run, run 1 first ({run_count} runs)" if run_count > 1 else "")
             + ". The target is the issue's; *met* means at or under it in every run. ADOL-C *trace* records "
             "the tape at every call (as Slope does); *replay* evaluates a tape recorded once at x0, at x1. "
             "Lower is better."
