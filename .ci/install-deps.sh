@@ -2,7 +2,8 @@
 # Installs the Debian packages Slope needs to build, test and run its demo, when missing.
 # Usage: bash .ci/install-deps.sh [extra packages...]
 set -euo pipefail
-packages=(cmake g++ make libfmt-dev libboost-test-dev libbenchmark-dev liblbfgspp-dev liblbfgs-dev libeigen3-dev "$@")
+packages=(cmake g++ make libfmt-dev libboost-test-dev libbenchmark-dev liblbfgspp-dev liblbfgs-dev libeigen3-dev
+          libcli11-dev nlohmann-json3-dev "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

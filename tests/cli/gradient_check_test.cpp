@@ -1,0 +1,110 @@
+// `slope gradient` and `slope check` end to end: values and gradients as written (also for a
+// maximize model), --at, and the finite-difference check passing on every example and
+// failing where the tape and the differences disagree.
+
+#include <boost/test/unit_test.hpp>
+
+#include <slope/lang/data.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "cli_support.hpp"
+
+namespace {
+using namespace slope::test;
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(gradient_command)
+
+BOOST_AUTO_TEST_CASE(logistic_gradient_at_the_initial_values) {
+  const ProcessResult run = run_slope(logistic("gradient", {"--json"}));
+  BOOST_TEST_REQUIRE(run.exit_code == 0, run.err);
+  const nlohmann::json out = json_of(run);
+  BOOST_TEST(out.size() == 2u);
+  // At w = 0, b = 0 every probability is 1/2: the log-likelihood is n log(1/2) and its
+  // gradient (of the maximized expression, not of its negation) is X^T (y - 1/2), sum(y - 1/2).
+  const slope::lang::Matrix X = slope::lang::read_csv(model("logistic.csv"), "x1-x3");
+  const slope::lang::Matrix y = slope::lang::read_csv(model("logistic.csv"), "label");
+  BOOST_TEST(out["objective"].get<double>() == static_cast<double>(X.rows) * std::log(0.5),
+             boost::test_tools::tolerance(1e-13));
+  double gb = 0.0;
+  std::vector<double> gw(3, 0.0);
+  for (std::size_t i = 0; i < X.rows; ++i) {
+    gb += y(i, 0) - 0.5;
+    for (std::size_t j = 0; j < 3; ++j) gw[j] += X(i, j) * (y(i, 0) - 0.5);
+  }
+  BOOST_TEST(out["gradient"]["b"].get<double>() == gb, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(out["gradient"]["b"].get<double>() == -6.0);  // 94 ones among 200 labels
+  for (std::size_t j = 0; j < 3; ++j) {
+    BOOST_TEST(out["gradient"]["w"][j].get<double>() == gw[j], boost::test_tools::tolerance(1e-12));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(at_sets_the_point) {
+  const ProcessResult run = run_slope({"gradient", model("rosenbrock.slope"), "--at", "x=1", "--at", "y=2", "--json"});
+  BOOST_TEST_REQUIRE(run.exit_code == 0, run.err);
+  const nlohmann::json out = json_of(run);
+  BOOST_TEST(out["objective"].get<double>() == 100.0);
+  BOOST_TEST(out["gradient"]["x"].get<double>() == -400.0);  // -400 x (y - x^2) - 2 (1 - x)
+  BOOST_TEST(out["gradient"]["y"].get<double>() == 200.0);   // 200 (y - x^2)
+}
+
+BOOST_AUTO_TEST_CASE(at_sets_a_vector_param) {
+  const ProcessResult run = run_slope(logistic("gradient", {"--json", "--at", "w=1,-1,0.5", "--at", "b=-0.25"}));
+  BOOST_TEST_REQUIRE(run.exit_code == 0, run.err);
+  const ProcessResult start = run_slope(logistic("gradient", {"--json"}));
+  BOOST_TEST(json_of(run)["objective"].get<double>() > json_of(start)["objective"].get<double>());
+}
+
+BOOST_AUTO_TEST_CASE(text_output) {
+  const ProcessResult run = run_slope({"gradient", model("rosenbrock.slope")});
+  BOOST_TEST_REQUIRE(run.exit_code == 0, run.err);
+  BOOST_TEST(run.out == "objective: 24.2\nat:\n  x = -1.2\n  y = 1\ngradient:\n  x = -215.6\n  y = -88\n");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(check_command)
+
+BOOST_AUTO_TEST_CASE(every_example_passes) {
+  const std::vector<std::vector<std::string>> runs{
+      logistic("check"),
+      {"check", model("rosenbrock.slope")},
+      {"check", model("least_squares.slope"), "--data", "x=" + model("least_squares.csv") + ":x", "--data",
+       "y=" + model("least_squares.csv") + ":y"},
+  };
+  for (const auto& args : runs) {
+    const ProcessResult run = run_slope(args);
+    BOOST_TEST_INFO(args[1] << ":\n" << run.out << run.err);
+    BOOST_TEST(run.exit_code == 0);
+    BOOST_TEST(run.out.find("max relative error: ") != std::string::npos);
+    BOOST_TEST(run.out.find("MISMATCH") == std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(json_lists_both_gradients) {
+  const ProcessResult run = run_slope({"check", model("rosenbrock.slope"), "--json"});
+  BOOST_TEST_REQUIRE(run.exit_code == 0, run.err);
+  const nlohmann::json out = json_of(run);
+  BOOST_TEST(out["ok"] == true);
+  BOOST_TEST(out["max_relative_error"].get<double>() < 1e-8);
+  BOOST_TEST(out["gradient"]["x"].get<double>() == -215.6, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(out["finite_difference"]["x"].get<double>() == -215.6, boost::test_tools::tolerance(1e-7));
+}
+
+BOOST_AUTO_TEST_CASE(a_branch_at_the_point_is_a_mismatch) {
+  // The tape follows the branch taken at x = 0 (slope 1); the differences straddle the jump.
+  const TempDir dir;
+  const std::string path = dir.write("jump.slope", "param x = 0\nminimize if x >= 0 then x else x + 1\n");
+  const ProcessResult run = run_slope({"check", path});
+  BOOST_TEST(run.exit_code == 1, run.out << run.err);
+  BOOST_TEST(run.out.find("x                 1") != std::string::npos, run.out);
+  BOOST_TEST(run.out.find("MISMATCH") != std::string::npos);
+  BOOST_TEST(run.out.find("  x: tape 1, finite difference ") != std::string::npos);
+  // Away from the jump the same model passes.
+  BOOST_TEST(run_slope({"check", path, "--at", "x=2"}).exit_code == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
