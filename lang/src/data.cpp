@@ -6,15 +6,18 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
-#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <system_error>
@@ -360,29 +363,67 @@ Matrix parse_csv(std::string_view text, std::string_view name, std::string_view 
   return out;
 }
 
+namespace {
+
+/// Closes a file descriptor.
+struct Descriptor {
+  int fd = -1;
+  explicit Descriptor(int descriptor) noexcept : fd(descriptor) {}
+  Descriptor(const Descriptor&) = delete;
+  Descriptor& operator=(const Descriptor&) = delete;
+  ~Descriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+/// Unmaps a mapping.
+struct Mapping {
+  void* data = nullptr;
+  std::size_t size = 0;
+  Mapping(void* address, std::size_t length) noexcept : data(address), size(length) {}
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+  ~Mapping() {
+    if (data != nullptr) ::munmap(data, size);
+  }
+};
+
+[[noreturn]] void file_error(const std::string& name, std::string_view what, int error) {
+  throw DataError(name, {1, 1}, fmt::format("cannot {} the file: {}", what, std::generic_category().message(error)));
+}
+
+}  // namespace
+
 Matrix read_csv(const std::filesystem::path& path, std::string_view columns) {
   const std::string name = path.string();
-  struct Close {
-    void operator()(std::FILE* f) const noexcept { std::fclose(f); }
-  };
-  const std::unique_ptr<std::FILE, Close> file(std::fopen(path.c_str(), "rb"));
-  if (!file) {
-    throw DataError(name, {1, 1}, fmt::format("cannot open the file: {}", std::generic_category().message(errno)));
+  const Descriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (file.fd < 0) file_error(name, "open", errno);
+  struct stat info {};
+  if (::fstat(file.fd, &info) != 0) file_error(name, "read", errno);
+  if (S_ISDIR(info.st_mode)) file_error(name, "read", EISDIR);
+  if (S_ISREG(info.st_mode) && info.st_size > 0) {
+    // A regular file is parsed where the page cache holds it: no copy, and the only memory
+    // that grows with the file is the numbers. (Truncating the file while it is read would
+    // fault, as with any mapped file.)
+    const auto size = static_cast<std::size_t>(info.st_size);
+    void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, file.fd, 0);
+    if (data != MAP_FAILED) {
+      const Mapping mapping{data, size};
+      ::madvise(data, size, MADV_SEQUENTIAL);
+      return parse_csv(std::string_view(static_cast<const char*>(data), size), name, columns);
+    }
   }
-  // Read straight into the buffer, sized from the file when it has a size (not a pipe).
-  std::error_code size_error;
-  const auto size = std::filesystem::file_size(path, size_error);
-  std::string text(size_error ? std::size_t{1} << 16 : static_cast<std::size_t>(size) + 1, '\0');
-  std::size_t length = 0;
+  // Pipes, /proc files that report size 0, or a mapping refused: read it all.
+  std::string text;
+  char chunk[1 << 16];
   while (true) {
-    length += std::fread(text.data() + length, 1, text.size() - length, file.get());
-    if (length < text.size()) break;
-    text.resize(2 * text.size());
-  }
-  text.resize(length);
-  if (std::ferror(file.get()) != 0) {
-    // e.g. a directory: fopen succeeds on Linux, the first read fails with EISDIR
-    throw DataError(name, {1, 1}, fmt::format("cannot read the file: {}", std::generic_category().message(errno)));
+    const ssize_t got = ::read(file.fd, chunk, sizeof chunk);
+    if (got == 0) break;
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      file_error(name, "read", errno);
+    }
+    text.append(chunk, static_cast<std::size_t>(got));
   }
   return parse_csv(text, name, columns);
 }

@@ -3,6 +3,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <sys/stat.h>
+
 #include <slope/lang/data.hpp>
 #include <slope/lang/errors.hpp>
 
@@ -13,6 +15,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -169,6 +172,28 @@ BOOST_AUTO_TEST_CASE(read_csv_reads_a_file_like_parse_csv) {
   const Matrix m = read_csv(file.path, "b");
   BOOST_TEST(values(m) == (std::vector<double>{2, 4}), boost::test_tools::per_element());
   BOOST_TEST(m.origin == file.path.string() + ":b");
+}
+
+BOOST_AUTO_TEST_CASE(read_csv_reads_a_pipe_too) {
+  // A FIFO has no size to map: the reader falls back to reading it to the end.
+  const std::filesystem::path fifo = std::filesystem::temp_directory_path() / "slope_data_test.fifo";
+  std::filesystem::remove(fifo);
+  BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::thread writer([&] { std::ofstream(fifo, std::ios::binary) << "a,b\n1,2\n3,4"; });
+  const Matrix m = read_csv(fifo, "a");
+  writer.join();
+  std::filesystem::remove(fifo);
+  BOOST_TEST(values(m) == (std::vector<double>{1, 3}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(read_csv_of_an_empty_file) {
+  const TempFile file("slope_data_test_empty.csv", "");
+  try {
+    (void)read_csv(file.path);
+    BOOST_FAIL("no error for an empty file");
+  } catch (const DataError& error) {
+    BOOST_TEST(error.what() == file.path.string() + ":1:1: error: the file is empty");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(matrix_factories) {
