@@ -213,8 +213,10 @@ void Checker::param(const Statement& statement) {
   if (shape.rank >= 1) shape.rows = dimension_value(statement.dimensions[0], what);
   if (shape.rank == 2) shape.cols = dimension_value(statement.dimensions[1], what);
   const std::size_t offset = model_.initial_point.size();
-  if (shape.size() > kMaxDimension || offset + shape.size() > kMaxDimension) {
-    fail(statement.name_span, fmt::format("{} is too large ({} values)", what, shape.size()));
+  if (shape.size() > kMaxParameters - offset) {
+    fail(statement.name_span, fmt::format("{} has {} values, more than the {} parameter values a model may have "
+                                          "in all",
+                                          what, shape.size(), kMaxParameters));
   }
   context_ = Context::Fixed;
   context_name_ = fmt::format("the initial value of param '{}'", statement.name);

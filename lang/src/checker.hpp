@@ -13,8 +13,12 @@
 
 namespace slope::lang::detail {
 
-/// Limits on sizes: a dimension and the elements of one declared object.
+/// The largest dimension a declaration may name.
 inline constexpr std::uint64_t kMaxDimension = std::uint64_t{1} << 31;
+/// The most parameter values a model may have: the check allocates the initial point, and each
+/// value is a tape input, so a typo such as `param w[1000000000]` must be an error, not an
+/// attempt to allocate gigabytes.
+inline constexpr std::uint64_t kMaxParameters = std::uint64_t{1} << 26;
 /// Loop iterations allowed while evaluating consts and initial values during a check.
 inline constexpr std::uint64_t kFixedEvaluationBudget = 10'000'000;
 

@@ -1,13 +1,16 @@
-// libFuzzer target: arbitrary bytes through Model::parse, bind_data and check. A slope::Error
-// is the expected outcome for most inputs; any other exception, a crash, a leak or a hang is
-// a bug. Built only with -DSLOPE_BUILD_FUZZERS=ON and clang (see tests/fuzz/CMakeLists.txt).
+// libFuzzer target: arbitrary bytes through Model::parse, bind_data and check, then evaluation
+// at the initial point (plain, taped, checked) when that is cheap. A slope::Error is the
+// expected outcome for most inputs; any other exception, a crash, a leak or a hang is a bug.
+// Built only with -DSLOPE_BUILD_FUZZERS=ON and clang (see tests/fuzz/CMakeLists.txt).
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <slope/lang/errors.hpp>
+#include <slope/lang/lexer.hpp>
 #include <slope/lang/model.hpp>
 
 namespace {
@@ -22,6 +25,28 @@ void bind_some_data(slope::lang::Model& model) {
   }
 }
 
+/// Whether evaluating the model is bounded by its size: no sum/prod over a range (whose
+/// bounds the input picks freely) and few parameters.
+bool cheap_to_evaluate(std::string_view source, const slope::lang::Model& model) {
+  if (model.parameter_count() > 4096) return false;
+  slope::lang::Lexer lexer(source, "fuzz.slope");
+  for (slope::lang::Token token = lexer.next(); token.kind != slope::lang::TokenKind::End; token = lexer.next()) {
+    if (token.kind == slope::lang::TokenKind::In) return false;
+  }
+  return true;
+}
+
+void evaluate(const slope::lang::Model& model) {
+  const std::vector<double> x = model.initial_point();
+  std::vector<double> gradient(x.size());
+  (void)model.value(x);
+  (void)model.value_and_gradient(x, gradient);
+  try {
+    (void)model.value_and_gradient(x, gradient, true);
+  } catch (const slope::lang::EvaluationError&) {
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -30,8 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     slope::lang::Model model = slope::lang::Model::parse(source, "fuzz.slope");
     bind_some_data(model);
     model.check();
-    (void)model.initial_point();
     (void)model.sense();
+    if (cheap_to_evaluate(source, model)) evaluate(model);
   } catch (const slope::lang::Error& error) {
     // Rendering must cope with any location an error reports.
     (void)slope::lang::render(error, source);

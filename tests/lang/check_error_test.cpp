@@ -133,6 +133,9 @@ BOOST_AUTO_TEST_CASE(objectives_and_declarations) {
              "model.slope:2:9: error: 'v' is a param, not a dimension");
   BOOST_TEST(check_error("param w[5000000000] = 0\nminimize sum(w)") ==
              "model.slope:1:9: error: dimension 5000000000 of param 'w' is too large");
+  BOOST_TEST(check_error("param w[50000, 50000] = 0\nminimize sum(w)") ==
+             "model.slope:1:7: error: param 'w' has 2500000000 values, more than the 67108864 parameter values a "
+             "model may have in all");
   BOOST_TEST(check_error("const n = 100000000\nconst s = sum(i in 1:n, i)\nminimize s") ==
              "model.slope:2:25: error: evaluating this takes more than 10000000 operations; consts and initial "
              "values must be cheap to compute");
