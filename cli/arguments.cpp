@@ -68,7 +68,9 @@ void add_common(CLI::App& command, RawArguments& raw) {
 }
 
 void add_at(CLI::App& command, RawArguments& raw) {
-  command.add_option("--at", raw.at, "a param's values, row-major for a matrix: w=0.1,-0.2 (repeatable)")
+  command.add_option("--at", raw.at,
+                     "start from these values of a param instead of its initial ones, row-major for a matrix: "
+                     "w=0.1,-0.2 (repeatable)")
       ->type_name("NAME=V1,V2,...")
       ->allow_extra_args(false);
 }
@@ -146,6 +148,7 @@ std::variant<Arguments, int> parse_arguments(int argc, const char* const* argv) 
 
   CLI::App* optimize = app.add_subcommand("optimize", "minimize or maximize the model's objective");
   add_common(*optimize, raw);
+  add_at(*optimize, raw);
   optimize->add_option("--method", raw.method, "the optimizer (default lbfgs)")
       ->check(CLI::IsMember({"lbfgs", "gd", "momentum", "adam"}));
   optimize->add_option("--step-size", raw.step_size, "the step of gd (first trial step), momentum or adam")

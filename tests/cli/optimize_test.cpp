@@ -100,6 +100,14 @@ BOOST_AUTO_TEST_CASE(progress_goes_to_stderr_only_on_a_terminal) {
   BOOST_TEST(terminal.out == piped.out);  // stdout never carries progress
 }
 
+BOOST_AUTO_TEST_CASE(at_sets_the_starting_point) {
+  const ProcessResult run =
+      run_slope({"optimize", model("rosenbrock.slope"), "--at", "x=1", "--at", "y=1", "--json", "--max-iter", "1"});
+  BOOST_TEST_REQUIRE(run.exit_code == 0, run.err);  // already at the minimum
+  BOOST_TEST(json_of(run)["iterations"] == 0);
+  BOOST_TEST(json_of(run)["objective"] == 0.0);
+}
+
 BOOST_AUTO_TEST_CASE(not_converging_exits_1_and_still_prints_the_result) {
   const ProcessResult run = run_slope({"optimize", model("rosenbrock.slope"), "--max-iter", "3", "--json"});
   BOOST_TEST(run.exit_code == 1);
