@@ -13,7 +13,8 @@ std::string_view op_name(OpCode code) noexcept {
       "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
       "abs", "fmin", "fmax", "fma",
       "erf", "erfc", "lgamma", "tgamma",
-      "sigmoid", "log_sigmoid", "softplus", "log_sum_exp"};
+      "sigmoid", "log_sigmoid", "softplus", "log_sum_exp",
+      "sum", "mean", "dot", "squared_norm", "matvec", "matmul"};
   static_assert(!kNames.back().empty(), "every OpCode needs a name");
   const auto index = static_cast<std::size_t>(code);
   return index < kNames.size() ? kNames[index] : "unknown";

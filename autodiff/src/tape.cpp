@@ -10,6 +10,7 @@
 #include "slope/autodiff/errors.hpp"
 #include "slope/autodiff/recording.hpp"
 #include "slope/autodiff/replay_log.hpp"
+#include "vector_node.hpp"
 
 namespace slope {
 
@@ -130,6 +131,7 @@ void Tape::rewind(TapePosition position) {
     external_inputs_.resize(kept->first_input);
     externals_.erase(kept, externals_.end());
   }
+  if (vector_nodes_) vector_nodes_->rewind(nodes_);
   position_floor_ = nodes_;
   update_fusion_floor();
   swept_nodes_ = std::min(swept_nodes_, nodes_);
@@ -257,8 +259,19 @@ void Tape::backward(std::span<const Var> outputs, std::span<const double> seeds)
 
 void Tape::sweep(std::uint32_t end_node) {
   std::uint32_t high = end_node;
-  for (std::size_t e = externals_.size(); e-- > 0;) {
-    const External& ext = externals_[e];
+  // External operations and vector nodes each split the node range; both lists are in node
+  // order, so the next one down is whichever list's last entry starts higher.
+  std::size_t v = vector_nodes_ ? vector_nodes_->size() : 0;
+  for (std::size_t e = externals_.size(); e > 0 || v > 0;) {
+    if (v > 0 && (e == 0 || (*vector_nodes_)[v - 1].output > externals_[e - 1].first_output)) {
+      const detail::VectorNode& node = (*vector_nodes_)[--v];
+      if (node.output >= high) continue;
+      sweep_nodes(node.output + node.outputs, high);
+      vector_nodes_->sweep(v, adjoint_.data());
+      high = node.output;
+      continue;
+    }
+    const External& ext = externals_[--e];
     if (ext.first_output >= high) continue;
     sweep_nodes(ext.first_output + ext.outputs, high);
     external_scratch_.assign(ext.inputs, 0.0);
@@ -326,8 +339,10 @@ std::optional<NonFiniteAdjoint> Tape::first_non_finite_adjoint() const {
 TapeStats Tape::stats() const noexcept {
   constexpr std::size_t kNodeBytes = sizeof(OpCode) + sizeof(std::uint32_t);
   constexpr std::size_t kEdgeBytes = sizeof(std::uint32_t) + sizeof(double);
-  return TapeStats{nodes_, edges_, nodes_ * kNodeBytes + edges_ * kEdgeBytes,
-                   node_capacity_ * kNodeBytes + edge_capacity_ * kEdgeBytes};
+  const std::size_t vector_bytes = vector_nodes_ ? vector_nodes_->bytes() : 0;
+  const std::size_t vector_capacity = vector_nodes_ ? vector_nodes_->capacity_bytes() : 0;
+  return TapeStats{nodes_, edges_, nodes_ * kNodeBytes + edges_ * kEdgeBytes + vector_bytes,
+                   node_capacity_ * kNodeBytes + edge_capacity_ * kEdgeBytes + vector_capacity};
 }
 
 OpCode Tape::operation(std::uint32_t node) const {

@@ -22,3 +22,4 @@
 #include "slope/autodiff/recording.hpp"      // IWYU pragma: export
 #include "slope/autodiff/tape.hpp"           // IWYU pragma: export
 #include "slope/autodiff/var.hpp"            // IWYU pragma: export
+#include "slope/autodiff/vector.hpp"         // IWYU pragma: export

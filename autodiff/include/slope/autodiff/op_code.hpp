@@ -21,6 +21,8 @@ enum class OpCode : std::uint8_t {
   Abs, Fmin, Fmax, Fma,
   Erf, Erfc, Lgamma, Tgamma,
   Sigmoid, LogSigmoid, Softplus, LogSumExp,
+  // Vector nodes (vector.hpp): one node for a reduction, or the outputs of a vector operation.
+  Sum, Mean, Dot, SquaredNorm, MatVec, MatMul,
   Count_  ///< number of codes; not an operation
 };
 

@@ -73,6 +73,11 @@ struct NonFiniteAdjoint {
 using VectorJacobianProduct =
     std::function<void(std::span<const double> output_adjoints, std::span<double> input_adjoints)>;
 
+namespace detail {
+class VectorNodes;         // vector nodes (vector.hpp), defined privately by the library
+struct VectorTapeAccess;   // how vector.cpp appends them
+}  // namespace detail
+
 /// A growable record of operations on Vars, and their reverse sweep.
 ///
 /// A tape records the operations of its thread while a Recording from record() is alive.
@@ -166,6 +171,7 @@ class Tape {
 
  private:
   friend class Recording;
+  friend struct detail::VectorTapeAccess;
 
   static constexpr std::uint32_t kNoFusion = std::numeric_limits<std::uint32_t>::max();
   // A fold that rescales an existing node's partials costs one multiply per edge; capping the
@@ -227,6 +233,8 @@ class Tape {
 
   std::vector<double> adjoint_;
   std::uint32_t swept_nodes_ = 0;  // nodes covered by the last sweep's adjoints
+  // Descriptors of operations on whole vectors, created by the first one (vector.hpp).
+  std::unique_ptr<detail::VectorNodes> vector_nodes_;
 
   std::vector<External> externals_;
   std::vector<std::uint32_t> external_inputs_;

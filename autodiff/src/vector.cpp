@@ -1,0 +1,571 @@
+#include "slope/autodiff/vector.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <stdexcept>
+
+#include "slope/autodiff/errors.hpp"
+#include "slope/autodiff/tape.hpp"
+#include "vector_node.hpp"
+
+namespace slope {
+
+namespace detail {
+
+/// What vector.cpp needs of a tape's internals: its vector nodes and plain output nodes.
+struct VectorTapeAccess {
+  static VectorNodes& nodes(Tape& tape) {
+    if (!tape.vector_nodes_) tape.vector_nodes_ = std::make_unique<VectorNodes>();
+    return *tape.vector_nodes_;
+  }
+  /// Appends `count` nodes without edges (a vector node's outputs); returns the first id.
+  static std::uint32_t push_outputs(Tape& tape, std::size_t count, OpCode op) {
+    if (count > std::numeric_limits<std::uint32_t>::max() / 2) throw TapeError("vector operation too large for a tape");
+    const auto n = static_cast<std::uint32_t>(count);
+    tape.ensure(n, 0);
+    const std::uint32_t first = tape.nodes_;
+    std::fill_n(tape.op_.get() + first, n, op);
+    std::fill_n(tape.first_arg_.get() + first, n, tape.edges_);
+    tape.nodes_ += n;
+    return first;
+  }
+  /// An output Var that no later operation may fold into: the vector node reads its adjoint.
+  static Var output(const Tape& tape, double value, std::uint32_t id) noexcept {
+    const Var fresh = tape.result(value, id);
+    return Var(fresh);  // a copy does not hold its node alone
+  }
+  static void check(const Tape& tape, const Var& x) { tape.debug_check(x); }
+};
+
+}  // namespace detail
+
+namespace {
+
+using detail::Operands;
+using detail::Partials;
+using detail::VarAccess;
+using detail::VectorKind;
+using detail::VectorNode;
+using detail::VectorNodes;
+using detail::VectorTapeAccess;
+
+constexpr std::uint32_t kNone = VectorNodes::kNone;
+
+/// Throws std::invalid_argument naming the operation and the operand (formatted only then:
+/// a message built on every call would allocate).
+void require_size(std::size_t got, std::size_t want, std::string_view op, std::string_view operand) {
+  if (got != want) throw std::invalid_argument(fmt::format("{}: {} has size {}, expected {}", op, operand, got, want));
+}
+
+bool any_active(std::span<const Var> x) noexcept {
+  return std::any_of(x.begin(), x.end(), [](const Var& v) { return !v.is_constant(); });
+}
+
+/// sum_i a[i] b[i] (b null: sum_i a[i]) with four accumulators, so that it vectorizes.
+double dot(const double* __restrict a, const double* __restrict b, std::size_t n) noexcept {
+  std::array<double, 4> s{};
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    for (std::size_t k = 0; k < 4; ++k) s[k] += a[i + k] * (b != nullptr ? b[i + k] : 1.0);
+  }
+  for (; i < n; ++i) s[0] += a[i] * (b != nullptr ? b[i] : 1.0);
+  return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+/// A vector node being recorded: its tape, its descriptor and the storage sizes to return to
+/// if recording fails half-way (a checked tape's DomainError).
+class Recorder {
+ public:
+  Recorder(VectorKind kind, std::string_view name)
+      : tape_(detail::require_active_tape()), store_(VectorTapeAccess::nodes(tape_)) {
+    if (tape_.replay_log() != nullptr) {
+      throw TapeError(fmt::format("{} (a vector operation) cannot be recorded for slope::Function yet: replay "
+                                  "re-runs scalar operations only; write it with scalar operations",
+                                  name));
+    }
+    node_.kind = kind;
+    node_.scalar = kNone;
+    node_.ids_size = static_cast<std::uint32_t>(store_.ids.size());
+    node_.values_size = static_cast<std::uint32_t>(store_.values.size());
+  }
+  Recorder(const Recorder&) = delete;
+  Recorder& operator=(const Recorder&) = delete;
+  ~Recorder() {
+    if (!done_) {
+      store_.ids.truncate(node_.ids_size);
+      store_.values.truncate(node_.values_size);
+    }
+  }
+
+  VectorNode& node() noexcept { return node_; }
+  VectorNodes& store() noexcept { return store_; }
+  [[nodiscard]] bool checked() const noexcept { return tape_.checked(); }
+
+  /// x's ids as operands (a first id when consecutive, else a list); writes x's values into
+  /// `values` when not null.
+  Operands operands(std::span<const Var> x, double* values) {
+    Operands out;
+    out.count = static_cast<std::uint32_t>(x.size());
+    if (x.empty()) return out;
+    const std::uint32_t first = VarAccess::id(x[0]);
+    bool dense = first != kNone;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const std::uint32_t id = VarAccess::id(x[i]);
+      if (values != nullptr) values[i] = x[i].value();
+      dense = dense && id == first + i;
+      if (id != kNone) VectorTapeAccess::check(tape_, x[i]);
+    }
+    if (dense) {
+      out.first = first;
+      return out;
+    }
+    out.listed = true;
+    out.first = static_cast<std::uint32_t>(store_.ids.extend(x.size()));
+    std::uint32_t* ids = store_.ids.data() + out.first;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      ids[i] = VarAccess::id(x[i]);
+      out.constants = out.constants || ids[i] == kNone;
+    }
+    return out;
+  }
+
+  /// The broadcast scalar of an Elementwise node (nothing for a constant).
+  void scalar(const Var& s) {
+    if (s.is_constant()) return;
+    VectorTapeAccess::check(tape_, s);
+    node_.scalar = VarAccess::id(s);
+  }
+
+  /// Room for n partials on the tape: returns their Partials and a pointer to fill.
+  std::pair<Partials, double*> stored(std::size_t n) {
+    Partials p;
+    p.stored = true;
+    p.offset = static_cast<std::uint32_t>(store_.values.extend(n));
+    return {p, store_.values.data() + p.offset};
+  }
+
+  /// Appends the node with one output per value and writes the output Vars into `out`.
+  void finish(OpCode op, const double* values, std::span<Var> out) {
+    node_.outputs = static_cast<std::uint32_t>(out.size());
+    node_.output = VectorTapeAccess::push_outputs(tape_, out.size(), op);
+    store_.push(node_);
+    done_ = true;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      out[i] = VectorTapeAccess::output(tape_, values[i], node_.output + static_cast<std::uint32_t>(i));
+    }
+  }
+
+  /// Appends a one-output node (a reduction) and returns its Var.
+  Var finish(OpCode op, double value) {
+    Var out;
+    finish(op, &value, {&out, 1});
+    return out;
+  }
+
+ private:
+  Tape& tape_;
+  VectorNodes& store_;
+  VectorNode node_;
+  bool done_ = false;
+};
+
+/// Checked mode: throws DomainError for the first element whose value or partials are not
+/// finite (or whose argument is outside `in_domain`).
+template <class Args, class Partial>
+void check_elements(std::string_view name, std::size_t n, const double* y, Args args, Partial partials,
+                    detail::ElementDomain in_domain = nullptr, std::string_view domain = "") {
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto a = args(i);
+    const auto d = partials(i);
+    const bool inside = in_domain == nullptr || in_domain(a[0]);
+    const bool finite = std::isfinite(y[i]) && std::all_of(d.begin(), d.end(), [](double v) { return std::isfinite(v); });
+    if (!inside || !finite) detail::check_operation(name, a, inside, domain, y[i], d);
+  }
+}
+
+void check_value(std::string_view name, double value) {
+  if (!std::isfinite(value)) detail::check_operation(name, {}, true, "", value, {});
+}
+
+// ---- reductions ----
+
+/// y = scale * sum_i x_i.
+Var reduce_constant_partials(std::span<const Var> x, double scale, OpCode op) {
+  double value = 0.0;
+  if (!any_active(x)) {
+    for (const Var& v : x) value += v.value();
+    return Var(value * scale);
+  }
+  Recorder rec(VectorKind::Reduce, op_name(op));
+  std::vector<double>& values = rec.store().scratch;
+  values.resize(x.size());
+  rec.node().x = rec.operands(x, values.data());
+  rec.node().dx.scale = scale;
+  value = dot(values.data(), nullptr, x.size()) * scale;
+  if (rec.checked()) check_value(op_name(op), value);
+  return rec.finish(op, value);
+}
+
+}  // namespace
+
+Var sum(std::span<const Var> x) { return reduce_constant_partials(x, 1.0, OpCode::Sum); }
+
+Var mean(std::span<const Var> x) {
+  return reduce_constant_partials(x, 1.0 / static_cast<double>(x.size()), OpCode::Mean);
+}
+
+Var dot(std::span<const Var> a, std::span<const double> b) {
+  require_size(b.size(), a.size(), "dot", "the second operand");
+  if (!any_active(a)) {
+    double value = 0.0;
+    for (std::size_t i = 0; i < a.size(); ++i) value += a[i].value() * b[i];
+    return Var(value);
+  }
+  Recorder rec(VectorKind::Reduce, "dot");
+  std::vector<double>& values = rec.store().scratch;
+  values.resize(a.size());
+  rec.node().x = rec.operands(a, values.data());
+  auto [partials, weights] = rec.stored(b.size());
+  std::copy(b.begin(), b.end(), weights);
+  rec.node().dx = partials;
+  const double value = dot(values.data(), weights, a.size());
+  if (rec.checked()) check_value("dot", value);
+  return rec.finish(OpCode::Dot, value);
+}
+
+Var dot(std::span<const double> a, std::span<const Var> b) { return dot(b, a); }
+
+Var dot(std::span<const Var> a, std::span<const Var> b) {
+  require_size(b.size(), a.size(), "dot", "the second operand");
+  if (!any_active(b)) {
+    std::vector<double> passive(b.size());
+    std::transform(b.begin(), b.end(), passive.begin(), [](const Var& v) { return v.value(); });
+    return dot(a, passive);
+  }
+  if (!any_active(a)) {
+    std::vector<double> passive(a.size());
+    std::transform(a.begin(), a.end(), passive.begin(), [](const Var& v) { return v.value(); });
+    return dot(b, passive);
+  }
+  Recorder rec(VectorKind::Reduce, "dot");
+  // The partials of a are b's values and those of b are a's: store both, b's first.
+  auto [b_values, b_data] = rec.stored(2 * a.size());
+  double* a_data = b_data + a.size();
+  Partials a_values = b_values;
+  a_values.offset += static_cast<std::uint32_t>(a.size());
+  rec.node().x = rec.operands(a, a_data);
+  rec.node().y = rec.operands(b, b_data);
+  rec.node().dx = b_values;
+  rec.node().dy = a_values;
+  const double value = dot(a_data, b_data, a.size());
+  if (rec.checked()) check_value("dot", value);
+  return rec.finish(OpCode::Dot, value);
+}
+
+Var squared_norm(std::span<const Var> x) {
+  if (!any_active(x)) {
+    double value = 0.0;
+    for (const Var& v : x) value += v.value() * v.value();
+    return Var(value);
+  }
+  Recorder rec(VectorKind::Reduce, "squared_norm");
+  auto [partials, twice] = rec.stored(x.size());
+  rec.node().x = rec.operands(x, twice);
+  const double value = dot(twice, twice, x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) twice[i] *= 2.0;
+  rec.node().dx = partials;
+  if (rec.checked()) check_value("squared_norm", value);
+  return rec.finish(OpCode::SquaredNorm, value);
+}
+
+// ---- matrix products ----
+
+namespace {
+
+/// The matrix of a MatVec node: M row-contiguous with `transposed` saying whether the product
+/// is M w or M^T w, for out = X w (transpose_x false) or out = X^T w (true).
+void set_matrix(VectorNode& node, ConstMatrixView X, bool transpose_x, std::string_view what) {
+  if (X.col_stride == 1) {
+    node.matrix = X.data;
+    node.rows = static_cast<std::uint32_t>(X.rows);
+    node.cols = static_cast<std::uint32_t>(X.cols);
+    node.stride = X.row_stride;
+    node.transposed = transpose_x;
+  } else if (X.row_stride == 1) {
+    node.matrix = X.data;  // X^T is row-contiguous
+    node.rows = static_cast<std::uint32_t>(X.cols);
+    node.cols = static_cast<std::uint32_t>(X.rows);
+    node.stride = X.col_stride;
+    node.transposed = !transpose_x;
+  } else {
+    throw std::invalid_argument(fmt::format("{}: the matrix needs a unit row or column stride", what));
+  }
+}
+
+/// out = M w (transposed false) or M^T w for a row-contiguous M (rows x cols, stride).
+void matrix_product(const VectorNode& node, const double* w, double* out) {
+  const std::size_t rows = node.rows;
+  const std::size_t cols = node.cols;
+  if (!node.transposed) {
+    for (std::size_t i = 0; i < rows; ++i) out[i] = dot(node.matrix + i * node.stride, w, cols);
+    return;
+  }
+  std::fill_n(out, cols, 0.0);
+  for (std::size_t i = 0; i < rows; ++i) {
+    const double* __restrict row = node.matrix + i * node.stride;
+    const double a = w[i];
+    for (std::size_t j = 0; j < cols; ++j) out[j] += a * row[j];
+  }
+}
+
+void record_matrix_product(ConstMatrixView X, bool transpose_x, std::span<const Var> w, std::span<Var> out,
+                           std::string_view what) {
+  const std::size_t inputs = transpose_x ? X.rows : X.cols;
+  const std::size_t outputs = transpose_x ? X.cols : X.rows;
+  require_size(w.size(), inputs, what, "the vector");
+  require_size(out.size(), outputs, what, "the output");
+  if (!any_active(w)) {
+    for (std::size_t i = 0; i < outputs; ++i) {
+      double value = 0.0;
+      for (std::size_t j = 0; j < inputs; ++j) value += (transpose_x ? X(j, i) : X(i, j)) * w[j].value();
+      out[i] = Var(value);
+    }
+    return;
+  }
+  Recorder rec(VectorKind::MatVec, what);
+  set_matrix(rec.node(), X, transpose_x, what);
+  std::vector<double>& scratch = rec.store().scratch;
+  scratch.resize(inputs + outputs);
+  rec.node().x = rec.operands(w, scratch.data());
+  double* values = scratch.data() + inputs;
+  matrix_product(rec.node(), scratch.data(), values);
+  if (rec.checked()) {
+    for (std::size_t i = 0; i < outputs; ++i) check_value(what, values[i]);
+  }
+  rec.finish(OpCode::MatVec, values, out);
+}
+
+}  // namespace
+
+void matvec(ConstMatrixView X, std::span<const Var> w, std::span<Var> out) {
+  record_matrix_product(X, false, w, out, "matvec");
+}
+
+std::vector<Var> matvec(ConstMatrixView X, std::span<const Var> w) {
+  std::vector<Var> out(X.rows);
+  matvec(X, w, out);
+  return out;
+}
+
+void vecmat(std::span<const Var> w, ConstMatrixView X, std::span<Var> out) {
+  record_matrix_product(X, true, w, out, "vecmat");
+}
+
+void matmul(std::span<const Var> A, std::span<const Var> B, std::size_t rows, std::size_t inner, std::size_t cols,
+            std::span<Var> C) {
+  require_size(A.size(), rows * inner, "matmul", "A");
+  require_size(B.size(), inner * cols, "matmul", "B");
+  require_size(C.size(), rows * cols, "matmul", "C");
+  const auto product = [&](const double* a, const double* b, double* c) {
+    std::fill_n(c, rows * cols, 0.0);
+    for (std::size_t i = 0; i < rows; ++i) {
+      double* __restrict c_row = c + i * cols;
+      for (std::size_t l = 0; l < inner; ++l) {
+        const double a_il = a[i * inner + l];
+        const double* __restrict b_row = b + l * cols;
+        for (std::size_t j = 0; j < cols; ++j) c_row[j] += a_il * b_row[j];
+      }
+    }
+  };
+  if (!any_active(A) && !any_active(B)) {
+    std::vector<double> a(A.size()), b(B.size()), c(C.size());
+    std::transform(A.begin(), A.end(), a.begin(), [](const Var& v) { return v.value(); });
+    std::transform(B.begin(), B.end(), b.begin(), [](const Var& v) { return v.value(); });
+    product(a.data(), b.data(), c.data());
+    std::copy(c.begin(), c.end(), C.begin());
+    return;
+  }
+  Recorder rec(VectorKind::MatMul, "matmul");
+  VectorNode& node = rec.node();
+  node.rows = static_cast<std::uint32_t>(rows);
+  node.inner = static_cast<std::uint32_t>(inner);
+  node.cols = static_cast<std::uint32_t>(cols);
+  auto [operand_values, a] = rec.stored(A.size() + B.size());
+  node.operand_values = operand_values.offset;
+  node.x = rec.operands(A, a);
+  node.y = rec.operands(B, a + A.size());
+  std::vector<double>& c = rec.store().scratch;
+  c.resize(C.size());
+  product(a, a + A.size(), c.data());
+  if (rec.checked()) {
+    for (const double v : c) check_value("matmul", v);
+  }
+  rec.finish(OpCode::MatMul, c.data(), C);
+}
+
+// ---- elementwise ----
+
+namespace {
+
+enum class Broadcast { Add, Sub, Mul, Div };
+
+constexpr OpCode code_of(Broadcast op) noexcept {
+  switch (op) {
+    case Broadcast::Add: return OpCode::Add;
+    case Broadcast::Sub: return OpCode::Sub;
+    case Broadcast::Mul: return OpCode::Mul;
+    case Broadcast::Div: return OpCode::Div;
+  }
+  return OpCode::Add;
+}
+
+/// out_i = v_i (op) s, where v is x (active, `passive` null) or `passive`.
+void record_broadcast(std::span<const Var> x, const double* passive, std::size_t n, const Var& s_in,
+                      std::span<Var> out, Broadcast op) {
+  require_size(out.size(), n, op_name(code_of(op)), "the output");
+  const Var s = s_in;  // s may be an element of out, which is written below
+  const double sv = s.value();
+  const auto value = [op, sv](double v) {
+    switch (op) {
+      case Broadcast::Add: return v + sv;
+      case Broadcast::Sub: return v - sv;
+      case Broadcast::Mul: return v * sv;
+      case Broadcast::Div: return v / sv;
+    }
+    return v;
+  };
+  const bool x_active = passive == nullptr && any_active(x);
+  if (!x_active && s.is_constant()) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = Var(value(passive != nullptr ? passive[i] : x[i].value()));
+    return;
+  }
+  Recorder rec(VectorKind::Elementwise, op_name(code_of(op)));
+  VectorNode& node = rec.node();
+  std::vector<double>& scratch = rec.store().scratch;
+  scratch.resize(2 * n);
+  double* xv = scratch.data();
+  double* y = xv + n;
+  if (passive != nullptr) {
+    std::copy_n(passive, n, xv);
+  } else if (x_active) {
+    node.x = rec.operands(x, xv);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) xv[i] = x[i].value();
+  }
+  rec.scalar(s);
+  switch (op) {
+    case Broadcast::Add:
+      for (std::size_t i = 0; i < n; ++i) y[i] = xv[i] + sv;
+      node.dx.scale = node.ds.scale = 1.0;
+      break;
+    case Broadcast::Sub:
+      for (std::size_t i = 0; i < n; ++i) y[i] = xv[i] - sv;
+      node.dx.scale = 1.0;
+      node.ds.scale = -1.0;
+      break;
+    case Broadcast::Mul: {
+      for (std::size_t i = 0; i < n; ++i) y[i] = xv[i] * sv;
+      node.dx.scale = sv;
+      if (node.scalar != kNone) {
+        auto [partials, ds] = rec.stored(n);
+        std::copy_n(xv, n, ds);
+        node.ds = partials;
+      }
+      break;
+    }
+    case Broadcast::Div: {
+      for (std::size_t i = 0; i < n; ++i) y[i] = xv[i] / sv;
+      node.dx.scale = 1.0 / sv;
+      if (node.scalar != kNone) {
+        auto [partials, ds] = rec.stored(n);
+        for (std::size_t i = 0; i < n; ++i) ds[i] = -y[i] / sv;
+        node.ds = partials;
+      }
+      break;
+    }
+  }
+  if (rec.checked()) {
+    const double* ds = node.ds.stored ? rec.store().values.data() + node.ds.offset : nullptr;
+    check_elements(
+        op_name(code_of(op)), n, y, [&](std::size_t i) { return std::array<double, 2>{xv[i], sv}; },
+        [&](std::size_t i) { return std::array<double, 2>{node.dx.scale, ds != nullptr ? ds[i] : node.ds.scale}; });
+  }
+  rec.finish(code_of(op), y, out);
+}
+
+}  // namespace
+
+void add(std::span<const Var> x, const Var& s, std::span<Var> out) { record_broadcast(x, nullptr, x.size(), s, out, Broadcast::Add); }
+void add(std::span<const double> c, const Var& s, std::span<Var> out) { record_broadcast({}, c.data(), c.size(), s, out, Broadcast::Add); }
+void subtract(std::span<const Var> x, const Var& s, std::span<Var> out) { record_broadcast(x, nullptr, x.size(), s, out, Broadcast::Sub); }
+void subtract(std::span<const double> c, const Var& s, std::span<Var> out) { record_broadcast({}, c.data(), c.size(), s, out, Broadcast::Sub); }
+void multiply(std::span<const Var> x, const Var& s, std::span<Var> out) { record_broadcast(x, nullptr, x.size(), s, out, Broadcast::Mul); }
+void multiply(std::span<const double> c, const Var& s, std::span<Var> out) { record_broadcast({}, c.data(), c.size(), s, out, Broadcast::Mul); }
+void divide(std::span<const Var> x, const Var& s, std::span<Var> out) { record_broadcast(x, nullptr, x.size(), s, out, Broadcast::Div); }
+void divide(std::span<const double> c, const Var& s, std::span<Var> out) { record_broadcast({}, c.data(), c.size(), s, out, Broadcast::Div); }
+
+void multiply(std::span<const Var> x, std::span<const double> c, std::span<Var> out) {
+  require_size(c.size(), x.size(), "multiply", "the second operand");
+  require_size(out.size(), x.size(), "multiply", "the output");
+  const std::size_t n = x.size();
+  if (!any_active(x)) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = Var(x[i].value() * c[i]);
+    return;
+  }
+  Recorder rec(VectorKind::Elementwise, "mul");
+  std::vector<double>& scratch = rec.store().scratch;
+  scratch.resize(2 * n);
+  double* xv = scratch.data();
+  double* y = xv + n;
+  rec.node().x = rec.operands(x, xv);
+  auto [partials, dx] = rec.stored(n);
+  std::copy_n(c.data(), n, dx);
+  rec.node().dx = partials;
+  for (std::size_t i = 0; i < n; ++i) y[i] = xv[i] * dx[i];
+  if (rec.checked()) {
+    check_elements(
+        "mul", n, y, [&](std::size_t i) { return std::array<double, 2>{xv[i], dx[i]}; },
+        [&](std::size_t i) { return std::array<double, 1>{dx[i]}; });
+  }
+  rec.finish(OpCode::Mul, y, out);
+}
+
+namespace detail {
+
+void record_elementwise(std::span<const Var> x, std::span<Var> out, OpCode op, std::string_view name,
+                        ElementKernel kernel, ElementDomain in_domain, std::string_view domain) {
+  require_size(out.size(), x.size(), name, "the output");
+  const std::size_t n = x.size();
+  if (!any_active(x)) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double xv = x[i].value();
+      double y = 0.0;
+      double d = 0.0;
+      kernel(&xv, &y, &d, 1);
+      out[i] = Var(y);
+    }
+    return;
+  }
+  Recorder rec(VectorKind::Elementwise, name);
+  std::vector<double>& scratch = rec.store().scratch;
+  scratch.resize(2 * n);
+  double* xv = scratch.data();
+  double* y = xv + n;
+  rec.node().x = rec.operands(x, xv);
+  auto [partials, d] = rec.stored(n);
+  rec.node().dx = partials;
+  kernel(xv, y, d, n);
+  if (rec.checked()) {
+    check_elements(
+        name, n, y, [&](std::size_t i) { return std::array<double, 1>{xv[i]}; },
+        [&](std::size_t i) { return std::array<double, 1>{d[i]}; }, in_domain, domain);
+  }
+  rec.finish(op, y, out);
+}
+
+}  // namespace detail
+
+}  // namespace slope

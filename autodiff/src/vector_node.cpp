@@ -1,0 +1,204 @@
+#include "vector_node.hpp"
+
+#include <algorithm>
+
+namespace slope::detail {
+
+namespace {
+
+constexpr std::uint32_t kNone = VectorNodes::kNone;
+
+/// sum_i a[i] * b[i] with four accumulators: a single one is a chain of dependent adds that
+/// the compiler may not reorder, so it would not vectorize.
+double dot(const double* __restrict a, const double* __restrict b, std::size_t n) noexcept {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += a[i] * b[i];
+    s1 += a[i + 1] * b[i + 1];
+    s2 += a[i + 2] * b[i + 2];
+    s3 += a[i + 3] * b[i + 3];
+  }
+  for (; i < n; ++i) s0 += a[i] * b[i];
+  return (s0 + s1) + (s2 + s3);
+}
+
+/// sum_i b[i], four accumulators.
+double sum(const double* __restrict b, std::size_t n) noexcept {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += b[i];
+    s1 += b[i + 1];
+    s2 += b[i + 2];
+    s3 += b[i + 3];
+  }
+  for (; i < n; ++i) s0 += b[i];
+  return (s0 + s1) + (s2 + s3);
+}
+
+/// sum_i w[i] * ybar[i] over the nonzero ybar[i] (a select, so it still vectorizes): as in the
+/// scalar sweep, a zero adjoint contributes nothing even where w is infinite.
+double dot_nonzero(const double* __restrict w, const double* __restrict ybar, std::size_t n) noexcept {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += ybar[i] != 0.0 ? w[i] * ybar[i] : 0.0;
+    s1 += ybar[i + 1] != 0.0 ? w[i + 1] * ybar[i + 1] : 0.0;
+    s2 += ybar[i + 2] != 0.0 ? w[i + 2] * ybar[i + 2] : 0.0;
+    s3 += ybar[i + 3] != 0.0 ? w[i + 3] * ybar[i + 3] : 0.0;
+  }
+  for (; i < n; ++i) s0 += ybar[i] != 0.0 ? w[i] * ybar[i] : 0.0;
+  return (s0 + s1) + (s2 + s3);
+}
+
+/// y[j] += a * x[j].
+void axpy(double a, const double* __restrict x, double* __restrict y, std::size_t n) noexcept {
+  for (std::size_t j = 0; j < n; ++j) y[j] += a * x[j];
+}
+
+/// The per-element partials of `p`, or null when they all equal p.scale.
+const double* partials(const Partials& p, const Buffer<double>& values) noexcept {
+  return p.stored ? values.data() + p.offset : p.data;
+}
+
+/// adjoint[x_j] += c * w[j] (w null: c) for every operand x_j.
+void add_scaled(const Operands& x, const std::uint32_t* ids, const double* __restrict w, double c,
+                double* adjoint) noexcept {
+  const std::size_t n = x.count;
+  if (!x.listed) {
+    double* __restrict g = adjoint + x.first;
+    if (w != nullptr) {
+      for (std::size_t j = 0; j < n; ++j) g[j] += c * w[j];
+    } else {
+      for (std::size_t j = 0; j < n; ++j) g[j] += c;
+    }
+    return;
+  }
+  const std::uint32_t* list = ids + x.first;
+  for (std::size_t j = 0; j < n; ++j) {
+    const std::uint32_t id = list[j];
+    if (x.constants && id == kNone) continue;
+    adjoint[id] += c * (w != nullptr ? w[j] : 1.0);
+  }
+}
+
+/// adjoint[x_i] += g[i] for every operand x_i.
+void add_vector(const Operands& x, const std::uint32_t* ids, const double* __restrict g, double* adjoint) noexcept {
+  add_scaled(x, ids, g, 1.0, adjoint);
+}
+
+}  // namespace
+
+void VectorNodes::rewind(std::uint32_t nodes) noexcept {
+  std::size_t keep = nodes_.size();
+  while (keep > 0 && nodes_[keep - 1].output >= nodes) --keep;
+  if (keep == nodes_.size()) return;
+  ids.truncate(nodes_[keep].ids_size);
+  values.truncate(nodes_[keep].values_size);
+  nodes_.resize(keep);
+}
+
+std::size_t VectorNodes::bytes() const noexcept {
+  return nodes_.size() * sizeof(VectorNode) + ids.size() * sizeof(std::uint32_t) + values.size() * sizeof(double);
+}
+
+std::size_t VectorNodes::capacity_bytes() const noexcept {
+  return nodes_.capacity() * sizeof(VectorNode) + ids.capacity() * sizeof(std::uint32_t) +
+         values.capacity() * sizeof(double) + scratch.capacity() * sizeof(double);
+}
+
+void VectorNodes::sweep(std::size_t i, double* adjoint) {
+  const VectorNode& node = nodes_[i];
+  switch (node.kind) {
+    case VectorKind::Reduce: sweep_reduce(node, adjoint); return;
+    case VectorKind::Elementwise: sweep_elementwise(node, adjoint); return;
+    case VectorKind::MatVec: sweep_matvec(node, adjoint); return;
+    case VectorKind::MatMul: sweep_matmul(node, adjoint); return;
+  }
+}
+
+void VectorNodes::sweep_reduce(const VectorNode& node, double* adjoint) const noexcept {
+  const double a = adjoint[node.output];
+  if (a == 0.0) return;  // as the scalar sweep: also stops 0 * inf from making NaN
+  const double* dx = partials(node.dx, values);
+  add_scaled(node.x, ids.data(), dx, dx != nullptr ? a : a * node.dx.scale, adjoint);
+  if (node.y.count == 0) return;
+  const double* dy = partials(node.dy, values);
+  add_scaled(node.y, ids.data(), dy, dy != nullptr ? a : a * node.dy.scale, adjoint);
+}
+
+void VectorNodes::sweep_elementwise(const VectorNode& node, double* adjoint) const noexcept {
+  const std::size_t n = node.outputs;
+  const double* __restrict ybar = adjoint + node.output;
+  if (node.x.count > 0) {
+    const double* __restrict dx = partials(node.dx, values);
+    if (!node.x.listed) {
+      // Operands lie below the outputs, so g and ybar never overlap. A zero adjoint adds
+      // nothing (a select, not a branch: the loop still vectorizes), as in the scalar sweep.
+      double* __restrict g = adjoint + node.x.first;
+      if (dx != nullptr) {
+        for (std::size_t i = 0; i < n; ++i) g[i] += ybar[i] != 0.0 ? dx[i] * ybar[i] : 0.0;
+      } else {
+        const double c = node.dx.scale;
+        for (std::size_t i = 0; i < n; ++i) g[i] += ybar[i] != 0.0 ? c * ybar[i] : 0.0;
+      }
+    } else {
+      const std::uint32_t* list = ids.data() + node.x.first;
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t id = list[i];
+        if ((node.x.constants && id == kNone) || ybar[i] == 0.0) continue;
+        adjoint[id] += (dx != nullptr ? dx[i] : node.dx.scale) * ybar[i];
+      }
+    }
+  }
+  if (node.scalar != kNone) {
+    const double* ds = partials(node.ds, values);
+    adjoint[node.scalar] += ds != nullptr ? dot_nonzero(ds, ybar, n) : node.ds.scale * sum(ybar, n);
+  }
+}
+
+void VectorNodes::sweep_matvec(const VectorNode& node, double* adjoint) {
+  const double* __restrict ybar = adjoint + node.output;
+  const std::size_t rows = node.rows;
+  const std::size_t cols = node.cols;
+  if (!node.transposed) {
+    // y = M w: adj w = M^T adj y, one axpy per row with a nonzero adjoint.
+    scratch.assign(cols, 0.0);
+    double* __restrict g = scratch.data();
+    for (std::size_t i = 0; i < rows; ++i) {
+      const double a = ybar[i];
+      if (a != 0.0) axpy(a, node.matrix + i * node.stride, g, cols);
+    }
+  } else {
+    // y = M^T w: adj w = M adj y, one dot product per row.
+    scratch.resize(rows);
+    double* __restrict g = scratch.data();
+    for (std::size_t i = 0; i < rows; ++i) g[i] = dot(node.matrix + i * node.stride, ybar, cols);
+  }
+  add_vector(node.x, ids.data(), scratch.data(), adjoint);
+}
+
+void VectorNodes::sweep_matmul(const VectorNode& node, double* adjoint) {
+  // C = A B with A rows x inner, B inner x cols: adj A = adj C B^T, adj B = A^T adj C.
+  const std::size_t rows = node.rows;
+  const std::size_t inner = node.inner;
+  const std::size_t cols = node.cols;
+  const double* a = values.data() + node.operand_values;
+  const double* b = a + rows * inner;
+  const double* cbar = adjoint + node.output;
+  scratch.assign(rows * inner + inner * cols, 0.0);
+  double* ga = scratch.data();
+  double* gb = ga + rows * inner;
+  for (std::size_t i = 0; i < rows; ++i) {
+    const double* cbar_row = cbar + i * cols;
+    for (std::size_t l = 0; l < inner; ++l) {
+      ga[i * inner + l] = dot(cbar_row, b + l * cols, cols);
+      axpy(a[i * inner + l], cbar_row, gb + l * cols, cols);
+    }
+  }
+  add_vector(node.x, ids.data(), ga, adjoint);
+  add_vector(node.y, ids.data(), gb, adjoint);
+}
+
+}  // namespace slope::detail

@@ -1,0 +1,529 @@
+// Vector nodes (vector.hpp): every rule against central finite differences and against the same
+// function recorded with scalar operations, at sizes 0, 1 and several more, mixed with scalar
+// operations, with consecutive and scattered operands, in checked mode, and across rewinds.
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <slope/autodiff.hpp>
+
+#include <cmath>
+#include <span>
+#include <vector>
+
+#include "support/check_derivative.hpp"
+#include "support/finite_difference.hpp"
+
+namespace bdata = boost::unit_test::data;
+using slope::ConstMatrixView;
+using slope::Tape;
+using slope::Var;
+using slope::test::close;
+using slope::test::tape_gradient;
+using slope::test::Tolerance;
+
+namespace {
+
+/// Vector and scalar recordings differ only in the order of sums (the vector rules use four
+/// accumulators), so they agree to a few ulps.
+constexpr Tolerance kSameRule{1e-12, 1e-13};
+
+const std::vector<std::size_t> kSizes{0, 1, 2, 5, 8, 37};
+
+std::vector<double> point(std::size_t n, double phase = 0.0) {
+  std::vector<double> x(n);
+  for (std::size_t i = 0; i < n; ++i) x[i] = 0.3 + 0.7 * std::sin(1.3 * static_cast<double>(i) + 0.5 + phase);
+  return x;
+}
+
+/// Weights for turning a vector of outputs into one scalar with scalar operations, so that
+/// every output's adjoint differs.
+double weight(std::size_t i) { return 0.25 + 0.125 * static_cast<double>(i % 7); }
+
+/// f_vector (vector nodes, Var only) against f_scalar (a template over double and Var): same
+/// value, same gradient as the scalar recording, gradient matches central differences, and the
+/// same again on a checked tape and on an unfused one.
+template <class VectorF, class ScalarF>
+void check_against_oracles(VectorF f_vector, ScalarF f_scalar, const std::vector<double>& x) {
+  const double plain = f_scalar(std::span<const double>(x));
+  const auto [value, grad] = tape_gradient(f_vector, x, {});
+  const auto [scalar_value, scalar_grad] = tape_gradient(f_scalar, x, {});
+  const auto [checked_value, checked_grad] = tape_gradient(f_vector, x, {.checked = true});
+  const auto [unfused_value, unfused_grad] = tape_gradient(f_vector, x, {.fuse = false});
+  const std::vector<double> fd =
+      slope::test::central_gradient([&](std::span<const double> p) { return f_scalar(p); }, x);
+  BOOST_TEST_CONTEXT("n = " << x.size()) {
+    BOOST_TEST(close(value, plain, kSameRule), "value " << value << " vs double " << plain);
+    BOOST_TEST(close(checked_value, value, kSameRule));  // folding reorders scalar rounding only
+    BOOST_TEST(close(unfused_value, value, kSameRule));
+    BOOST_TEST(close(scalar_value, plain, kSameRule));
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      BOOST_TEST(close(grad[i], scalar_grad[i], kSameRule), "d/dx" << i << ": vector " << grad[i] << " vs scalar " << scalar_grad[i]);
+      BOOST_TEST(close(grad[i], fd[i], Tolerance{}), "d/dx" << i << ": vector " << grad[i] << " vs finite difference " << fd[i]);
+      BOOST_TEST(close(checked_grad[i], grad[i], kSameRule));
+      BOOST_TEST(close(unfused_grad[i], grad[i], kSameRule));
+    }
+  }
+}
+
+/// Σ_i weight(i) · v_i², recorded with scalar operations.
+template <class T>
+T weighted_squares(std::span<const T> v) {
+  T f = 0.0;
+  for (std::size_t i = 0; i < v.size(); ++i) f += weight(i) * v[i] * v[i];
+  return f;
+}
+
+/// The elements of x in reverse order and with a constant between them: operands that are
+/// neither consecutive nor all active (the id-list path).
+std::vector<Var> scattered(std::span<const Var> x) {
+  std::vector<Var> out;
+  for (std::size_t i = x.size(); i-- > 0;) {
+    out.push_back(x[i]);
+    if (i % 3 == 1) out.push_back(Var(0.5));
+  }
+  return out;
+}
+template <class T>
+std::vector<T> scattered_scalar(std::span<const T> x) {
+  std::vector<T> out;
+  for (std::size_t i = x.size(); i-- > 0;) {
+    out.push_back(x[i]);
+    if (i % 3 == 1) out.push_back(T(0.5));
+  }
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(vector_nodes)
+
+BOOST_DATA_TEST_CASE(sum_mean_and_squared_norm_match_the_scalar_recording, bdata::make(kSizes), n) {
+  check_against_oracles([](std::span<const Var> x) { return slope::sum(x); },
+                        [](auto x) { decltype(x[0] + 0.0) s = 0.0; for (const auto& v : x) s += v; return s; }, point(n));
+  if (n > 0) {
+    check_against_oracles([](std::span<const Var> x) { return slope::mean(x) * x[0]; },
+                          [](auto x) {
+                            decltype(x[0] + 0.0) s = 0.0;
+                            for (const auto& v : x) s += v;
+                            return s / static_cast<double>(x.size()) * x[0];
+                          },
+                          point(n));
+  }
+  check_against_oracles([](std::span<const Var> x) { return slope::squared_norm(x); },
+                        [](auto x) { decltype(x[0] + 0.0) s = 0.0; for (const auto& v : x) s += v * v; return s; }, point(n));
+  check_against_oracles(
+      [](std::span<const Var> x) { return slope::squared_norm(scattered(x)) + slope::sum(scattered(x)); },
+      [](auto x) {
+        decltype(x[0] + 0.0) s = 0.0;
+        for (const auto& v : scattered_scalar(x)) s += v * v + v;
+        return s;
+      },
+      point(n));
+}
+
+BOOST_DATA_TEST_CASE(dot_products_match_the_scalar_recording, bdata::make(kSizes), n) {
+  const std::vector<double> c = point(n, 2.0);
+  check_against_oracles([&](std::span<const Var> x) { return slope::dot(x, c); },
+                        [&](auto x) { decltype(x[0] + 0.0) s = 0.0; for (std::size_t i = 0; i < n; ++i) s += x[i] * c[i]; return s; },
+                        point(n));
+  check_against_oracles([&](std::span<const Var> x) { return slope::dot(std::span<const double>(c), x); },
+                        [&](auto x) { decltype(x[0] + 0.0) s = 0.0; for (std::size_t i = 0; i < n; ++i) s += c[i] * x[i]; return s; },
+                        point(n));
+  // Two active vectors: the first and second halves of x, the same vector twice, scattered.
+  check_against_oracles(
+      [](std::span<const Var> x) {
+        const std::size_t h = x.size() / 2;
+        return slope::dot(x.first(h), x.subspan(h, h)) + slope::dot(x, x) + slope::dot(scattered(x), scattered(x));
+      },
+      [](auto x) {
+        const std::size_t h = x.size() / 2;
+        decltype(x[0] + 0.0) s = 0.0;
+        for (std::size_t i = 0; i < h; ++i) s += x[i] * x[h + i];
+        for (const auto& v : x) s += v * v;
+        for (const auto& v : scattered_scalar(x)) s += v * v;
+        return s;
+      },
+      point(n));
+}
+
+BOOST_DATA_TEST_CASE(matvec_and_vecmat_match_the_scalar_recording, bdata::make(kSizes), rows) {
+  for (const std::size_t cols : {std::size_t{0}, std::size_t{1}, std::size_t{6}}) {
+    // Row-major data with two spare columns, so that a block view (stride cols + 2) is tested too.
+    const std::size_t stride = cols + 2;
+    const std::vector<double> data = point(rows * stride, 1.0);
+    const auto X = [&](std::size_t i, std::size_t j) { return data[i * stride + j]; };
+    const ConstMatrixView row_major(data.data(), rows, cols, stride);
+    // The same matrix's transpose viewed column-major: X^T(j, i) = data[i * stride + j].
+    const ConstMatrixView transposed_column_major = ConstMatrixView::column_major(data.data(), cols, rows, stride);
+    BOOST_TEST_CONTEXT("rows " << rows << ", cols " << cols) {
+      const auto scalar_matvec = [&](auto w) {
+        using T = decltype(w[0] + 0.0);
+        std::vector<T> y(rows);
+        for (std::size_t i = 0; i < rows; ++i) {
+          T s = 0.0;
+          for (std::size_t j = 0; j < cols; ++j) s += X(i, j) * w[j];
+          y[i] = s;
+        }
+        return weighted_squares(std::span<const T>(y));
+      };
+      check_against_oracles(
+          [&](std::span<const Var> w) {
+            std::vector<Var> y(rows);
+            slope::matvec(row_major, w, y);
+            return weighted_squares(std::span<const Var>(y));
+          },
+          scalar_matvec, point(cols));
+      check_against_oracles(
+          [&](std::span<const Var> w) {  // X w = (X^T)^T w, through the column-major view
+            std::vector<Var> y(rows);
+            slope::vecmat(w, transposed_column_major, y);
+            return weighted_squares(std::span<const Var>(y));
+          },
+          scalar_matvec, point(cols));
+      const auto scalar_vecmat = [&](auto w) {
+        using T = decltype(w[0] + 0.0);
+        std::vector<T> y(cols);
+        for (std::size_t j = 0; j < cols; ++j) {
+          T s = 0.0;
+          for (std::size_t i = 0; i < rows; ++i) s += w[i] * X(i, j);
+          y[j] = s;
+        }
+        return weighted_squares(std::span<const T>(y));
+      };
+      check_against_oracles(
+          [&](std::span<const Var> w) {
+            std::vector<Var> y(cols);
+            slope::vecmat(w, row_major, y);
+            return weighted_squares(std::span<const Var>(y));
+          },
+          scalar_vecmat, point(rows));
+      check_against_oracles(
+          [&](std::span<const Var> w) {
+            std::vector<Var> y(cols);
+            slope::matvec(transposed_column_major, w, y);
+            return weighted_squares(std::span<const Var>(y));
+          },
+          scalar_vecmat, point(rows));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(matvec_with_scattered_operands_and_a_returned_vector) {
+  const std::vector<double> data = point(4 * 7, 3.0);
+  const ConstMatrixView X(data.data(), 4, 7);  // 7 columns: the scattered form of 5 inputs
+  check_against_oracles(
+      [&](std::span<const Var> w) {
+        const std::vector<Var> y = slope::matvec(X, scattered(w));
+        return weighted_squares(std::span<const Var>(y));
+      },
+      [&](auto w) {
+        using T = decltype(w[0] + 0.0);
+        const auto ws = scattered_scalar(w);
+        std::vector<T> y(4);
+        for (std::size_t i = 0; i < 4; ++i) {
+          T s = 0.0;
+          for (std::size_t j = 0; j < 7; ++j) s += X(i, j) * ws[j];
+          y[i] = s;
+        }
+        return weighted_squares(std::span<const T>(y));
+      },
+      point(5));
+}
+
+BOOST_DATA_TEST_CASE(matmul_matches_the_scalar_recording, bdata::make({0, 1, 2, 3, 5}), m) {
+  const std::size_t rows = m;
+  const std::size_t inner = m + 1;
+  const std::size_t cols = m == 0 ? 2 : m - 1;
+  const auto scalar = [&](auto x) {
+    using T = decltype(x[0] + 0.0);
+    std::vector<T> c(rows * cols);
+    for (std::size_t i = 0; i < rows; ++i) {
+      for (std::size_t j = 0; j < cols; ++j) {
+        T s = 0.0;
+        for (std::size_t l = 0; l < inner; ++l) s += x[i * inner + l] * x[rows * inner + l * cols + j];
+        c[i * cols + j] = s;
+      }
+    }
+    return weighted_squares(std::span<const T>(c));
+  };
+  check_against_oracles(
+      [&](std::span<const Var> x) {
+        std::vector<Var> c(rows * cols);
+        slope::matmul(x.first(rows * inner), x.subspan(rows * inner), rows, inner, cols, c);
+        return weighted_squares(std::span<const Var>(c));
+      },
+      scalar, point(rows * inner + inner * cols));
+}
+
+BOOST_DATA_TEST_CASE(broadcast_operations_match_the_scalar_recording, bdata::make(kSizes), n) {
+  // x = (v_0 ... v_{n-1}, s): a vector and the scalar broadcast over it.
+  const std::vector<double> c = point(n, 4.0);
+  const auto split = [n](auto x) { return std::pair{x.first(n), x[n]}; };
+  check_against_oracles(
+      [&](std::span<const Var> x) {
+        const auto [v, s] = split(x);
+        std::vector<Var> a(n), b(n), m(n), d(n), ca(n), cs(n), cm(n), cd(n), e(n);
+        slope::add(v, s, a);
+        slope::subtract(v, s, b);
+        slope::multiply(v, s, m);
+        slope::divide(v, s, d);
+        slope::add(c, s, ca);
+        slope::subtract(c, s, cs);
+        slope::multiply(c, s, cm);
+        slope::divide(c, s, cd);
+        slope::multiply(v, c, e);
+        Var f = 0.0;
+        for (const auto* y : {&a, &b, &m, &d, &ca, &cs, &cm, &cd, &e}) f += weighted_squares(std::span<const Var>(*y));
+        return f;
+      },
+      [&](auto x) {
+        const auto [v, s] = split(x);
+        using T = decltype(x[0] + 0.0);
+        T f = 0.0;
+        for (std::size_t i = 0; i < n; ++i) {
+          const T ys[] = {v[i] + s, v[i] - s, v[i] * s, v[i] / s, c[i] + s, c[i] - s, c[i] * s, c[i] / s, v[i] * c[i]};
+          for (const T& y : ys) f += weight(i) * y * y;
+        }
+        return f;
+      },
+      [&] {
+        std::vector<double> x = point(n);
+        x.push_back(1.7);
+        return x;
+      }());
+}
+
+BOOST_AUTO_TEST_CASE(broadcast_in_place_and_with_the_scalar_inside_the_output) {
+  // out aliases x, and s is an element of out: s must be read before out is written.
+  check_against_oracles(
+      [](std::span<const Var> x) {
+        std::vector<Var> v(x.begin(), x.end());
+        slope::multiply(v, v[2], v);
+        slope::add(v, v[0], v);
+        return weighted_squares(std::span<const Var>(v));
+      },
+      [](auto x) {
+        using T = decltype(x[0] + 0.0);
+        std::vector<T> v(x.begin(), x.end());
+        const T s = v[2];
+        for (auto& e : v) e = e * s;
+        const T t = v[0];
+        for (auto& e : v) e = e + t;
+        return weighted_squares(std::span<const T>(v));
+      },
+      point(6));
+}
+
+BOOST_DATA_TEST_CASE(elementwise_functions_match_the_scalar_recording, bdata::make(kSizes), n) {
+  check_against_oracles(
+      [](std::span<const Var> x) {
+        const std::size_t size = x.size();
+        std::vector<Var> a(size), b(size), c(size), d(size), e(size), f(size), g(size), h(size);
+        slope::exp(x, a);
+        slope::log(a, b);  // log(exp(x)): both rules in one chain
+        slope::log1p(a, c);
+        slope::square(x, d);
+        slope::sigmoid(x, e);
+        slope::log_sigmoid(x, f);
+        const std::vector<Var> xs = scattered(x);
+        g.resize(xs.size());
+        slope::softplus(xs, g);
+        slope::elementwise<slope::Tanh>(x, h);
+        return slope::dot(b, c) + slope::sum(d) + slope::squared_norm(e) + slope::sum(f) + slope::sum(g) + slope::sum(h);
+      },
+      [](auto x) {
+        using std::exp, std::log, std::log1p, std::tanh;
+        using T = decltype(x[0] + 0.0);
+        T f = 0.0;
+        for (std::size_t i = 0; i < x.size(); ++i) {
+          const T a = exp(x[i]);
+          const T s = 1.0 / (1.0 + exp(-x[i]));
+          f += log(a) * log1p(a) + x[i] * x[i] + s * s + log(s) + tanh(x[i]);
+        }
+        for (const auto& v : scattered_scalar(x)) f += log1p(exp(v));
+        return f;
+      },
+      point(n));
+}
+
+BOOST_AUTO_TEST_CASE(logistic_regression_with_vector_nodes_matches_scalar_ops) {
+  constexpr std::size_t rows = 23;
+  constexpr std::size_t cols = 4;
+  const std::vector<double> X = point(rows * cols, 0.7);
+  std::vector<double> y(rows);
+  for (std::size_t i = 0; i < rows; ++i) y[i] = i % 3 == 0 ? 1.0 : 0.0;
+  check_against_oracles(
+      [&](std::span<const Var> x) {
+        std::vector<Var> z(rows), p(rows);
+        slope::matvec(ConstMatrixView(X.data(), rows, cols), x.first(cols), z);
+        slope::add(z, x[cols], z);
+        slope::softplus(z, p);
+        return slope::dot(z, y) - slope::sum(p);
+      },
+      [&](auto x) {
+        using T = decltype(x[0] + 0.0);
+        T lp = 0.0;
+        for (std::size_t i = 0; i < rows; ++i) {
+          T z = x[cols];
+          for (std::size_t j = 0; j < cols; ++j) z += X[i * cols + j] * x[j];
+          const T s = 1.0 / (1.0 + exp(-z));
+          lp += y[i] * log(s) + (1.0 - y[i]) * log(1.0 - s);
+        }
+        return lp;
+      },
+      point(cols + 1));
+}
+
+BOOST_AUTO_TEST_CASE(outputs_are_never_folded_into) {
+  // 2 * sum(x) must not rescale anything in place: the sum's node has no edges to rescale, and
+  // folding into it would lose the factor 2.
+  Tape tape;
+  auto recording = tape.record();
+  const std::vector<Var> x = tape.inputs(std::vector<double>{1.0, 2.0, 3.0});
+  const Var y = 2.0 * slope::sum(x) + 1.0;
+  tape.backward(y);
+  for (const Var& xi : x) BOOST_TEST(tape.adjoint(xi) == 2.0);
+  BOOST_TEST(y.value() == 13.0);
+  BOOST_TEST((tape.operation(3) == slope::OpCode::Sum));
+}
+
+BOOST_AUTO_TEST_CASE(constants_only_record_nothing_and_need_no_tape) {
+  const std::vector<Var> x{Var(1.0), Var(2.0)};
+  std::vector<Var> out(2);
+  BOOST_TEST(slope::sum(x).value() == 3.0);
+  BOOST_TEST(slope::sum(x).is_constant());
+  slope::exp(x, out);
+  BOOST_TEST(out[1].is_constant());
+  BOOST_TEST(out[1].value() == std::exp(2.0));
+  const std::vector<double> data{1.0, 2.0, 3.0, 4.0};
+  slope::matvec(ConstMatrixView(data.data(), 2, 2), x, out);
+  BOOST_TEST(out[0].value() == 5.0);
+  BOOST_TEST(out[1].value() == 11.0);
+}
+
+BOOST_AUTO_TEST_CASE(sizes_that_do_not_match_throw) {
+  Tape tape;
+  auto recording = tape.record();
+  const std::vector<Var> x = tape.inputs(std::vector<double>{1.0, 2.0});
+  std::vector<Var> out(3);
+  const std::vector<double> c{1.0};
+  BOOST_CHECK_THROW(slope::dot(x, c), std::invalid_argument);
+  BOOST_CHECK_THROW(slope::exp(x, out), std::invalid_argument);
+  const std::vector<double> data(6);
+  BOOST_CHECK_THROW(slope::matvec(ConstMatrixView(data.data(), 2, 3), x, out), std::invalid_argument);
+  BOOST_CHECK_THROW(slope::matvec(ConstMatrixView(data.data(), 1, 2, 3, 2), x, std::span<Var>(out).first(1)),
+                    std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(checked_tapes_name_the_vector_operation) {
+  Tape tape;
+  auto recording = tape.record({.checked = true});
+  const std::vector<Var> x = tape.inputs(std::vector<double>{1.0, -1.0});
+  std::vector<Var> out(2);
+  BOOST_CHECK_EXCEPTION(slope::log(x, out), slope::DomainError,
+                        [](const slope::DomainError& e) { return e.operation() == "log"; });
+  BOOST_CHECK_EXCEPTION(slope::divide(x, Var(0.0), out), slope::DomainError,
+                        [](const slope::DomainError& e) { return e.operation() == "div"; });
+  // A failed operation leaves the tape usable.
+  const Var s = slope::sum(x);
+  tape.backward(s);
+  BOOST_TEST(tape.adjoint(x[1]) == 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_var_without_a_tape_throws) {
+  std::vector<Var> x(2);
+  {
+    Tape tape;
+    auto recording = tape.record();
+    tape.inputs(std::vector<double>{1.0, 2.0}, x);
+  }
+  BOOST_CHECK_THROW(slope::sum(x), slope::TapeError);
+}
+
+BOOST_AUTO_TEST_CASE(rewinding_and_recording_again_gives_the_same_gradients) {
+  constexpr std::size_t rows = 9;
+  constexpr std::size_t cols = 5;
+  const std::vector<double> X = point(rows * cols, 0.2);
+  const auto f = [&](std::span<const Var> w, std::span<Var> z, std::span<Var> p) {
+    slope::matvec(ConstMatrixView(X.data(), rows, cols), w, z);
+    slope::add(z, w[0], z);
+    slope::exp(z, p);
+    return slope::sum(p) * w[1] + slope::dot(w, w);
+  };
+  Tape tape;
+  auto recording = tape.record();
+  std::vector<Var> w(cols), z(rows), p(rows);
+  tape.inputs(point(cols), w);
+  const slope::TapePosition start = tape.position();
+  std::vector<double> first(cols), again(cols);
+  for (int round = 0; round < 4; ++round) {
+    tape.rewind(start);
+    const Var y = f(w, z, p);
+    tape.backward(y);
+    std::vector<double>& grad = round == 0 ? first : again;
+    for (std::size_t j = 0; j < cols; ++j) grad[j] = tape.adjoint(w[j]);
+  }
+  for (std::size_t j = 0; j < cols; ++j) BOOST_TEST(first[j] == again[j]);
+  const auto [value, fresh] = tape_gradient(
+      [&](std::span<const Var> x) {
+        std::vector<Var> zz(rows), pp(rows);
+        return f(x, zz, pp);
+      },
+      point(cols), {});
+  for (std::size_t j = 0; j < cols; ++j) BOOST_TEST(first[j] == fresh[j]);
+  // Rewinding drops the vector nodes: the tape holds only the inputs again.
+  tape.rewind(start);
+  BOOST_TEST(tape.stats().nodes == cols);
+}
+
+BOOST_AUTO_TEST_CASE(a_sweep_from_an_output_inside_a_vector_node) {
+  Tape tape;
+  auto recording = tape.record();
+  const std::vector<Var> x = tape.inputs(std::vector<double>{1.0, 2.0, 3.0});
+  std::vector<Var> y(3);
+  slope::multiply(x, x[1], y);  // y_i = x_i x_1
+  tape.backward(y[2]);          // d y_2 = x_1 dx_2 + x_2 dx_1
+  BOOST_TEST(tape.adjoint(x[0]) == 0.0);
+  BOOST_TEST(tape.adjoint(x[1]) == 3.0);
+  BOOST_TEST(tape.adjoint(x[2]) == 2.0);
+  BOOST_TEST(tape.adjoint(y[2]) == 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(vector_nodes_and_external_operations_share_a_sweep) {
+  Tape tape;
+  auto recording = tape.record();
+  const std::vector<Var> x = tape.inputs(std::vector<double>{1.0, 2.0});
+  std::vector<Var> e(2);
+  slope::exp(x, e);
+  const std::vector<double> doubled_values{2.0 * e[0].value(), 2.0 * e[1].value()};
+  const std::vector<Var> doubled = slope::external_op(e, doubled_values, [](auto out_adj, auto in_adj) {
+    for (std::size_t i = 0; i < 2; ++i) in_adj[i] += 2.0 * out_adj[i];
+  });
+  const Var y = slope::sum(doubled) + slope::squared_norm(x);
+  tape.backward(y);
+  BOOST_TEST(close(tape.adjoint(x[0]), 2.0 * std::exp(1.0) + 2.0, kSameRule));
+  BOOST_TEST(close(tape.adjoint(x[1]), 2.0 * std::exp(2.0) + 4.0, kSameRule));
+}
+
+BOOST_AUTO_TEST_CASE(tape_bytes_count_the_vector_nodes) {
+  Tape tape;
+  auto recording = tape.record();
+  const std::vector<Var> x = tape.inputs(std::vector<double>(100, 0.5));
+  const std::size_t before = tape.stats().bytes;
+  std::vector<Var> y(100);
+  slope::exp(x, y);  // 100 output nodes (5 bytes) and 100 stored partials (8 bytes), no id list
+  const std::size_t added = tape.stats().bytes - before;
+  BOOST_TEST(added >= 100 * 13);
+  BOOST_TEST(added <= 100 * 13 + 256);
+}
+
+BOOST_AUTO_TEST_CASE(a_replayable_recording_refuses_vector_operations) {
+  // slope::Function replays scalar operations only; a vector node would be silently dropped.
+  Tape tape;
+  auto recording = tape.record({.replayable = true});
+  const std::vector<Var> x = tape.inputs(std::vector<double>{1.0, 2.0});
+  BOOST_CHECK_EXCEPTION(slope::sum(x), slope::TapeError,
+                        [](const slope::TapeError& e) { return std::string(e.what()).find("sum") != std::string::npos; });
+}
+
+BOOST_AUTO_TEST_SUITE_END()
