@@ -47,21 +47,20 @@ detail::WorkspaceData& Function::prepare(Workspace& ws) const {
   d.adjoint.assign(p.slots(), 0.0);
   d.seed.assign(p.output_slot.size(), 0.0);
   d.scratch.assign(2 * p.widest_nary, 0.0);
-  d.value_tangent.clear();
+  d.value_tangent.clear();  // second order: laid out by the first Hessian-vector product
   d.partial_tangent.clear();
   d.adjoint_tangent.clear();
+  d.dual_scratch.clear();
   d.program = p.id;
   return d;
 }
 
-namespace {
-/// The convenience overloads' workspace: one per thread, re-laid out when the thread switches
-/// between Functions.
+namespace detail {
 Function::Workspace& thread_workspace() {
   thread_local Function::Workspace ws;
   return ws;
 }
-}  // namespace
+}  // namespace detail
 
 void Function::check_sizes(std::span<const double> x, std::size_t out, std::size_t expected, const char* what) const {
   if (x.size() != program_->inputs) {
@@ -87,7 +86,7 @@ Evaluation Function::value(std::span<const double> x, Workspace& ws) const {
   return Evaluation{y, status};
 }
 
-Evaluation Function::value(std::span<const double> x) const { return value(x, thread_workspace()); }
+Evaluation Function::value(std::span<const double> x) const { return value(x, detail::thread_workspace()); }
 
 Evaluation Function::value_and_gradient(std::span<const double> x, std::span<double> grad, Workspace& ws) const {
   check_sizes(x, grad.size(), inputs(), "the gradient buffer");
@@ -104,7 +103,7 @@ Evaluation Function::value_and_gradient(std::span<const double> x, std::span<dou
 }
 
 Evaluation Function::value_and_gradient(std::span<const double> x, std::span<double> grad) const {
-  return value_and_gradient(x, grad, thread_workspace());
+  return value_and_gradient(x, grad, detail::thread_workspace());
 }
 
 ReplayStatus Function::gradient(std::span<const double> x, std::span<double> grad, Workspace& ws) const {
@@ -112,7 +111,7 @@ ReplayStatus Function::gradient(std::span<const double> x, std::span<double> gra
 }
 
 ReplayStatus Function::gradient(std::span<const double> x, std::span<double> grad) const {
-  return gradient(x, grad, thread_workspace());
+  return gradient(x, grad, detail::thread_workspace());
 }
 
 ReplayStatus Function::jacobian(std::span<const double> x, Jacobian& out, Workspace& ws) const {
@@ -135,7 +134,7 @@ ReplayStatus Function::jacobian(std::span<const double> x, Jacobian& out, Worksp
 }
 
 ReplayStatus Function::jacobian(std::span<const double> x, Jacobian& out) const {
-  return jacobian(x, out, thread_workspace());
+  return jacobian(x, out, detail::thread_workspace());
 }
 
 }  // namespace slope

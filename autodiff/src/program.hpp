@@ -68,6 +68,9 @@ struct Program {
 /// Forward replay at x: fills the workspace's values (and partials when `partials`), then
 /// re-checks the recorded decisions.
 ReplayStatus forward(const Program& program, const double* x, WorkspaceData& ws, bool partials);
+/// The convenience overloads' workspace: one per thread, re-laid out when the thread switches
+/// between Functions.
+Function::Workspace& thread_workspace();
 /// Reverse sweep after forward(..., true): adjoints of every slot for the given output seeds.
 void reverse(const Program& program, const double* seeds, WorkspaceData& ws);
 /// How many operands the replay's rule for `op` takes: 1 or 2, 3 for fma (n-ary), 0 when

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "slope/autodiff/gradient.hpp"
+#include "slope/autodiff/math.hpp"
 #include "slope/autodiff/recording.hpp"
 #include "slope/autodiff/tape.hpp"
 #include "slope/autodiff/var.hpp"
@@ -86,6 +87,7 @@ struct WorkspaceData {
   std::vector<double> value_tangent;     // second order: forward tangents of values,
   std::vector<double> partial_tangent;   // of partials,
   std::vector<double> adjoint_tangent;   // and tangents of adjoints
+  std::vector<Dual> dual_scratch;        // n-ary operations along a tangent
 };
 
 /// Records f on a fresh tape in replayable mode and compiles the result (function.cpp).
@@ -171,6 +173,18 @@ class Function {
   [[nodiscard]] ReplayStatus jacobian(std::span<const double> x, Jacobian& out, Workspace& ws) const;
   /// \overload with this thread's workspace.
   [[nodiscard]] ReplayStatus jacobian(std::span<const double> x, Jacobian& out) const;
+
+  /// H(x) v, the Hessian of a scalar function times v, exactly (forward over reverse: a tangent
+  /// sweep along v, then a reverse sweep of adjoints and their tangents); written into `out`.
+  [[nodiscard]] ReplayStatus hessian_vector_product(std::span<const double> x, std::span<const double> v,
+                                                    std::span<double> out, Workspace& ws) const;
+  /// \overload with this thread's workspace.
+  [[nodiscard]] ReplayStatus hessian_vector_product(std::span<const double> x, std::span<const double> v,
+                                                    std::span<double> out) const;
+  /// The dense Hessian (n x n, row-major, by n Hessian-vector products), written into `out`.
+  [[nodiscard]] ReplayStatus hessian(std::span<const double> x, std::span<double> out, Workspace& ws) const;
+  /// \overload with this thread's workspace.
+  [[nodiscard]] ReplayStatus hessian(std::span<const double> x, std::span<double> out) const;
 
  private:
   explicit Function(std::shared_ptr<const detail::Program> program) noexcept : program_(std::move(program)) {}

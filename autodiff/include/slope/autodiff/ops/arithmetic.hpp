@@ -4,6 +4,7 @@
 
 #include <string_view>
 
+#include "slope/autodiff/math.hpp"
 #include "slope/autodiff/recording.hpp"
 
 namespace slope {
@@ -13,7 +14,8 @@ struct Neg {
   static constexpr std::string_view name = "neg";
   static constexpr OpCode code = OpCode::Neg;
   static constexpr double value(double x) noexcept { return -x; }
-  static constexpr double partial(double, double) noexcept { return -1.0; }
+  template <class T>
+  static constexpr T partial(const T&, const T&) noexcept { return -1.0; }
 };
 
 /// Sum: z = a + b.  Partials: dz/da = 1, dz/db = 1.
@@ -21,8 +23,10 @@ struct Add {
   static constexpr std::string_view name = "add";
   static constexpr OpCode code = OpCode::Add;
   static constexpr double value(double a, double b) noexcept { return a + b; }
-  static constexpr double d_first(double, double, double) noexcept { return 1.0; }
-  static constexpr double d_second(double, double, double) noexcept { return 1.0; }
+  template <class T>
+  static constexpr T d_first(const T&, const T&, const T&) noexcept { return 1.0; }
+  template <class T>
+  static constexpr T d_second(const T&, const T&, const T&) noexcept { return 1.0; }
 };
 
 /// Difference: z = a - b.  Partials: dz/da = 1, dz/db = -1.
@@ -30,8 +34,10 @@ struct Sub {
   static constexpr std::string_view name = "sub";
   static constexpr OpCode code = OpCode::Sub;
   static constexpr double value(double a, double b) noexcept { return a - b; }
-  static constexpr double d_first(double, double, double) noexcept { return 1.0; }
-  static constexpr double d_second(double, double, double) noexcept { return -1.0; }
+  template <class T>
+  static constexpr T d_first(const T&, const T&, const T&) noexcept { return 1.0; }
+  template <class T>
+  static constexpr T d_second(const T&, const T&, const T&) noexcept { return -1.0; }
 };
 
 /// Product: z = a * b.  Partials: dz/da = b, dz/db = a.
@@ -39,8 +45,10 @@ struct Mul {
   static constexpr std::string_view name = "mul";
   static constexpr OpCode code = OpCode::Mul;
   static constexpr double value(double a, double b) noexcept { return a * b; }
-  static constexpr double d_first(double, double b, double) noexcept { return b; }
-  static constexpr double d_second(double a, double, double) noexcept { return a; }
+  template <class T>
+  static constexpr T d_first(const T&, const T& b, const T&) noexcept { return b; }
+  template <class T>
+  static constexpr T d_second(const T& a, const T&, const T&) noexcept { return a; }
 };
 
 /// Quotient: z = a / b; b = 0 gives IEEE infinities (checked tapes report it).
@@ -49,8 +57,10 @@ struct Div {
   static constexpr std::string_view name = "div";
   static constexpr OpCode code = OpCode::Div;
   static constexpr double value(double a, double b) noexcept { return a / b; }
-  static constexpr double d_first(double, double b, double) noexcept { return 1.0 / b; }
-  static constexpr double d_second(double, double b, double z) noexcept { return -z / b; }
+  template <class T>
+  static constexpr T d_first(const T&, const T& b, const T&) noexcept { return 1.0 / b; }
+  template <class T>
+  static constexpr T d_second(const T&, const T& b, const T& z) noexcept { return -z / b; }
 };
 
 /// -x; see Neg.

@@ -6,6 +6,7 @@
 #include <numbers>
 #include <string_view>
 
+#include "slope/autodiff/math.hpp"
 #include "slope/autodiff/recording.hpp"
 
 namespace slope {
@@ -15,7 +16,8 @@ struct Exp {
   static constexpr std::string_view name = "exp";
   static constexpr OpCode code = OpCode::Exp;
   static double value(double x) noexcept { return std::exp(x); }
-  static double partial(double, double y) noexcept { return y; }
+  template <class T>
+  static T partial(const T&, const T& y) noexcept { return y; }
 };
 
 /// Base-2 exponential: y = 2^x.  Partial: dy/dx = y ln 2.
@@ -23,7 +25,8 @@ struct Exp2 {
   static constexpr std::string_view name = "exp2";
   static constexpr OpCode code = OpCode::Exp2;
   static double value(double x) noexcept { return std::exp2(x); }
-  static double partial(double, double y) noexcept { return y * std::numbers::ln2; }
+  template <class T>
+  static T partial(const T&, const T& y) noexcept { return y * std::numbers::ln2; }
 };
 
 /// y = e^x - 1, accurate near 0.  Partial: dy/dx = e^x = y + 1.
@@ -31,7 +34,8 @@ struct Expm1 {
   static constexpr std::string_view name = "expm1";
   static constexpr OpCode code = OpCode::Expm1;
   static double value(double x) noexcept { return std::expm1(x); }
-  static double partial(double, double y) noexcept { return y + 1.0; }
+  template <class T>
+  static T partial(const T&, const T& y) noexcept { return y + 1.0; }
 };
 
 /// Natural logarithm: y = ln x, defined for x >= 0 (ln 0 = -inf).  Partial: dy/dx = 1/x.
@@ -41,7 +45,8 @@ struct Log {
   static constexpr std::string_view domain = "must be >= 0";
   static constexpr bool in_domain(double x) noexcept { return x >= 0.0; }
   static double value(double x) noexcept { return std::log(x); }
-  static double partial(double x, double) noexcept { return 1.0 / x; }
+  template <class T>
+  static T partial(const T& x, const T&) noexcept { return 1.0 / x; }
 };
 
 /// Base-2 logarithm: y = log2 x, defined for x >= 0.  Partial: dy/dx = 1/(x ln 2).
@@ -51,7 +56,8 @@ struct Log2 {
   static constexpr std::string_view domain = "must be >= 0";
   static constexpr bool in_domain(double x) noexcept { return x >= 0.0; }
   static double value(double x) noexcept { return std::log2(x); }
-  static double partial(double x, double) noexcept { return 1.0 / (x * std::numbers::ln2); }
+  template <class T>
+  static T partial(const T& x, const T&) noexcept { return 1.0 / (x * std::numbers::ln2); }
 };
 
 /// Base-10 logarithm: y = log10 x, defined for x >= 0.  Partial: dy/dx = 1/(x ln 10).
@@ -61,7 +67,8 @@ struct Log10 {
   static constexpr std::string_view domain = "must be >= 0";
   static constexpr bool in_domain(double x) noexcept { return x >= 0.0; }
   static double value(double x) noexcept { return std::log10(x); }
-  static double partial(double x, double) noexcept { return 1.0 / (x * std::numbers::ln10); }
+  template <class T>
+  static T partial(const T& x, const T&) noexcept { return 1.0 / (x * std::numbers::ln10); }
 };
 
 /// y = ln(1 + x), accurate near 0, defined for x >= -1.  Partial: dy/dx = 1/(1 + x).
@@ -71,7 +78,8 @@ struct Log1p {
   static constexpr std::string_view domain = "must be >= -1";
   static constexpr bool in_domain(double x) noexcept { return x >= -1.0; }
   static double value(double x) noexcept { return std::log1p(x); }
-  static double partial(double x, double) noexcept { return 1.0 / (1.0 + x); }
+  template <class T>
+  static T partial(const T& x, const T&) noexcept { return 1.0 / (1.0 + x); }
 };
 
 /// Square root: y = sqrt(x), defined for x >= 0.  Partial: dy/dx = 1/(2 sqrt(x)) = 0.5/y
@@ -82,7 +90,8 @@ struct Sqrt {
   static constexpr std::string_view domain = "must be >= 0";
   static constexpr bool in_domain(double x) noexcept { return x >= 0.0; }
   static double value(double x) noexcept { return std::sqrt(x); }
-  static double partial(double, double y) noexcept { return 0.5 / y; }
+  template <class T>
+  static T partial(const T&, const T& y) noexcept { return 0.5 / y; }
 };
 
 /// Cube root: y = cbrt(x), defined everywhere.  Partial: dy/dx = 1/(3 cbrt(x)^2) = 1/(3y^2)
@@ -91,7 +100,8 @@ struct Cbrt {
   static constexpr std::string_view name = "cbrt";
   static constexpr OpCode code = OpCode::Cbrt;
   static double value(double x) noexcept { return std::cbrt(x); }
-  static double partial(double, double y) noexcept { return 1.0 / (3.0 * y * y); }
+  template <class T>
+  static T partial(const T&, const T& y) noexcept { return 1.0 / (3.0 * y * y); }
 };
 
 /// e^x; see Exp.

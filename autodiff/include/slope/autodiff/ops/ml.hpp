@@ -4,12 +4,15 @@
 /// softplus (= log1p_exp) and log_sum_exp. None overflows for |x| up to the double range:
 /// each uses the form whose exponentials are of -|x|.
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <span>
 #include <string_view>
 #include <vector>
 
+#include "slope/autodiff/math.hpp"
 #include "slope/autodiff/recording.hpp"
 
 namespace slope {
@@ -20,12 +23,14 @@ namespace slope {
 struct Sigmoid {
   static constexpr std::string_view name = "sigmoid";
   static constexpr OpCode code = OpCode::Sigmoid;
-  static double value(double x) noexcept {
-    if (x >= 0.0) return 1.0 / (1.0 + std::exp(-x));
-    const double e = std::exp(x);
+  template <class T>
+  static T value(const T& x) noexcept {
+    if (x >= 0.0) return 1.0 / (1.0 + math::exp(-x));
+    const T e = math::exp(x);
     return e / (1.0 + e);
   }
-  static double partial(double x, double y) noexcept { return x >= 0.0 ? std::exp(-x) * y * y : y * (1.0 - y); }
+  template <class T>
+  static T partial(const T& x, const T& y) noexcept { return x >= 0.0 ? math::exp(-x) * y * y : y * (1.0 - y); }
 };
 
 /// Log of the sigmoid: y = ln(1/(1 + e^-x)) = -softplus(-x).
@@ -36,12 +41,13 @@ struct LogSigmoid {
   static double value(double x) noexcept {
     return x >= 0.0 ? -std::log1p(std::exp(-x)) : x - std::log1p(std::exp(x));
   }
-  static double partial(double x, double) noexcept {
+  template <class T>
+  static T partial(const T& x, const T&) noexcept {
     if (x >= 0.0) {
-      const double e = std::exp(-x);
+      const T e = math::exp(-x);
       return e / (1.0 + e);
     }
-    return 1.0 / (1.0 + std::exp(x));
+    return 1.0 / (1.0 + math::exp(x));
   }
 };
 
@@ -51,7 +57,8 @@ struct Softplus {
   static constexpr std::string_view name = "softplus";
   static constexpr OpCode code = OpCode::Softplus;
   static double value(double x) noexcept { return x > 0.0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
-  static double partial(double x, double) noexcept { return Sigmoid::value(x); }
+  template <class T>
+  static T partial(const T& x, const T&) noexcept { return Sigmoid::value(x); }
 };
 
 /// Two-argument log-sum-exp: z = ln(e^a + e^b) = max(a, b) + ln(1 + e^-|a-b|).
@@ -68,8 +75,10 @@ struct LogSumExp {
   // e^(a - z) would lose the weights once ulp(z) is large (z = 1e16 rounds a - z to -1), so
   // the weight is the sigmoid of the difference, which depends on a - b only. Equal arguments
   // (also two equal infinities, whose difference is NaN) weigh 1/2 each.
-  static double d_first(double a, double b, double) noexcept { return a == b ? 0.5 : 1.0 / (1.0 + std::exp(b - a)); }
-  static double d_second(double a, double b, double) noexcept { return a == b ? 0.5 : 1.0 / (1.0 + std::exp(a - b)); }
+  template <class T>
+  static T d_first(const T& a, const T& b, const T&) noexcept { return a == b ? 0.5 : 1.0 / (1.0 + math::exp(b - a)); }
+  template <class T>
+  static T d_second(const T& a, const T& b, const T&) noexcept { return a == b ? 0.5 : 1.0 / (1.0 + math::exp(a - b)); }
 };
 
 /// sigmoid(x); see Sigmoid.
@@ -106,9 +115,32 @@ Var log_sum_exp(const Var& a, const Var& b, const Rest&... rest) {
 double log_sum_exp(std::span<const double> xs) noexcept;
 
 namespace detail {
-/// The partials of log_sum_exp(xs), the softmax weights (see log_sum_exp); `weights` has the
-/// length of `xs`. Shared by the live tape and slope::Function's replay.
-void softmax_weights(std::span<const double> xs, std::span<double> weights) noexcept;
+/// The partials of log_sum_exp(xs), the softmax weights e^(x_i - m) / sum_j e^(x_j - m) with
+/// m = max x; `weights` has the length of `xs`. Not e^(x_i - z): once ulp(z) is large, x_i - z
+/// rounds (at z = 1e16, ln 2 rounds to 0 or 2) and the weights stop summing to 1. Generic so
+/// that slope::Function's replay can differentiate it with Dual (see math.hpp).
+template <class T>
+void softmax_weights(std::span<const T> xs, std::span<T> weights) noexcept {
+  if (xs.empty()) return;
+  const T m = *std::max_element(xs.begin(), xs.end());
+  if (math::isnan(m) || std::any_of(xs.begin(), xs.end(), [](const T& x) { return math::isnan(x); })) {
+    std::fill(weights.begin(), weights.end(), std::numeric_limits<double>::quiet_NaN());
+    return;
+  }
+  if (math::isinf(m)) {
+    // +inf: the infinite arguments share the weight; all -inf: every argument does.
+    const auto shares = std::count(xs.begin(), xs.end(), m);
+    for (std::size_t i = 0; i < xs.size(); ++i) weights[i] = xs[i] == m ? 1.0 / static_cast<double>(shares) : 0.0;
+    return;
+  }
+  T s = 0.0;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    weights[i] = math::exp(xs[i] - m);
+    s = s + weights[i];
+  }
+  const T inv = 1.0 / s;
+  for (T& w : weights) w = w * inv;
+}
 }  // namespace detail
 
 }  // namespace slope

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <string_view>
 
+#include "slope/autodiff/math.hpp"
 #include "slope/autodiff/recording.hpp"
 
 namespace slope {
@@ -23,7 +24,8 @@ struct Abs {
   static constexpr std::string_view name = "abs";
   static constexpr OpCode code = OpCode::Abs;
   static double value(double x) noexcept { return std::fabs(x); }
-  static constexpr double partial(double x, double) noexcept {
+  template <class T>
+  static constexpr T partial(const T& x, const T&) noexcept {
     return x > 0.0 ? 1.0 : x < 0.0 ? -1.0 : x == 0.0 ? 0.0 : x;  // NaN stays NaN
   }
 };
@@ -34,12 +36,14 @@ struct Fmax {
   static constexpr std::string_view name = "fmax";
   static constexpr OpCode code = OpCode::Fmax;
   static double value(double a, double b) noexcept { return std::fmax(a, b); }
-  static constexpr double d_first(double a, double b, double) noexcept {
+  template <class T>
+  static constexpr T d_first(const T& a, const T& b, const T&) noexcept {
     if (b != b) return 1.0;
     if (a != a) return 0.0;
     return a > b ? 1.0 : a < b ? 0.0 : 0.5;
   }
-  static constexpr double d_second(double a, double b, double z) noexcept { return d_first(b, a, z); }
+  template <class T>
+  static constexpr T d_second(const T& a, const T& b, const T& z) noexcept { return d_first(b, a, z); }
 };
 
 /// Smaller argument: z = fmin(a, b), ignoring a NaN argument.
@@ -48,12 +52,14 @@ struct Fmin {
   static constexpr std::string_view name = "fmin";
   static constexpr OpCode code = OpCode::Fmin;
   static double value(double a, double b) noexcept { return std::fmin(a, b); }
-  static constexpr double d_first(double a, double b, double) noexcept {
+  template <class T>
+  static constexpr T d_first(const T& a, const T& b, const T&) noexcept {
     if (b != b) return 1.0;
     if (a != a) return 0.0;
     return a < b ? 1.0 : a > b ? 0.0 : 0.5;
   }
-  static constexpr double d_second(double a, double b, double z) noexcept { return d_first(b, a, z); }
+  template <class T>
+  static constexpr T d_second(const T& a, const T& b, const T& z) noexcept { return d_first(b, a, z); }
 };
 
 /// |x|; see Abs.
@@ -92,7 +98,8 @@ struct Fma {
   static constexpr std::string_view name = "fma";
   static constexpr OpCode code = OpCode::Fma;
   static double value(double a, double b, double c) noexcept { return std::fma(a, b, c); }
-  static constexpr std::array<double, 3> partials(double a, double b, double) noexcept { return {b, a, 1.0}; }
+  template <class T>
+  static constexpr std::array<T, 3> partials(const T& a, const T& b, const T&) noexcept { return {b, a, 1.0}; }
 };
 
 /// fma(a, b, c); see Fma. One node with up to three edges (constant operands get none).

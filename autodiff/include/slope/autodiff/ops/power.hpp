@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string_view>
 
+#include "slope/autodiff/math.hpp"
 #include "slope/autodiff/recording.hpp"
 
 namespace slope {
@@ -20,14 +21,16 @@ struct Pow {
   static constexpr std::string_view domain = "a negative base needs an integer exponent";
   static bool in_domain(double a, double b) noexcept { return !(a < 0.0) || b == std::trunc(b) || std::isnan(b); }
   static double value(double a, double b) noexcept { return std::pow(a, b); }
-  static double d_first(double a, double b, double z) noexcept {
+  template <class T>
+  static T d_first(const T& a, const T& b, const T& z) noexcept {
     if (b == 0.0) return 0.0;
-    if (a != 0.0 && std::isfinite(z) && z != 0.0) return b * z / a;
-    return b * std::pow(a, b - 1.0);
+    if (a != 0.0 && math::isfinite(z) && z != 0.0) return b * z / a;
+    return b * math::pow(a, b - 1.0);
   }
-  static double d_second(double a, double b, double z) noexcept {
+  template <class T>
+  static T d_second(const T& a, const T& b, const T& z) noexcept {
     if (a == 0.0 && b > 0.0) return 0.0;
-    return z * std::log(a);
+    return z * math::log(a);
   }
 };
 
@@ -36,7 +39,8 @@ struct Square {
   static constexpr std::string_view name = "square";
   static constexpr OpCode code = OpCode::Square;
   static constexpr double value(double x) noexcept { return x * x; }
-  static constexpr double partial(double x, double) noexcept { return 2.0 * x; }
+  template <class T>
+  static constexpr T partial(const T& x, const T&) noexcept { return 2.0 * x; }
 };
 
 /// Hypotenuse: z = sqrt(a^2 + b^2) without overflow.
@@ -46,8 +50,10 @@ struct Hypot {
   static constexpr std::string_view name = "hypot";
   static constexpr OpCode code = OpCode::Hypot;
   static double value(double a, double b) noexcept { return std::hypot(a, b); }
-  static double d_first(double a, double, double z) noexcept { return z == 0.0 ? 0.0 : a / z; }
-  static double d_second(double, double b, double z) noexcept { return z == 0.0 ? 0.0 : b / z; }
+  template <class T>
+  static T d_first(const T& a, const T&, const T& z) noexcept { return z == 0.0 ? 0.0 : a / z; }
+  template <class T>
+  static T d_second(const T&, const T& b, const T& z) noexcept { return z == 0.0 ? 0.0 : b / z; }
 };
 
 /// a^b; see Pow.

@@ -6,6 +6,7 @@
 #include <numbers>
 #include <string_view>
 
+#include "slope/autodiff/math.hpp"
 #include "slope/autodiff/recording.hpp"
 
 namespace slope {
@@ -26,8 +27,9 @@ struct Erf {
   static constexpr std::string_view name = "erf";
   static constexpr OpCode code = OpCode::Erf;
   static double value(double x) noexcept { return std::erf(x); }
-  static double partial(double x, double) noexcept {
-    return std::numbers::inv_sqrtpi * 2.0 * std::exp(-x * x);
+  template <class T>
+  static T partial(const T& x, const T&) noexcept {
+    return std::numbers::inv_sqrtpi * 2.0 * math::exp(-x * x);
   }
 };
 
@@ -37,8 +39,9 @@ struct Erfc {
   static constexpr std::string_view name = "erfc";
   static constexpr OpCode code = OpCode::Erfc;
   static double value(double x) noexcept { return std::erfc(x); }
-  static double partial(double x, double) noexcept {
-    return -std::numbers::inv_sqrtpi * 2.0 * std::exp(-x * x);
+  template <class T>
+  static T partial(const T& x, const T&) noexcept {
+    return -std::numbers::inv_sqrtpi * 2.0 * math::exp(-x * x);
   }
 };
 
@@ -48,7 +51,8 @@ struct Lgamma {
   static constexpr std::string_view name = "lgamma";
   static constexpr OpCode code = OpCode::Lgamma;
   static double value(double x) noexcept { return detail::log_gamma(x); }
-  static double partial(double x, double) noexcept { return digamma(x); }
+  template <class T>
+  static T partial(const T& x, const T&) noexcept { return math::digamma(x); }
 };
 
 /// Gamma function: y = Gamma(x); NaN at the negative integers, infinite at 0.
@@ -59,7 +63,8 @@ struct Tgamma {
   static constexpr std::string_view domain = "must not be a negative integer";
   static bool in_domain(double x) noexcept { return !(x < 0.0 && x == std::trunc(x)); }
   static double value(double x) noexcept { return std::tgamma(x); }
-  static double partial(double x, double y) noexcept { return y * digamma(x); }
+  template <class T>
+  static T partial(const T& x, const T& y) noexcept { return y * math::digamma(x); }
 };
 
 /// erf x; see Erf.

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string_view>
 
+#include "slope/autodiff/math.hpp"
 #include "slope/autodiff/recording.hpp"
 
 namespace slope {
@@ -15,7 +16,8 @@ struct Sin {
   static constexpr std::string_view name = "sin";
   static constexpr OpCode code = OpCode::Sin;
   static double value(double x) noexcept { return std::sin(x); }
-  static double partial(double x, double) noexcept { return std::cos(x); }
+  template <class T>
+  static T partial(const T& x, const T&) noexcept { return math::cos(x); }
 };
 
 /// Cosine: y = cos x.  Partial: dy/dx = -sin x.
@@ -23,7 +25,8 @@ struct Cos {
   static constexpr std::string_view name = "cos";
   static constexpr OpCode code = OpCode::Cos;
   static double value(double x) noexcept { return std::cos(x); }
-  static double partial(double x, double) noexcept { return -std::sin(x); }
+  template <class T>
+  static T partial(const T& x, const T&) noexcept { return -math::sin(x); }
 };
 
 /// Tangent: y = tan x.  Partial: dy/dx = 1 + tan^2 x = 1 + y^2.
@@ -31,7 +34,8 @@ struct Tan {
   static constexpr std::string_view name = "tan";
   static constexpr OpCode code = OpCode::Tan;
   static double value(double x) noexcept { return std::tan(x); }
-  static double partial(double, double y) noexcept { return 1.0 + y * y; }
+  template <class T>
+  static T partial(const T&, const T& y) noexcept { return 1.0 + y * y; }
 };
 
 /// Arcsine: y = asin x, defined for -1 <= x <= 1.  Partial: dy/dx = 1/sqrt(1 - x^2)
@@ -42,7 +46,8 @@ struct Asin {
   static constexpr std::string_view domain = "must be in [-1, 1]";
   static constexpr bool in_domain(double x) noexcept { return x >= -1.0 && x <= 1.0; }
   static double value(double x) noexcept { return std::asin(x); }
-  static double partial(double x, double) noexcept { return 1.0 / std::sqrt((1.0 - x) * (1.0 + x)); }
+  template <class T>
+  static T partial(const T& x, const T&) noexcept { return 1.0 / math::sqrt((1.0 - x) * (1.0 + x)); }
 };
 
 /// Arccosine: y = acos x, defined for -1 <= x <= 1.  Partial: dy/dx = -1/sqrt(1 - x^2).
@@ -52,7 +57,8 @@ struct Acos {
   static constexpr std::string_view domain = "must be in [-1, 1]";
   static constexpr bool in_domain(double x) noexcept { return x >= -1.0 && x <= 1.0; }
   static double value(double x) noexcept { return std::acos(x); }
-  static double partial(double x, double) noexcept { return -1.0 / std::sqrt((1.0 - x) * (1.0 + x)); }
+  template <class T>
+  static T partial(const T& x, const T&) noexcept { return -1.0 / math::sqrt((1.0 - x) * (1.0 + x)); }
 };
 
 /// Arctangent: y = atan x.  Partial: dy/dx = 1/(1 + x^2) (tends to 0 as |x| grows; no overflow).
@@ -60,7 +66,8 @@ struct Atan {
   static constexpr std::string_view name = "atan";
   static constexpr OpCode code = OpCode::Atan;
   static double value(double x) noexcept { return std::atan(x); }
-  static double partial(double x, double) noexcept { return 1.0 / (1.0 + x * x); }
+  template <class T>
+  static T partial(const T& x, const T&) noexcept { return 1.0 / (1.0 + x * x); }
 };
 
 /// Two-argument arctangent: z = atan2(a, b), the angle of the point (b, a).
@@ -70,12 +77,14 @@ struct Atan2 {
   static constexpr std::string_view name = "atan2";
   static constexpr OpCode code = OpCode::Atan2;
   static double value(double a, double b) noexcept { return std::atan2(a, b); }
-  static double d_first(double a, double b, double) noexcept {
-    const double r = std::hypot(a, b);
+  template <class T>
+  static T d_first(const T& a, const T& b, const T&) noexcept {
+    const T r = math::hypot(a, b);
     return r == 0.0 ? 0.0 : (b / r) / r;
   }
-  static double d_second(double a, double b, double) noexcept {
-    const double r = std::hypot(a, b);
+  template <class T>
+  static T d_second(const T& a, const T& b, const T&) noexcept {
+    const T r = math::hypot(a, b);
     return r == 0.0 ? 0.0 : (-a / r) / r;
   }
 };
@@ -85,7 +94,8 @@ struct Sinh {
   static constexpr std::string_view name = "sinh";
   static constexpr OpCode code = OpCode::Sinh;
   static double value(double x) noexcept { return std::sinh(x); }
-  static double partial(double x, double) noexcept { return std::cosh(x); }
+  template <class T>
+  static T partial(const T& x, const T&) noexcept { return math::cosh(x); }
 };
 
 /// Hyperbolic cosine: y = cosh x.  Partial: dy/dx = sinh x.
@@ -93,7 +103,8 @@ struct Cosh {
   static constexpr std::string_view name = "cosh";
   static constexpr OpCode code = OpCode::Cosh;
   static double value(double x) noexcept { return std::cosh(x); }
-  static double partial(double x, double) noexcept { return std::sinh(x); }
+  template <class T>
+  static T partial(const T& x, const T&) noexcept { return math::sinh(x); }
 };
 
 /// Hyperbolic tangent: y = tanh x.  Partial: dy/dx = 1 - tanh^2 x = (1 - y)(1 + y).
@@ -101,7 +112,8 @@ struct Tanh {
   static constexpr std::string_view name = "tanh";
   static constexpr OpCode code = OpCode::Tanh;
   static double value(double x) noexcept { return std::tanh(x); }
-  static double partial(double, double y) noexcept { return (1.0 - y) * (1.0 + y); }
+  template <class T>
+  static T partial(const T&, const T& y) noexcept { return (1.0 - y) * (1.0 + y); }
 };
 
 /// Inverse hyperbolic sine: y = asinh x.  Partial: dy/dx = 1/sqrt(x^2 + 1) (as 1/hypot(x, 1),
@@ -110,7 +122,8 @@ struct Asinh {
   static constexpr std::string_view name = "asinh";
   static constexpr OpCode code = OpCode::Asinh;
   static double value(double x) noexcept { return std::asinh(x); }
-  static double partial(double x, double) noexcept { return 1.0 / std::hypot(x, 1.0); }
+  template <class T>
+  static T partial(const T& x, const T&) noexcept { return 1.0 / math::hypot(x, 1.0); }
 };
 
 /// Inverse hyperbolic cosine: y = acosh x, defined for x >= 1.
@@ -121,7 +134,8 @@ struct Acosh {
   static constexpr std::string_view domain = "must be >= 1";
   static constexpr bool in_domain(double x) noexcept { return x >= 1.0; }
   static double value(double x) noexcept { return std::acosh(x); }
-  static double partial(double x, double) noexcept { return 1.0 / (std::sqrt(x - 1.0) * std::sqrt(x + 1.0)); }
+  template <class T>
+  static T partial(const T& x, const T&) noexcept { return 1.0 / (math::sqrt(x - 1.0) * math::sqrt(x + 1.0)); }
 };
 
 /// Inverse hyperbolic tangent: y = atanh x, defined for -1 <= x <= 1 (infinite at +-1).
@@ -132,7 +146,8 @@ struct Atanh {
   static constexpr std::string_view domain = "must be in [-1, 1]";
   static constexpr bool in_domain(double x) noexcept { return x >= -1.0 && x <= 1.0; }
   static double value(double x) noexcept { return std::atanh(x); }
-  static double partial(double x, double) noexcept { return 1.0 / ((1.0 - x) * (1.0 + x)); }
+  template <class T>
+  static T partial(const T& x, const T&) noexcept { return 1.0 / ((1.0 - x) * (1.0 + x)); }
 };
 
 /// sin x; see Sin.

@@ -1,0 +1,194 @@
+// Second order by forward over reverse: after a forward replay (values and partials), a
+// tangent sweep along v gives every value's and every partial's derivative along v, by
+// evaluating the same rule structs' partials with Dual (dispatch.hpp); then one reverse sweep
+// carries pairs (adjoint, adjoint tangent). The adjoint tangents of the inputs are H v.
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "dispatch.hpp"
+#include "program.hpp"
+#include "slope/autodiff/math.hpp"
+
+namespace slope {
+
+namespace detail {
+
+namespace {
+
+/// Derivatives along the tangent: of each instruction's value (from its partials, the chain
+/// rule) and of each of its partials (the rule's partial evaluated with Dual).
+struct TangentStep {
+  const double* value;          // every slot
+  const double* out;            // the instructions' values
+  const double* partial;        // every edge
+  double* tangent;              // every slot: constants 0, inputs v, then computed
+  double* out_tangent;          // the instructions' tangents
+  double* partial_tangent;      // every edge
+  Dual* scratch;                // n-ary operands and partials
+  const std::uint32_t* nary;
+  std::uint32_t constants;
+
+  template <UnaryRule R>
+  SLOPE_ALWAYS_INLINE void unary(const Instruction& ins, std::size_t i) {
+    const double x_tangent = tangent[ins.a];
+    const double y_tangent = partial[ins.edge] * x_tangent;
+    out_tangent[i] = y_tangent;
+    partial_tangent[ins.edge] = R::partial(Dual(value[ins.a], x_tangent), Dual(out[i], y_tangent)).d;
+  }
+
+  template <BinaryRule R>
+  SLOPE_ALWAYS_INLINE void binary(const Instruction& ins, std::size_t i) {
+    // Constants have tangent 0, so the chain rule may run over both operands.
+    const Dual a(value[ins.a], tangent[ins.a]);
+    const Dual b(value[ins.b], tangent[ins.b]);
+    const double* p = partial + ins.edge;
+    double* pt = partial_tangent + ins.edge;
+    double z_tangent = 0.0;
+    switch (ins.form) {
+      case Form::Both: z_tangent = p[0] * a.d + p[1] * b.d; break;
+      case Form::First: z_tangent = p[0] * a.d; break;
+      default: z_tangent = p[0] * b.d; break;
+    }
+    out_tangent[i] = z_tangent;
+    const Dual z(out[i], z_tangent);
+    switch (ins.form) {
+      case Form::Both:
+        pt[0] = R::d_first(a, b, z).d;
+        pt[1] = R::d_second(a, b, z).d;
+        break;
+      case Form::First: pt[0] = R::d_first(a, b, z).d; break;
+      default: pt[0] = R::d_second(a, b, z).d; break;
+    }
+  }
+
+  /// The value's tangent from the active operands' partials, and the partials' tangents.
+  void finish_nary(const Instruction& ins, std::size_t i, const Dual* partials) {
+    const std::uint32_t* s = nary + ins.a;
+    double z_tangent = 0.0;
+    std::uint32_t e = ins.edge;
+    for (std::uint32_t k = 0; k < ins.b; ++k) {
+      if (s[k] < constants) continue;
+      z_tangent += partial[e] * tangent[s[k]];
+      partial_tangent[e++] = partials[k].d;
+    }
+    out_tangent[i] = z_tangent;
+  }
+
+  void fma(const Instruction& ins, std::size_t i) {
+    const std::uint32_t* s = nary + ins.a;
+    const auto partials = Fma::partials(Dual(value[s[0]], tangent[s[0]]), Dual(value[s[1]], tangent[s[1]]),
+                                        Dual(value[s[2]], tangent[s[2]]));
+    finish_nary(ins, i, partials.data());
+  }
+
+  void log_sum_exp(const Instruction& ins, std::size_t i) {
+    const std::span<Dual> xs(scratch, ins.b);
+    for (std::uint32_t k = 0; k < ins.b; ++k) xs[k] = Dual(value[nary[ins.a + k]], tangent[nary[ins.a + k]]);
+    const std::span<Dual> weights(scratch + ins.b, ins.b);
+    softmax_weights<Dual>(xs, weights);
+    finish_nary(ins, i, weights.data());
+  }
+};
+
+/// Lays out the second-order buffers (once per workspace and program).
+void prepare_second_order(const Program& p, WorkspaceData& ws) {
+  if (ws.value_tangent.size() == p.slots()) return;
+  ws.value_tangent.assign(p.slots(), 0.0);  // constants keep tangent 0 for good
+  ws.partial_tangent.assign(p.edges(), 0.0);
+  ws.adjoint_tangent.assign(p.slots(), 0.0);
+  ws.dual_scratch.assign(2 * p.widest_nary, Dual());
+}
+
+/// The tangent sweep along v (after forward with partials).
+void tangent_sweep(const Program& p, const double* v, WorkspaceData& ws) {
+  double* tangent = ws.value_tangent.data();
+  std::copy_n(v, p.inputs, tangent + p.constants);
+  const std::size_t first = p.constants + p.inputs;
+  TangentStep step{ws.value.data(),         ws.value.data() + first,  ws.partial.data(),
+                   tangent,                 tangent + first,          ws.partial_tangent.data(),
+                   ws.dual_scratch.data(),  p.nary_operands.data(),   p.constants};
+  dispatch(p, step);
+}
+
+/// The reverse sweep of (adjoint, adjoint tangent) pairs from the single output, seed (1, 0).
+void reverse_pairs(const Program& p, WorkspaceData& ws) {
+  double* const adjoint = ws.adjoint.data();
+  double* const adjoint_tangent = ws.adjoint_tangent.data();
+  std::fill(adjoint + p.constants, adjoint + p.slots(), 0.0);
+  std::fill(adjoint_tangent + p.constants, adjoint_tangent + p.slots(), 0.0);
+  if (!p.is_constant(p.output_slot[0])) adjoint[p.output_slot[0]] = 1.0;
+  const Instruction* code = p.code.data();
+  const std::uint32_t* arg = p.edge_slot.data();
+  const double* partial = ws.partial.data();
+  const double* partial_tangent = ws.partial_tangent.data();
+  const std::size_t first = p.constants + p.inputs;
+  for (std::size_t i = p.instructions(); i-- > 0;) {
+    const double a = adjoint[first + i];
+    const double at = adjoint_tangent[first + i];
+    const std::uint32_t end = code[i + 1].edge;
+    // Each product only where its factor is nonzero, so that 0 * inf stays out, as in reverse().
+    if (a != 0.0) {
+      for (std::uint32_t k = code[i].edge; k < end; ++k) {
+        adjoint[arg[k]] += partial[k] * a;
+        adjoint_tangent[arg[k]] += partial_tangent[k] * a;
+      }
+    }
+    if (at != 0.0) {
+      for (std::uint32_t k = code[i].edge; k < end; ++k) adjoint_tangent[arg[k]] += partial[k] * at;
+    }
+  }
+}
+
+}  // namespace
+
+}  // namespace detail
+
+ReplayStatus Function::hessian_vector_product(std::span<const double> x, std::span<const double> v,
+                                              std::span<double> out, Workspace& ws) const {
+  check_sizes(x, v.size(), inputs(), "the direction v");
+  check_sizes(x, out.size(), inputs(), "the output buffer");
+  if (outputs() != 1) {
+    throw std::invalid_argument(fmt::format("slope::Function: Hessian of a function with {} outputs", outputs()));
+  }
+  detail::WorkspaceData& d = prepare(ws);
+  const detail::Program& p = *program_;
+  detail::prepare_second_order(p, d);
+  const ReplayStatus status = detail::forward(p, x.data(), d, true);
+  detail::tangent_sweep(p, v.data(), d);
+  detail::reverse_pairs(p, d);
+  std::copy_n(d.adjoint_tangent.data() + p.constants, p.inputs, out.data());
+  return status;
+}
+
+ReplayStatus Function::hessian_vector_product(std::span<const double> x, std::span<const double> v,
+                                              std::span<double> out) const {
+  return hessian_vector_product(x, v, out, detail::thread_workspace());
+}
+
+ReplayStatus Function::hessian(std::span<const double> x, std::span<double> out, Workspace& ws) const {
+  const std::size_t n = inputs();
+  check_sizes(x, out.size(), n * n, "the Hessian buffer");
+  if (outputs() != 1) {
+    throw std::invalid_argument(fmt::format("slope::Function: Hessian of a function with {} outputs", outputs()));
+  }
+  detail::WorkspaceData& d = prepare(ws);
+  const detail::Program& p = *program_;
+  detail::prepare_second_order(p, d);
+  const ReplayStatus status = detail::forward(p, x.data(), d, true);  // once: the tangents vary, x does not
+  std::vector<double> unit(n, 0.0);
+  for (std::size_t j = 0; j < n; ++j) {
+    unit[j] = 1.0;
+    detail::tangent_sweep(p, unit.data(), d);
+    detail::reverse_pairs(p, d);
+    std::copy_n(d.adjoint_tangent.data() + p.constants, n, out.data() + j * n);  // column j = row j
+    unit[j] = 0.0;
+  }
+  return status;
+}
+
+ReplayStatus Function::hessian(std::span<const double> x, std::span<double> out) const {
+  return hessian(x, out, detail::thread_workspace());
+}
+
+}  // namespace slope
