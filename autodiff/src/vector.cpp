@@ -150,6 +150,10 @@ class Recorder {
   /// Appends the node with one output per value and writes the output Vars into `out`.
   void finish(OpCode op, const double* values, std::span<Var> out) {
     node_.outputs = static_cast<std::uint32_t>(out.size());
+    if (node_.kind == VectorKind::Elementwise) {
+      node_.dx.finite = store_.finite(node_.dx, out.size());
+      node_.ds.finite = store_.finite(node_.ds, out.size());
+    }
     node_.output = VectorTapeAccess::push_outputs(tape_, out.size(), op);
     store_.push(node_);
     done_ = true;

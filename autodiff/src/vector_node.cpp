@@ -40,15 +40,21 @@ double sum(const double* __restrict b, std::size_t n) noexcept {
 /// sum_i w[i] * ybar[i] over the nonzero ybar[i] (a select, so it still vectorizes): as in the
 /// scalar sweep, a zero adjoint contributes nothing even where w is infinite.
 double dot_nonzero(const double* __restrict w, const double* __restrict ybar, std::size_t n) noexcept {
+  // The products are computed unconditionally and then selected: a conditional multiply is
+  // control flow (it could trap), which stops GCC from vectorizing.
   double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
   std::size_t i = 0;
   for (; i + 4 <= n; i += 4) {
-    s0 += ybar[i] != 0.0 ? w[i] * ybar[i] : 0.0;
-    s1 += ybar[i + 1] != 0.0 ? w[i + 1] * ybar[i + 1] : 0.0;
-    s2 += ybar[i + 2] != 0.0 ? w[i + 2] * ybar[i + 2] : 0.0;
-    s3 += ybar[i + 3] != 0.0 ? w[i + 3] * ybar[i + 3] : 0.0;
+    const double t0 = w[i] * ybar[i], t1 = w[i + 1] * ybar[i + 1], t2 = w[i + 2] * ybar[i + 2], t3 = w[i + 3] * ybar[i + 3];
+    s0 += ybar[i] != 0.0 ? t0 : 0.0;
+    s1 += ybar[i + 1] != 0.0 ? t1 : 0.0;
+    s2 += ybar[i + 2] != 0.0 ? t2 : 0.0;
+    s3 += ybar[i + 3] != 0.0 ? t3 : 0.0;
   }
-  for (; i < n; ++i) s0 += ybar[i] != 0.0 ? w[i] * ybar[i] : 0.0;
+  for (; i < n; ++i) {
+    const double t = w[i] * ybar[i];
+    s0 += ybar[i] != 0.0 ? t : 0.0;
+  }
   return (s0 + s1) + (s2 + s3);
 }
 
@@ -108,6 +114,15 @@ std::size_t VectorNodes::capacity_bytes() const noexcept {
          values.capacity() * sizeof(double) + scratch.capacity() * sizeof(double);
 }
 
+bool VectorNodes::finite(const Partials& p, std::size_t n) const noexcept {
+  const double* d = partials(p, values);
+  if (d == nullptr) return p.scale - p.scale == 0.0;
+  // x - x is NaN exactly for infinite and NaN x; an integer OR of comparisons vectorizes.
+  int bad = 0;
+  for (std::size_t i = 0; i < n; ++i) bad |= static_cast<int>(!(d[i] - d[i] == 0.0));
+  return bad == 0;
+}
+
 void VectorNodes::sweep(std::size_t i, double* adjoint) {
   const VectorNode& node = nodes_[i];
   switch (node.kind) {
@@ -137,11 +152,24 @@ void VectorNodes::sweep_elementwise(const VectorNode& node, double* adjoint) con
       // Operands lie below the outputs, so g and ybar never overlap. A zero adjoint adds
       // nothing (a select, not a branch: the loop still vectorizes), as in the scalar sweep.
       double* __restrict g = adjoint + node.x.first;
-      if (dx != nullptr) {
-        for (std::size_t i = 0; i < n; ++i) g[i] += ybar[i] != 0.0 ? dx[i] * ybar[i] : 0.0;
+      if (node.dx.finite) {
+        if (dx != nullptr) {
+          for (std::size_t i = 0; i < n; ++i) g[i] += dx[i] * ybar[i];
+        } else {
+          const double c = node.dx.scale;
+          for (std::size_t i = 0; i < n; ++i) g[i] += c * ybar[i];
+        }
+      } else if (dx != nullptr) {
+        for (std::size_t i = 0; i < n; ++i) {
+          const double t = dx[i] * ybar[i];  // unconditional, so the select vectorizes
+          g[i] += ybar[i] != 0.0 ? t : 0.0;
+        }
       } else {
         const double c = node.dx.scale;
-        for (std::size_t i = 0; i < n; ++i) g[i] += ybar[i] != 0.0 ? c * ybar[i] : 0.0;
+        for (std::size_t i = 0; i < n; ++i) {
+          const double t = c * ybar[i];
+          g[i] += ybar[i] != 0.0 ? t : 0.0;
+        }
       }
     } else {
       const std::uint32_t* list = ids.data() + node.x.first;
@@ -154,7 +182,11 @@ void VectorNodes::sweep_elementwise(const VectorNode& node, double* adjoint) con
   }
   if (node.scalar != kNone) {
     const double* ds = partials(node.ds, values);
-    adjoint[node.scalar] += ds != nullptr ? dot_nonzero(ds, ybar, n) : node.ds.scale * sum(ybar, n);
+    if (ds == nullptr) {
+      adjoint[node.scalar] += node.ds.scale * sum(ybar, n);
+    } else {
+      adjoint[node.scalar] += node.ds.finite ? dot(ds, ybar, n) : dot_nonzero(ds, ybar, n);
+    }
   }
 }
 

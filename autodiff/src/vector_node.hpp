@@ -79,6 +79,9 @@ struct Partials {
   std::uint32_t offset = 0;
   const double* data = nullptr;
   bool stored = false;
+  /// All finite: then a zero output adjoint needs no special case (0 * finite adds nothing),
+  /// and the sweep runs a plain loop, which vectorizes, instead of a masked one.
+  bool finite = false;
 };
 
 /// One vector node.
@@ -116,6 +119,8 @@ class VectorNodes {
   void push(const VectorNode& node) { nodes_.push_back(node); }
   /// Drops the nodes whose outputs start at or after `nodes` (a tape rewind), and their storage.
   void rewind(std::uint32_t nodes) noexcept;
+  /// Whether every partial of `p` (n of them) is finite.
+  [[nodiscard]] bool finite(const Partials& p, std::size_t n) const noexcept;
   /// Adds node i's contributions to the adjoints of its operands.
   void sweep(std::size_t i, double* adjoint);
   /// Bytes recorded (descriptors, id lists, stored partials), and bytes reserved.
