@@ -115,7 +115,10 @@ int run_optimize(const Arguments& arguments, const std::string& source) {
   stop.gradient_tolerance = arguments.tolerance;
   if (trace_file) stop.trace = &trace;
   // Progress is for a person watching: never mixed into a pipe or a log that a program reads.
-  if (isatty(STDERR_FILENO) != 0) stop.callback = progress_printer(stderr);
+  // First-order methods take thousands of cheap iterations: one line per 100 keeps it readable.
+  if (isatty(STDERR_FILENO) != 0) {
+    stop.callback = progress_printer(stderr, arguments.method == MethodName::Lbfgs ? 1 : 100);
+  }
 
   const Result result = run_method(model, x0, arguments, stop);
   if (trace_file) write_trace(trace_file.get(), model, trace);
