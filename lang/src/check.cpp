@@ -223,9 +223,11 @@ void Checker::param(const Statement& statement) {
   const Shape init = expression(statement.value).shape;
   context_ = Context::Free;
   if (init.rank != 0 && !(init.size() == shape.size() && (init == shape || init.rank == 1))) {
-    fail(program_[statement.value].span, fmt::format("the initial value of param '{}' has shape {}, expected {} "
-                                                     "or a scalar",
-                                                     statement.name, describe(init), describe(shape)));
+    const std::string expected =
+        shape.rank == 0 ? fmt::format("a scalar (declare it as param {}[{}] for a vector)", statement.name, init.size())
+                        : fmt::format("{} or a scalar", describe(shape));
+    fail(program_[statement.value].span, fmt::format("the initial value of param '{}' has shape {}, expected {}",
+                                                     statement.name, describe(init), expected));
   }
   const std::vector<double> values = evaluate_fixed(statement.value);
   if (values.size() == 1) {

@@ -87,6 +87,9 @@ BOOST_AUTO_TEST_CASE(shape_mismatches_name_both_shapes) {
              "model.slope:2:10: error: 'a' is a vector [2]: index it with one index");
   BOOST_TEST(check_error("param w[3] = [1, 2]\nminimize sum(w)") ==
              "model.slope:1:14: error: the initial value of param 'w' has shape [2], expected [3] or a scalar");
+  BOOST_TEST(check_error("param x = [1, 2]\nminimize sum(x)") ==
+             "model.slope:1:11: error: the initial value of param 'x' has shape [2], expected a scalar (declare it "
+             "as param x[2] for a vector)");
 }
 
 BOOST_AUTO_TEST_CASE(indices_must_be_integer_and_in_range) {
