@@ -212,22 +212,26 @@ void VectorNodes::sweep_matvec(const VectorNode& node, double* adjoint) {
 }
 
 void VectorNodes::sweep_matmul(const VectorNode& node, double* adjoint) {
-  // C = A B with A rows x inner, B inner x cols: adj A = adj C B^T, adj B = A^T adj C.
+  // C = A B with A rows x inner, B inner x cols: adj A = adj C B^T, adj B = A^T adj C. Both are
+  // written as row axpys (B transposed into scratch first), which vectorize without the
+  // reassociation a dot product would need.
   const std::size_t rows = node.rows;
   const std::size_t inner = node.inner;
   const std::size_t cols = node.cols;
   const double* a = values.data() + node.operand_values;
   const double* b = a + rows * inner;
   const double* cbar = adjoint + node.output;
-  scratch.assign(rows * inner + inner * cols, 0.0);
+  scratch.assign(rows * inner + inner * cols + cols * inner, 0.0);
   double* ga = scratch.data();
   double* gb = ga + rows * inner;
+  double* bt = gb + inner * cols;
+  for (std::size_t l = 0; l < inner; ++l) {
+    for (std::size_t j = 0; j < cols; ++j) bt[j * inner + l] = b[l * cols + j];
+  }
   for (std::size_t i = 0; i < rows; ++i) {
     const double* cbar_row = cbar + i * cols;
-    for (std::size_t l = 0; l < inner; ++l) {
-      ga[i * inner + l] = dot(cbar_row, b + l * cols, cols);
-      axpy(a[i * inner + l], cbar_row, gb + l * cols, cols);
-    }
+    for (std::size_t j = 0; j < cols; ++j) axpy(cbar_row[j], bt + j * inner, ga + i * inner, inner);
+    for (std::size_t l = 0; l < inner; ++l) axpy(a[i * inner + l], cbar_row, gb + l * cols, cols);
   }
   add_vector(node.x, ids.data(), ga, adjoint);
   add_vector(node.y, ids.data(), gb, adjoint);

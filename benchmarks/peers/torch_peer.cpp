@@ -1,0 +1,82 @@
+#include "peers/torch_peer.hpp"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <cstring>
+
+namespace slope::bench::torch_peer {
+
+namespace {
+
+constexpr double kHalfLogTwoPi = 0.91893853320467274178;
+
+torch::Tensor leaf(std::span<const double> x) {
+  return torch::from_blob(const_cast<double*>(x.data()), {static_cast<std::int64_t>(x.size())}, torch::kFloat64)
+      .clone()
+      .requires_grad_(true);
+}
+
+/// Runs `f` on a leaf made from x, sweeps, and copies the gradient out.
+template <class F>
+Gradient with_leaf(F f) {
+  return [f](std::span<const double> x, std::span<double> grad) {
+    torch::Tensor xt = leaf(x);
+    torch::Tensor y = f(xt);
+    y.backward();
+    std::memcpy(grad.data(), xt.grad().data_ptr<double>(), sizeof(double) * grad.size());
+    return y.item<double>();
+  };
+}
+
+torch::Tensor passive(const std::vector<double>& v, std::vector<std::int64_t> shape) {
+  return torch::from_blob(const_cast<double*>(v.data()), shape, torch::kFloat64);  // no copy: v outlives it
+}
+
+}  // namespace
+
+void use_one_thread() {
+  at::set_num_threads(1);
+  at::set_num_interop_threads(1);
+}
+
+Gradient sum(std::size_t) {
+  return with_leaf([](const torch::Tensor& x) { return x.sum(); });
+}
+
+Gradient log_sum_exp(std::size_t) {
+  return with_leaf([](const torch::Tensor& x) { return torch::logsumexp(x, 0); });
+}
+
+Gradient matrix_product(std::size_t size) {
+  const auto n = static_cast<std::int64_t>(size);
+  return with_leaf([n](const torch::Tensor& x) {
+    const torch::Tensor a = x.slice(0, 0, n * n).view({n, n});
+    const torch::Tensor b = x.slice(0, n * n, 2 * n * n).view({n, n});
+    return a.mm(b).sum();
+  });
+}
+
+Gradient normal_log_density(const std::vector<double>& y) {
+  const torch::Tensor yt = passive(y, {static_cast<std::int64_t>(y.size())});
+  const auto n = static_cast<double>(y.size());
+  return with_leaf([yt, n](const torch::Tensor& x) {
+    const torch::Tensor mu = x[0];
+    const torch::Tensor sigma = x[1];
+    const torch::Tensor z = (yt - mu) / sigma;
+    return -0.5 * (z * z).sum() - n * torch::log(sigma) - n * kHalfLogTwoPi;
+  });
+}
+
+Gradient logistic(const std::vector<double>& X, const std::vector<double>& y, std::size_t rows, std::size_t cols) {
+  const auto r = static_cast<std::int64_t>(rows);
+  const auto c = static_cast<std::int64_t>(cols);
+  const torch::Tensor Xt = passive(X, {r, c});
+  const torch::Tensor yt = passive(y, {r});
+  return with_leaf([Xt, yt, c](const torch::Tensor& x) {
+    const torch::Tensor z = Xt.mv(x.slice(0, 0, c)) + x[c];
+    return -torch::binary_cross_entropy_with_logits(z, yt, {}, {}, at::Reduction::Sum);
+  });
+}
+
+}  // namespace slope::bench::torch_peer
