@@ -68,10 +68,17 @@ bool any_active(std::span<const Var> x) noexcept {
 double dot(const double* __restrict a, const double* __restrict b, std::size_t n) noexcept {
   std::array<double, 4> s{};
   std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    for (std::size_t k = 0; k < 4; ++k) s[k] += a[i + k] * (b != nullptr ? b[i + k] : 1.0);
+  if (b == nullptr) {
+    for (; i + 4 <= n; i += 4) {
+      for (std::size_t k = 0; k < 4; ++k) s[k] += a[i + k];
+    }
+    for (; i < n; ++i) s[0] += a[i];
+  } else {
+    for (; i + 4 <= n; i += 4) {
+      for (std::size_t k = 0; k < 4; ++k) s[k] += a[i + k] * b[i + k];
+    }
+    for (; i < n; ++i) s[0] += a[i] * b[i];
   }
-  for (; i < n; ++i) s[0] += a[i] * (b != nullptr ? b[i] : 1.0);
   return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
@@ -111,14 +118,19 @@ class Recorder {
     out.count = static_cast<std::uint32_t>(x.size());
     if (x.empty()) return out;
     const std::uint32_t first = VarAccess::id(x[0]);
-    bool dense = first != kNone;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      const std::uint32_t id = VarAccess::id(x[i]);
-      if (values != nullptr) values[i] = x[i].value();
-      dense = dense && id == first + i;
-      if (id != kNone) VectorTapeAccess::check(tape_, x[i]);
+    // Branch-free scans (an OR of differences, values copied in a loop of their own): this
+    // runs once per element of every vector operation.
+    std::uint32_t mismatch = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) mismatch |= VarAccess::id(x[i]) ^ (first + static_cast<std::uint32_t>(i));
+    if (values != nullptr) {
+      for (std::size_t i = 0; i < x.size(); ++i) values[i] = x[i].value();
     }
-    if (dense) {
+    if constexpr (SLOPE_DEBUG_CHECKS) {
+      for (const Var& v : x) {
+        if (!v.is_constant()) VectorTapeAccess::check(tape_, v);
+      }
+    }
+    if (first != kNone && mismatch == 0) {
       out.first = first;
       return out;
     }
