@@ -1,8 +1,9 @@
 // Compilation of a replayable recording into a detail::Program: validation, dead-code
-// elimination and slot assignment.
+// elimination, merging of linear chains and slot assignment.
 #include <fmt/format.h>
 
 #include <atomic>
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <unordered_map>
@@ -43,6 +44,92 @@ class ConstantPool {
   std::vector<double> values_;
 };
 
+/// How a live operation is compiled: as its own instruction, or merged into the linear
+/// combination (OpCode::Fused) of the addition or subtraction that consumes it.
+enum class Role : std::uint8_t {
+  Own,          ///< an instruction of its own
+  Term,         ///< c * v or v * c with a constant c: becomes the term (v, c) of its consumer
+  Accumulator,  ///< an addition or subtraction that is its consumer's left operand
+};
+
+/// Linear merging: chains such as s = ((a + b) - c * x) + y become one instruction whose
+/// partials are constants (the coefficients, set once per workspace), evaluated left to right
+/// as recorded so that the value is unchanged bit for bit. Only an operation used once, by
+/// an addition or subtraction, and neither an output nor a decision's operand, is merged.
+class LinearMerge {
+ public:
+  LinearMerge(const ReplayLog& log, std::span<const std::uint32_t> step_of, std::span<const char> live,
+              std::span<const char> pinned, std::uint32_t inputs)
+      : log_(log), step_of_(step_of), role_(step_of.size(), Role::Own) {
+    const auto nodes = static_cast<std::uint32_t>(step_of.size());
+    std::vector<std::uint32_t> uses(nodes, 0);
+    for (std::uint32_t i = inputs; i < nodes; ++i) {
+      if (live[i] == 0) continue;
+      for (const std::uint32_t ref : operands(i)) {
+        if ((ref & kConstantRef) == 0) ++uses[ref];
+      }
+    }
+    const auto mergeable = [&](std::uint32_t ref) {
+      return (ref & kConstantRef) == 0 && ref >= inputs && uses[ref] == 1 && pinned[ref] == 0;
+    };
+    for (std::uint32_t i = inputs; i < nodes; ++i) {
+      if (live[i] == 0 || !linear(i)) continue;
+      const std::span<const std::uint32_t> refs = operands(i);
+      if (mergeable(refs[0])) {
+        if (linear(refs[0])) role_[refs[0]] = Role::Accumulator;
+        if (scaled(refs[0])) role_[refs[0]] = Role::Term;
+      }
+      if (mergeable(refs[1]) && scaled(refs[1])) role_[refs[1]] = Role::Term;
+    }
+  }
+
+  [[nodiscard]] Role role(std::uint32_t node) const noexcept { return role_[node]; }
+  /// True for an addition or subtraction of two operands.
+  [[nodiscard]] bool linear(std::uint32_t node) const noexcept {
+    const ReplayLog::Step& step = log_.steps()[step_of_[node]];
+    return !step.nary && (step.op == OpCode::Add || step.op == OpCode::Sub);
+  }
+
+  /// The terms (operand reference, coefficient) of the combination rooted at `node`, in
+  /// evaluation order; a Term's reference is its variable operand.
+  void terms(std::uint32_t node, std::vector<std::pair<std::uint32_t, double>>& out) const {
+    out.clear();
+    for (std::uint32_t at = node;;) {  // down the left-operand chain, collecting right terms
+      const std::span<const std::uint32_t> refs = operands(at);
+      out.push_back(term(refs[1], log_.steps()[step_of_[at]].op == OpCode::Sub ? -1.0 : 1.0));
+      if ((refs[0] & kConstantRef) == 0 && role_[refs[0]] == Role::Accumulator) {
+        at = refs[0];
+        continue;
+      }
+      out.push_back(term(refs[0], 1.0));
+      break;
+    }
+    std::reverse(out.begin(), out.end());
+  }
+
+ private:
+  [[nodiscard]] std::span<const std::uint32_t> operands(std::uint32_t node) const noexcept {
+    return log_.operands(step_of_[node]);
+  }
+  /// True for a product of an active operand and a constant.
+  [[nodiscard]] bool scaled(std::uint32_t node) const noexcept {
+    const ReplayLog::Step& step = log_.steps()[step_of_[node]];
+    if (step.nary || step.op != OpCode::Mul) return false;
+    const std::span<const std::uint32_t> refs = operands(node);
+    return ((refs[0] & kConstantRef) != 0) != ((refs[1] & kConstantRef) != 0);
+  }
+  [[nodiscard]] std::pair<std::uint32_t, double> term(std::uint32_t ref, double sign) const {
+    if ((ref & kConstantRef) != 0 || role_[ref] != Role::Term) return {ref, sign};
+    const std::span<const std::uint32_t> refs = operands(ref);
+    const bool constant_first = (refs[0] & kConstantRef) != 0;
+    return {constant_first ? refs[1] : refs[0], sign * log_.constant(constant_first ? refs[0] : refs[1])};
+  }
+
+  const ReplayLog& log_;
+  std::span<const std::uint32_t> step_of_;
+  std::vector<Role> role_;
+};
+
 }  // namespace
 
 Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std::span<const Var> outputs) {
@@ -71,9 +158,14 @@ Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std:
   for (const Var& y : outputs) {
     if (!y.is_constant()) live[VarAccess::id(y)] = 1;
   }
+  std::vector<char> pinned(nodes, 0);  // read from outside: never merged away
+  for (const Var& y : outputs) {
+    if (!y.is_constant()) pinned[VarAccess::id(y)] = 1;
+  }
   for (const ReplayLog::Decision& d : log.decisions()) {
-    if (const std::uint32_t a = node_of(d.a); a != kNone) live[a] = 1;
-    if (const std::uint32_t b = node_of(d.b); b != kNone) live[b] = 1;
+    for (const std::uint32_t ref : {d.a, d.b}) {
+      if (const std::uint32_t m = node_of(ref); m != kNone) live[m] = pinned[m] = 1;
+    }
   }
   for (std::uint32_t i = nodes; i-- > n;) {
     if (live[i] == 0) continue;
@@ -112,20 +204,38 @@ Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std:
   for (std::uint32_t j = 0; j < n; ++j) slot_of[j] = c + j;
   const auto slot = [&](std::uint32_t ref) { return (ref & kConstantRef) != 0 ? constant_slot(ref) : slot_of[ref]; };
 
+  const LinearMerge merge(log, step_of, live, pinned, n);
+  std::vector<std::pair<std::uint32_t, double>> terms;
+  std::size_t merged = 0;
   p.code.reserve(kept + 1);
   std::uint32_t edges = 0;
   for (std::uint32_t i = n; i < nodes; ++i) {
     if (live[i] == 0) continue;
+    if (merge.role(i) != Role::Own) {
+      ++merged;
+      continue;
+    }
     const ReplayLog::Step& step = steps[step_of[i]];
     const std::span<const std::uint32_t> refs = log.operands(step_of[i]);
     Instruction ins;
     ins.op = step.op;
     ins.edge = edges;
-    if (step.nary) {
+    if (!step.nary && merge.linear(i)) {
+      merge.terms(i, terms);
+      ins.op = OpCode::Fused;
+      ins.form = Form::Nary;
+      ins.a = static_cast<std::uint32_t>(p.nary_operands.size());
+      ins.b = static_cast<std::uint32_t>(terms.size());
+      for (const auto& [ref, coefficient] : terms) {
+        p.nary_operands.push_back(slot(ref));
+        p.coefficients.push_back(coefficient);
+      }
+    } else if (step.nary) {
       ins.form = Form::Nary;
       ins.a = static_cast<std::uint32_t>(p.nary_operands.size());
       ins.b = static_cast<std::uint32_t>(refs.size());
       for (const std::uint32_t ref : refs) p.nary_operands.push_back(slot(ref));
+      p.coefficients.resize(p.nary_operands.size(), 0.0);
       p.widest_nary = std::max(p.widest_nary, refs.size());
     } else if (refs.size() == 1) {
       ins.form = Form::Unary;
@@ -159,8 +269,9 @@ Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std:
   p.stats.inputs = n;
   p.stats.outputs = outputs.size();
   p.stats.recorded = nodes - n;
-  p.stats.kept = kept;
+  p.stats.kept = p.instructions();
   p.stats.dead = nodes - n - kept;
+  p.stats.merged = merged;
   p.stats.folded = log.folded();
   p.stats.constants = p.constants;
   p.stats.guards = p.guards.size();

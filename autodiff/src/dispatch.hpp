@@ -15,7 +15,8 @@
 namespace slope::detail {
 
 /// Runs `step` on every instruction of `p`, in order. A Step has
-/// `unary<Rule>(ins, i)`, `binary<Rule>(ins, i)`, `fma(ins, i)` and `log_sum_exp(ins, i)` (n-ary).
+/// `unary<Rule>(ins, i)`, `binary<Rule>(ins, i)`, `fma(ins, i)`, `log_sum_exp(ins, i)` (n-ary)
+/// and `fused(ins, i)` (a linear combination, see compile.cpp).
 template <class Step>
 SLOPE_ALWAYS_INLINE void dispatch(const Program& p, Step& step) {
   const Instruction* code = p.code.data();
@@ -57,6 +58,7 @@ SLOPE_ALWAYS_INLINE void dispatch(const Program& p, Step& step) {
       case OpCode::Fmin: step.template binary<Fmin>(ins, i); break;
       case OpCode::Fmax: step.template binary<Fmax>(ins, i); break;
       case OpCode::Fma: step.fma(ins, i); break;
+      case OpCode::Fused: step.fused(ins, i); break;
       case OpCode::Erf: step.template unary<Erf>(ins, i); break;
       case OpCode::Erfc: step.template unary<Erfc>(ins, i); break;
       case OpCode::Lgamma: step.template unary<Lgamma>(ins, i); break;

@@ -44,6 +44,13 @@ detail::WorkspaceData& Function::prepare(Workspace& ws) const {
   d.value.assign(p.slots(), 0.0);
   std::copy(p.constant_values.begin(), p.constant_values.end(), d.value.begin());
   d.partial.assign(p.edges(), 0.0);
+  for (const detail::Instruction& ins : p.code) {
+    if (ins.op != OpCode::Fused) continue;  // linear combinations: constant partials, set once here
+    std::uint32_t e = ins.edge;
+    for (std::uint32_t k = ins.a; k < ins.a + ins.b; ++k) {
+      if (!p.is_constant(p.nary_operands[k])) d.partial[e++] = p.coefficients[k];
+    }
+  }
   d.adjoint.assign(p.slots(), 0.0);
   d.seed.assign(p.output_slot.size(), 0.0);
   d.scratch.assign(2 * p.widest_nary, 0.0);

@@ -27,6 +27,7 @@ struct TangentStep {
   double* partial_tangent;      // every edge
   Dual* scratch;                // n-ary operands and partials
   const std::uint32_t* nary;
+  const double* coefficients;
   std::uint32_t constants;
 
   template <UnaryRule R>
@@ -75,6 +76,15 @@ struct TangentStep {
     out_tangent[i] = z_tangent;
   }
 
+  /// A linear combination: constant partials (tangent 0), so only the value's tangent.
+  void fused(const Instruction& ins, std::size_t i) {
+    const std::uint32_t* s = nary + ins.a;
+    const double* c = coefficients + ins.a;
+    double z_tangent = 0.0;
+    for (std::uint32_t k = 0; k < ins.b; ++k) z_tangent += c[k] * tangent[s[k]];  // constants: tangent 0
+    out_tangent[i] = z_tangent;
+  }
+
   void fma(const Instruction& ins, std::size_t i) {
     const std::uint32_t* s = nary + ins.a;
     const auto partials = Fma::partials(Dual(value[s[0]], tangent[s[0]]), Dual(value[s[1]], tangent[s[1]]),
@@ -107,7 +117,8 @@ void tangent_sweep(const Program& p, const double* v, WorkspaceData& ws) {
   const std::size_t first = p.constants + p.inputs;
   TangentStep step{ws.value.data(),         ws.value.data() + first,  ws.partial.data(),
                    tangent,                 tangent + first,          ws.partial_tangent.data(),
-                   ws.dual_scratch.data(),  p.nary_operands.data(),   p.constants};
+                   ws.dual_scratch.data(),  p.nary_operands.data(),   p.coefficients.data(),
+                   p.constants};
   dispatch(p, step);
 }
 

@@ -25,7 +25,8 @@ enum class Form : std::uint8_t {
   Both,    ///< two operands a, b, both active: two edges
   First,   ///< two operands, only a active (b is a constant): one edge
   Second,  ///< two operands, only b active: one edge
-  Nary,    ///< operand slots nary_operands[a, a + b); one edge per active one
+  Nary,    ///< operand slots nary_operands[a, a + b); one edge per active one (OpCode::Fused:
+           ///< the linear combination sum_k coefficients[a + k] * operand k, left to right)
 };
 
 /// One step of a compiled function.
@@ -54,6 +55,7 @@ struct Program {
   std::vector<Instruction> code;  // plus a sentinel whose `edge` is the number of edges
   std::vector<std::uint32_t> edge_slot;
   std::vector<std::uint32_t> nary_operands;
+  std::vector<double> coefficients;  // beside nary_operands: an OpCode::Fused term's coefficient
   std::vector<std::uint32_t> output_slot;
   std::vector<GuardCheck> guards;
   std::size_t widest_nary = 0;   // scratch a workspace needs for n-ary operations

@@ -18,6 +18,7 @@ struct ValueStep {
   double* partial;      // every edge
   double* scratch;      // n-ary operands and partials
   const std::uint32_t* nary;
+  const double* coefficients;
   std::uint32_t constants;
 
   template <UnaryRule R>
@@ -60,6 +61,16 @@ struct ValueStep {
     const double a = value[s[0]], b = value[s[1]], c = value[s[2]];
     out[i] = Fma::value(a, b, c);
     if constexpr (kPartials) active_partials(ins, Fma::partials(a, b, c).data());
+  }
+
+  /// A linear combination, left to right as recorded; its partials are the coefficients,
+  /// written once per workspace (Function::prepare).
+  void fused(const Instruction& ins, std::size_t i) {
+    const std::uint32_t* s = nary + ins.a;
+    const double* c = coefficients + ins.a;
+    double sum = c[0] * value[s[0]];
+    for (std::uint32_t k = 1; k < ins.b; ++k) sum += c[k] * value[s[k]];
+    out[i] = sum;
   }
 
   void log_sum_exp(const Instruction& ins, std::size_t i) {
@@ -115,10 +126,12 @@ ReplayStatus forward(const Program& p, const double* x, WorkspaceData& ws, bool 
   std::copy_n(x, p.inputs, value + p.constants);
   double* out = value + p.constants + p.inputs;
   if (partials) {
-    ValueStep<true> step{value, out, ws.partial.data(), ws.scratch.data(), p.nary_operands.data(), p.constants};
+    ValueStep<true> step{value,    out, ws.partial.data(), ws.scratch.data(), p.nary_operands.data(),
+                         p.coefficients.data(), p.constants};
     dispatch(p, step);
   } else {
-    ValueStep<false> step{value, out, ws.partial.data(), ws.scratch.data(), p.nary_operands.data(), p.constants};
+    ValueStep<false> step{value,    out, ws.partial.data(), ws.scratch.data(), p.nary_operands.data(),
+                          p.coefficients.data(), p.constants};
     dispatch(p, step);
   }
   for (const GuardCheck& g : p.guards) {

@@ -14,7 +14,9 @@
 /// with its operands, constants included, and the outcome of every comparison of an active Var
 /// (and of floor/ceil/round/trunc). The recording is then compiled into a flat instruction
 /// list: operations no output depends on are dropped, operations on constants only were already
-/// evaluated once while recording. An evaluation replays the instructions forward with the same
+/// evaluated once while recording, and chains of additions, subtractions and products with
+/// constants become one linear combination each (evaluated in the recorded order, so values
+/// are unchanged bit for bit; gradients may differ in the last bits from summation order). An evaluation replays the instructions forward with the same
 /// derivative rules as a live tape (a `switch` over OpCode), then sweeps backward.
 ///
 /// Control flow: the Function describes f along the path taken while recording. When an
@@ -68,6 +70,8 @@ struct FunctionStats {
   std::size_t kept = 0;       ///< instructions of the compiled function
   std::size_t dead = 0;       ///< recorded operations no output or decision depends on: dropped
   std::size_t folded = 0;     ///< operations on constants only: evaluated once while recording
+  std::size_t merged = 0;     ///< additions, subtractions and products with a constant merged
+                              ///< into linear combinations (one instruction, constant partials)
   std::size_t constants = 0;  ///< distinct constant operands stored
   std::size_t guards = 0;     ///< decisions re-checked on every evaluation
   std::size_t edges = 0;      ///< partial derivatives computed per gradient
