@@ -537,7 +537,8 @@ void multiply(std::span<const Var> x, std::span<const double> c, std::span<Var> 
   double* xv = scratch.data();
   double* y = xv + n;
   rec.node().x = rec.operands(x, xv);
-  auto [partials, dx] = rec.stored(n);
+  auto [partials, stored_dx] = rec.stored(n);
+  double* const dx = stored_dx;  // a plain variable: lambdas below capture it (clang < 16 cannot capture bindings)
   std::copy_n(c.data(), n, dx);
   rec.node().dx = partials;
   for (std::size_t i = 0; i < n; ++i) y[i] = xv[i] * dx[i];
@@ -571,7 +572,8 @@ void record_elementwise(std::span<const Var> x, std::span<Var> out, OpCode op, s
   double* xv = scratch.data();
   double* y = xv + n;
   rec.node().x = rec.operands(x, xv);
-  auto [partials, d] = rec.stored(n);
+  auto [partials, stored_d] = rec.stored(n);
+  double* const d = stored_d;  // a plain variable: a lambda below captures it (clang < 16 cannot capture bindings)
   rec.node().dx = partials;
   kernel(xv, y, d, n);
   if (rec.checked()) {
