@@ -2,13 +2,14 @@
 /// \file
 /// (internal) The operations on whole vectors, and the only place where they are recorded.
 ///
-/// A dot product of passive doubles (data, consts) with Vars is ONE tape node whose partials
-/// are the doubles themselves (slope::custom_op), so `X * w` with data X [n, d] records n nodes
-/// of d edges, not n*d multiplications. When the tape gains real vector nodes, this file is
-/// what switches to them.
+/// Whole-vector operations on Vars are the tape's vector nodes (slope/autodiff/vector.hpp): a
+/// dot product or a sum is one node, and `X * w` with data X [n, d] is one matrix-vector node
+/// that references X instead of copying it (X is model data, alive until the sweep), with a
+/// backward loop the compiler vectorizes.
 
 #include <cmath>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include <slope/autodiff.hpp>
@@ -23,20 +24,13 @@ inline double dot_passive(std::span<const double> p, std::span<const double> x) 
   for (std::size_t i = 0; i < p.size(); ++i) s += p[i] * x[i];
   return s;
 }
-/// \overload: one node, partials p.
-inline Var dot_passive(std::span<const double> p, std::span<const Var> x) {
-  double s = 0.0;
-  for (std::size_t i = 0; i < p.size(); ++i) s += p[i] * x[i].value();
-  return custom_op(x, s, p);
-}
+/// \overload: one node, partials p (copied onto the tape: p may be a temporary).
+inline Var dot_passive(std::span<const double> p, std::span<const Var> x) { return slope::dot(x, p); }
 
-/// sum_i a_i b_i with both sides active (the tape folds the sum into one node per statement).
-template <class T>
-T dot_active(std::span<const T> a, std::span<const T> b) {
-  T s(0.0);
-  for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
-  return s;
-}
+/// sum_i a_i b_i with both sides active.
+inline double dot_active(std::span<const double> a, std::span<const double> b) { return dot_passive(a, b); }
+/// \overload: one node.
+inline Var dot_active(std::span<const Var> a, std::span<const Var> b) { return slope::dot(a, b); }
 
 /// Dot product of two values of the same size, taking the cheapest path for passive sides.
 template <class T>
@@ -55,9 +49,13 @@ T sum(const Value<T>& x) {
     for (const double v : x.doubles()) s += v;
     return T(s);
   }
-  T s(0.0);
-  for (const T& v : x.items()) s += v;
-  return s;
+  if constexpr (std::is_same_v<T, Var>) {
+    return slope::sum(x.items());
+  } else {
+    T s(0.0);
+    for (const T& v : x.items()) s += v;
+    return s;
+  }
 }
 
 /// Matrix [rows, cols] times vector [cols]: one dot product per row.
@@ -72,6 +70,14 @@ Value<T> matrix_vector(const Value<T>& m, const Value<T>& x) {
     return Value<T>::passive_owned(shape, std::move(out));
   }
   std::vector<T> out(rows);
+  if constexpr (std::is_same_v<T, Var>) {
+    // Data (a view) outlives the sweep, so the node may reference it; a computed matrix is a
+    // temporary and goes through the row-by-row dot products, which copy their operands.
+    if (m.is_passive() && m.is_view()) {
+      slope::matvec(ConstMatrixView(m.doubles().data(), rows, cols), x.items(), out);
+      return Value<T>::owned(shape, std::move(out));
+    }
+  }
   for (std::size_t r = 0; r < rows; ++r) {
     if (m.is_passive()) {
       out[r] = dot_passive(m.doubles().subspan(r * cols, cols), x.items());
