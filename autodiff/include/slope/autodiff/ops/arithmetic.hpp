@@ -15,7 +15,7 @@ struct Neg {
   static constexpr OpCode code = OpCode::Neg;
   static constexpr double value(double x) noexcept { return -x; }
   template <class T>
-  static constexpr T partial(const T&, const T&) noexcept { return -1.0; }
+  static constexpr T partial(T, T) noexcept { return -1.0; }
 };
 
 /// Sum: z = a + b.  Partials: dz/da = 1, dz/db = 1.
@@ -24,9 +24,9 @@ struct Add {
   static constexpr OpCode code = OpCode::Add;
   static constexpr double value(double a, double b) noexcept { return a + b; }
   template <class T>
-  static constexpr T d_first(const T&, const T&, const T&) noexcept { return 1.0; }
+  static constexpr T d_first(T, T, T) noexcept { return 1.0; }
   template <class T>
-  static constexpr T d_second(const T&, const T&, const T&) noexcept { return 1.0; }
+  static constexpr T d_second(T, T, T) noexcept { return 1.0; }
 };
 
 /// Difference: z = a - b.  Partials: dz/da = 1, dz/db = -1.
@@ -35,9 +35,9 @@ struct Sub {
   static constexpr OpCode code = OpCode::Sub;
   static constexpr double value(double a, double b) noexcept { return a - b; }
   template <class T>
-  static constexpr T d_first(const T&, const T&, const T&) noexcept { return 1.0; }
+  static constexpr T d_first(T, T, T) noexcept { return 1.0; }
   template <class T>
-  static constexpr T d_second(const T&, const T&, const T&) noexcept { return -1.0; }
+  static constexpr T d_second(T, T, T) noexcept { return -1.0; }
 };
 
 /// Product: z = a * b.  Partials: dz/da = b, dz/db = a.
@@ -46,9 +46,9 @@ struct Mul {
   static constexpr OpCode code = OpCode::Mul;
   static constexpr double value(double a, double b) noexcept { return a * b; }
   template <class T>
-  static constexpr T d_first(const T&, const T& b, const T&) noexcept { return b; }
+  static constexpr T d_first(T, T b, T) noexcept { return b; }
   template <class T>
-  static constexpr T d_second(const T& a, const T&, const T&) noexcept { return a; }
+  static constexpr T d_second(T a, T, T) noexcept { return a; }
 };
 
 /// Quotient: z = a / b; b = 0 gives IEEE infinities (checked tapes report it).
@@ -58,9 +58,9 @@ struct Div {
   static constexpr OpCode code = OpCode::Div;
   static constexpr double value(double a, double b) noexcept { return a / b; }
   template <class T>
-  static constexpr T d_first(const T&, const T& b, const T&) noexcept { return 1.0 / b; }
+  static constexpr T d_first(T, T b, T) noexcept { return 1.0 / b; }
   template <class T>
-  static constexpr T d_second(const T&, const T& b, const T& z) noexcept { return -z / b; }
+  static constexpr T d_second(T, T b, T z) noexcept { return -z / b; }
 };
 
 /// -x; see Neg.

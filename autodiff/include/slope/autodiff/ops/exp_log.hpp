@@ -17,7 +17,7 @@ struct Exp {
   static constexpr OpCode code = OpCode::Exp;
   static double value(double x) noexcept { return std::exp(x); }
   template <class T>
-  static T partial(const T&, const T& y) noexcept { return y; }
+  static T partial(T, T y) noexcept { return y; }
 };
 
 /// Base-2 exponential: y = 2^x.  Partial: dy/dx = y ln 2.
@@ -26,7 +26,7 @@ struct Exp2 {
   static constexpr OpCode code = OpCode::Exp2;
   static double value(double x) noexcept { return std::exp2(x); }
   template <class T>
-  static T partial(const T&, const T& y) noexcept { return y * std::numbers::ln2; }
+  static T partial(T, T y) noexcept { return y * std::numbers::ln2; }
 };
 
 /// y = e^x - 1, accurate near 0.  Partial: dy/dx = e^x = y + 1.
@@ -35,7 +35,7 @@ struct Expm1 {
   static constexpr OpCode code = OpCode::Expm1;
   static double value(double x) noexcept { return std::expm1(x); }
   template <class T>
-  static T partial(const T&, const T& y) noexcept { return y + 1.0; }
+  static T partial(T, T y) noexcept { return y + 1.0; }
 };
 
 /// Natural logarithm: y = ln x, defined for x >= 0 (ln 0 = -inf).  Partial: dy/dx = 1/x.
@@ -46,7 +46,7 @@ struct Log {
   static constexpr bool in_domain(double x) noexcept { return x >= 0.0; }
   static double value(double x) noexcept { return std::log(x); }
   template <class T>
-  static T partial(const T& x, const T&) noexcept { return 1.0 / x; }
+  static T partial(T x, T) noexcept { return 1.0 / x; }
 };
 
 /// Base-2 logarithm: y = log2 x, defined for x >= 0.  Partial: dy/dx = 1/(x ln 2).
@@ -57,7 +57,7 @@ struct Log2 {
   static constexpr bool in_domain(double x) noexcept { return x >= 0.0; }
   static double value(double x) noexcept { return std::log2(x); }
   template <class T>
-  static T partial(const T& x, const T&) noexcept { return 1.0 / (x * std::numbers::ln2); }
+  static T partial(T x, T) noexcept { return 1.0 / (x * std::numbers::ln2); }
 };
 
 /// Base-10 logarithm: y = log10 x, defined for x >= 0.  Partial: dy/dx = 1/(x ln 10).
@@ -68,7 +68,7 @@ struct Log10 {
   static constexpr bool in_domain(double x) noexcept { return x >= 0.0; }
   static double value(double x) noexcept { return std::log10(x); }
   template <class T>
-  static T partial(const T& x, const T&) noexcept { return 1.0 / (x * std::numbers::ln10); }
+  static T partial(T x, T) noexcept { return 1.0 / (x * std::numbers::ln10); }
 };
 
 /// y = ln(1 + x), accurate near 0, defined for x >= -1.  Partial: dy/dx = 1/(1 + x).
@@ -79,7 +79,7 @@ struct Log1p {
   static constexpr bool in_domain(double x) noexcept { return x >= -1.0; }
   static double value(double x) noexcept { return std::log1p(x); }
   template <class T>
-  static T partial(const T& x, const T&) noexcept { return 1.0 / (1.0 + x); }
+  static T partial(T x, T) noexcept { return 1.0 / (1.0 + x); }
 };
 
 /// Square root: y = sqrt(x), defined for x >= 0.  Partial: dy/dx = 1/(2 sqrt(x)) = 0.5/y
@@ -91,7 +91,7 @@ struct Sqrt {
   static constexpr bool in_domain(double x) noexcept { return x >= 0.0; }
   static double value(double x) noexcept { return std::sqrt(x); }
   template <class T>
-  static T partial(const T&, const T& y) noexcept { return 0.5 / y; }
+  static T partial(T, T y) noexcept { return 0.5 / y; }
 };
 
 /// Cube root: y = cbrt(x), defined everywhere.  Partial: dy/dx = 1/(3 cbrt(x)^2) = 1/(3y^2)
@@ -101,7 +101,7 @@ struct Cbrt {
   static constexpr OpCode code = OpCode::Cbrt;
   static double value(double x) noexcept { return std::cbrt(x); }
   template <class T>
-  static T partial(const T&, const T& y) noexcept { return 1.0 / (3.0 * y * y); }
+  static T partial(T, T y) noexcept { return 1.0 / (3.0 * y * y); }
 };
 
 /// e^x; see Exp.

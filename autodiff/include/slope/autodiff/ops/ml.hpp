@@ -24,13 +24,13 @@ struct Sigmoid {
   static constexpr std::string_view name = "sigmoid";
   static constexpr OpCode code = OpCode::Sigmoid;
   template <class T>
-  static T value(const T& x) noexcept {
+  static T value(T x) noexcept {
     if (x >= 0.0) return 1.0 / (1.0 + math::exp(-x));
     const T e = math::exp(x);
     return e / (1.0 + e);
   }
   template <class T>
-  static T partial(const T& x, const T& y) noexcept { return x >= 0.0 ? math::exp(-x) * y * y : y * (1.0 - y); }
+  static T partial(T x, T y) noexcept { return x >= 0.0 ? math::exp(-x) * y * y : y * (1.0 - y); }
 };
 
 /// Log of the sigmoid: y = ln(1/(1 + e^-x)) = -softplus(-x).
@@ -42,7 +42,7 @@ struct LogSigmoid {
     return x >= 0.0 ? -std::log1p(std::exp(-x)) : x - std::log1p(std::exp(x));
   }
   template <class T>
-  static T partial(const T& x, const T&) noexcept {
+  static T partial(T x, T) noexcept {
     if (x >= 0.0) {
       const T e = math::exp(-x);
       return e / (1.0 + e);
@@ -58,7 +58,7 @@ struct Softplus {
   static constexpr OpCode code = OpCode::Softplus;
   static double value(double x) noexcept { return x > 0.0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
   template <class T>
-  static T partial(const T& x, const T&) noexcept { return Sigmoid::value(x); }
+  static T partial(T x, T) noexcept { return Sigmoid::value(x); }
 };
 
 /// Two-argument log-sum-exp: z = ln(e^a + e^b) = max(a, b) + ln(1 + e^-|a-b|).
@@ -76,9 +76,9 @@ struct LogSumExp {
   // the weight is the sigmoid of the difference, which depends on a - b only. Equal arguments
   // (also two equal infinities, whose difference is NaN) weigh 1/2 each.
   template <class T>
-  static T d_first(const T& a, const T& b, const T&) noexcept { return a == b ? 0.5 : 1.0 / (1.0 + math::exp(b - a)); }
+  static T d_first(T a, T b, T) noexcept { return a == b ? 0.5 : 1.0 / (1.0 + math::exp(b - a)); }
   template <class T>
-  static T d_second(const T& a, const T& b, const T&) noexcept { return a == b ? 0.5 : 1.0 / (1.0 + math::exp(a - b)); }
+  static T d_second(T a, T b, T) noexcept { return a == b ? 0.5 : 1.0 / (1.0 + math::exp(a - b)); }
 };
 
 /// sigmoid(x); see Sigmoid.

@@ -25,7 +25,7 @@ struct Abs {
   static constexpr OpCode code = OpCode::Abs;
   static double value(double x) noexcept { return std::fabs(x); }
   template <class T>
-  static constexpr T partial(const T& x, const T&) noexcept {
+  static constexpr T partial(T x, T) noexcept {
     return x > 0.0 ? 1.0 : x < 0.0 ? -1.0 : x == 0.0 ? 0.0 : x;  // NaN stays NaN
   }
 };
@@ -37,13 +37,13 @@ struct Fmax {
   static constexpr OpCode code = OpCode::Fmax;
   static double value(double a, double b) noexcept { return std::fmax(a, b); }
   template <class T>
-  static constexpr T d_first(const T& a, const T& b, const T&) noexcept {
+  static constexpr T d_first(T a, T b, T) noexcept {
     if (b != b) return 1.0;
     if (a != a) return 0.0;
     return a > b ? 1.0 : a < b ? 0.0 : 0.5;
   }
   template <class T>
-  static constexpr T d_second(const T& a, const T& b, const T& z) noexcept { return d_first(b, a, z); }
+  static constexpr T d_second(T a, T b, T z) noexcept { return d_first(b, a, z); }
 };
 
 /// Smaller argument: z = fmin(a, b), ignoring a NaN argument.
@@ -53,13 +53,13 @@ struct Fmin {
   static constexpr OpCode code = OpCode::Fmin;
   static double value(double a, double b) noexcept { return std::fmin(a, b); }
   template <class T>
-  static constexpr T d_first(const T& a, const T& b, const T&) noexcept {
+  static constexpr T d_first(T a, T b, T) noexcept {
     if (b != b) return 1.0;
     if (a != a) return 0.0;
     return a < b ? 1.0 : a > b ? 0.0 : 0.5;
   }
   template <class T>
-  static constexpr T d_second(const T& a, const T& b, const T& z) noexcept { return d_first(b, a, z); }
+  static constexpr T d_second(T a, T b, T z) noexcept { return d_first(b, a, z); }
 };
 
 /// |x|; see Abs.
@@ -99,7 +99,7 @@ struct Fma {
   static constexpr OpCode code = OpCode::Fma;
   static double value(double a, double b, double c) noexcept { return std::fma(a, b, c); }
   template <class T>
-  static constexpr std::array<T, 3> partials(const T& a, const T& b, const T&) noexcept { return {b, a, 1.0}; }
+  static constexpr std::array<T, 3> partials(T a, T b, T) noexcept { return {b, a, 1.0}; }
 };
 
 /// fma(a, b, c); see Fma. One node with up to three edges (constant operands get none).

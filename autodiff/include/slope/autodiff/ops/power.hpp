@@ -22,13 +22,13 @@ struct Pow {
   static bool in_domain(double a, double b) noexcept { return !(a < 0.0) || b == std::trunc(b) || std::isnan(b); }
   static double value(double a, double b) noexcept { return std::pow(a, b); }
   template <class T>
-  static T d_first(const T& a, const T& b, const T& z) noexcept {
+  static T d_first(T a, T b, T z) noexcept {
     if (b == 0.0) return 0.0;
     if (a != 0.0 && math::isfinite(z) && z != 0.0) return b * z / a;
     return b * math::pow(a, b - 1.0);
   }
   template <class T>
-  static T d_second(const T& a, const T& b, const T& z) noexcept {
+  static T d_second(T a, T b, T z) noexcept {
     if (a == 0.0 && b > 0.0) return 0.0;
     return z * math::log(a);
   }
@@ -40,7 +40,7 @@ struct Square {
   static constexpr OpCode code = OpCode::Square;
   static constexpr double value(double x) noexcept { return x * x; }
   template <class T>
-  static constexpr T partial(const T& x, const T&) noexcept { return 2.0 * x; }
+  static constexpr T partial(T x, T) noexcept { return 2.0 * x; }
 };
 
 /// Hypotenuse: z = sqrt(a^2 + b^2) without overflow.
@@ -51,9 +51,9 @@ struct Hypot {
   static constexpr OpCode code = OpCode::Hypot;
   static double value(double a, double b) noexcept { return std::hypot(a, b); }
   template <class T>
-  static T d_first(const T& a, const T&, const T& z) noexcept { return z == 0.0 ? 0.0 : a / z; }
+  static T d_first(T a, T, T z) noexcept { return z == 0.0 ? 0.0 : a / z; }
   template <class T>
-  static T d_second(const T&, const T& b, const T& z) noexcept { return z == 0.0 ? 0.0 : b / z; }
+  static T d_second(T, T b, T z) noexcept { return z == 0.0 ? 0.0 : b / z; }
 };
 
 /// a^b; see Pow.

@@ -28,7 +28,7 @@ struct Erf {
   static constexpr OpCode code = OpCode::Erf;
   static double value(double x) noexcept { return std::erf(x); }
   template <class T>
-  static T partial(const T& x, const T&) noexcept {
+  static T partial(T x, T) noexcept {
     return std::numbers::inv_sqrtpi * 2.0 * math::exp(-x * x);
   }
 };
@@ -40,7 +40,7 @@ struct Erfc {
   static constexpr OpCode code = OpCode::Erfc;
   static double value(double x) noexcept { return std::erfc(x); }
   template <class T>
-  static T partial(const T& x, const T&) noexcept {
+  static T partial(T x, T) noexcept {
     return -std::numbers::inv_sqrtpi * 2.0 * math::exp(-x * x);
   }
 };
@@ -52,7 +52,7 @@ struct Lgamma {
   static constexpr OpCode code = OpCode::Lgamma;
   static double value(double x) noexcept { return detail::log_gamma(x); }
   template <class T>
-  static T partial(const T& x, const T&) noexcept { return math::digamma(x); }
+  static T partial(T x, T) noexcept { return math::digamma(x); }
 };
 
 /// Gamma function: y = Gamma(x); NaN at the negative integers, infinite at 0.
@@ -64,7 +64,7 @@ struct Tgamma {
   static bool in_domain(double x) noexcept { return !(x < 0.0 && x == std::trunc(x)); }
   static double value(double x) noexcept { return std::tgamma(x); }
   template <class T>
-  static T partial(const T& x, const T& y) noexcept { return y * math::digamma(x); }
+  static T partial(T x, T y) noexcept { return y * math::digamma(x); }
 };
 
 /// erf x; see Erf.

@@ -17,7 +17,7 @@ struct Sin {
   static constexpr OpCode code = OpCode::Sin;
   static double value(double x) noexcept { return std::sin(x); }
   template <class T>
-  static T partial(const T& x, const T&) noexcept { return math::cos(x); }
+  static T partial(T x, T) noexcept { return math::cos(x); }
 };
 
 /// Cosine: y = cos x.  Partial: dy/dx = -sin x.
@@ -26,7 +26,7 @@ struct Cos {
   static constexpr OpCode code = OpCode::Cos;
   static double value(double x) noexcept { return std::cos(x); }
   template <class T>
-  static T partial(const T& x, const T&) noexcept { return -math::sin(x); }
+  static T partial(T x, T) noexcept { return -math::sin(x); }
 };
 
 /// Tangent: y = tan x.  Partial: dy/dx = 1 + tan^2 x = 1 + y^2.
@@ -35,7 +35,7 @@ struct Tan {
   static constexpr OpCode code = OpCode::Tan;
   static double value(double x) noexcept { return std::tan(x); }
   template <class T>
-  static T partial(const T&, const T& y) noexcept { return 1.0 + y * y; }
+  static T partial(T, T y) noexcept { return 1.0 + y * y; }
 };
 
 /// Arcsine: y = asin x, defined for -1 <= x <= 1.  Partial: dy/dx = 1/sqrt(1 - x^2)
@@ -47,7 +47,7 @@ struct Asin {
   static constexpr bool in_domain(double x) noexcept { return x >= -1.0 && x <= 1.0; }
   static double value(double x) noexcept { return std::asin(x); }
   template <class T>
-  static T partial(const T& x, const T&) noexcept { return 1.0 / math::sqrt((1.0 - x) * (1.0 + x)); }
+  static T partial(T x, T) noexcept { return 1.0 / math::sqrt((1.0 - x) * (1.0 + x)); }
 };
 
 /// Arccosine: y = acos x, defined for -1 <= x <= 1.  Partial: dy/dx = -1/sqrt(1 - x^2).
@@ -58,7 +58,7 @@ struct Acos {
   static constexpr bool in_domain(double x) noexcept { return x >= -1.0 && x <= 1.0; }
   static double value(double x) noexcept { return std::acos(x); }
   template <class T>
-  static T partial(const T& x, const T&) noexcept { return -1.0 / math::sqrt((1.0 - x) * (1.0 + x)); }
+  static T partial(T x, T) noexcept { return -1.0 / math::sqrt((1.0 - x) * (1.0 + x)); }
 };
 
 /// Arctangent: y = atan x.  Partial: dy/dx = 1/(1 + x^2) (tends to 0 as |x| grows; no overflow).
@@ -67,7 +67,7 @@ struct Atan {
   static constexpr OpCode code = OpCode::Atan;
   static double value(double x) noexcept { return std::atan(x); }
   template <class T>
-  static T partial(const T& x, const T&) noexcept { return 1.0 / (1.0 + x * x); }
+  static T partial(T x, T) noexcept { return 1.0 / (1.0 + x * x); }
 };
 
 /// Two-argument arctangent: z = atan2(a, b), the angle of the point (b, a).
@@ -78,12 +78,12 @@ struct Atan2 {
   static constexpr OpCode code = OpCode::Atan2;
   static double value(double a, double b) noexcept { return std::atan2(a, b); }
   template <class T>
-  static T d_first(const T& a, const T& b, const T&) noexcept {
+  static T d_first(T a, T b, T) noexcept {
     const T r = math::hypot(a, b);
     return r == 0.0 ? 0.0 : (b / r) / r;
   }
   template <class T>
-  static T d_second(const T& a, const T& b, const T&) noexcept {
+  static T d_second(T a, T b, T) noexcept {
     const T r = math::hypot(a, b);
     return r == 0.0 ? 0.0 : (-a / r) / r;
   }
@@ -95,7 +95,7 @@ struct Sinh {
   static constexpr OpCode code = OpCode::Sinh;
   static double value(double x) noexcept { return std::sinh(x); }
   template <class T>
-  static T partial(const T& x, const T&) noexcept { return math::cosh(x); }
+  static T partial(T x, T) noexcept { return math::cosh(x); }
 };
 
 /// Hyperbolic cosine: y = cosh x.  Partial: dy/dx = sinh x.
@@ -104,7 +104,7 @@ struct Cosh {
   static constexpr OpCode code = OpCode::Cosh;
   static double value(double x) noexcept { return std::cosh(x); }
   template <class T>
-  static T partial(const T& x, const T&) noexcept { return math::sinh(x); }
+  static T partial(T x, T) noexcept { return math::sinh(x); }
 };
 
 /// Hyperbolic tangent: y = tanh x.  Partial: dy/dx = 1 - tanh^2 x = (1 - y)(1 + y).
@@ -113,7 +113,7 @@ struct Tanh {
   static constexpr OpCode code = OpCode::Tanh;
   static double value(double x) noexcept { return std::tanh(x); }
   template <class T>
-  static T partial(const T&, const T& y) noexcept { return (1.0 - y) * (1.0 + y); }
+  static T partial(T, T y) noexcept { return (1.0 - y) * (1.0 + y); }
 };
 
 /// Inverse hyperbolic sine: y = asinh x.  Partial: dy/dx = 1/sqrt(x^2 + 1) (as 1/hypot(x, 1),
@@ -123,7 +123,7 @@ struct Asinh {
   static constexpr OpCode code = OpCode::Asinh;
   static double value(double x) noexcept { return std::asinh(x); }
   template <class T>
-  static T partial(const T& x, const T&) noexcept { return 1.0 / math::hypot(x, 1.0); }
+  static T partial(T x, T) noexcept { return 1.0 / math::hypot(x, 1.0); }
 };
 
 /// Inverse hyperbolic cosine: y = acosh x, defined for x >= 1.
@@ -135,7 +135,7 @@ struct Acosh {
   static constexpr bool in_domain(double x) noexcept { return x >= 1.0; }
   static double value(double x) noexcept { return std::acosh(x); }
   template <class T>
-  static T partial(const T& x, const T&) noexcept { return 1.0 / (math::sqrt(x - 1.0) * math::sqrt(x + 1.0)); }
+  static T partial(T x, T) noexcept { return 1.0 / (math::sqrt(x - 1.0) * math::sqrt(x + 1.0)); }
 };
 
 /// Inverse hyperbolic tangent: y = atanh x, defined for -1 <= x <= 1 (infinite at +-1).
@@ -147,7 +147,7 @@ struct Atanh {
   static constexpr bool in_domain(double x) noexcept { return x >= -1.0 && x <= 1.0; }
   static double value(double x) noexcept { return std::atanh(x); }
   template <class T>
-  static T partial(const T& x, const T&) noexcept { return 1.0 / ((1.0 - x) * (1.0 + x)); }
+  static T partial(T x, T) noexcept { return 1.0 / ((1.0 - x) * (1.0 + x)); }
 };
 
 /// sin x; see Sin.
