@@ -5,18 +5,18 @@
 # and liblbfgs) runs when CMake found both peers. Extra arguments go to every binary, e.g.
 # `benchmarks/run.sh --benchmark_filter=f_` (Google Benchmark flags replace the defaults).
 # SLOPE_BENCH_ONLY picks binaries by short name, e.g. SLOPE_BENCH_ONLY=optimizer benchmarks/run.sh
-# (names: gradient_cost scaling vector_nodes threads optimizer adolc). For the full report with tables and plots, see
+# (names: gradient_cost scaling replay vector_nodes threads optimizer adolc). For the full report with tables and plots, see
 # benchmarks/report.sh.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${SLOPE_BENCH_BUILD_DIR:-$root/build/bench}"
-only="${SLOPE_BENCH_ONLY:-gradient_cost scaling vector_nodes threads optimizer adolc}"
+only="${SLOPE_BENCH_ONLY:-gradient_cost scaling replay vector_nodes threads optimizer adolc}"
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSLOPE_BUILD_TESTS=OFF -DSLOPE_DEBUG_CHECKS=OFF -DSLOPE_NATIVE=ON \
   -DSLOPE_BUILD_BENCHMARKS=ON -DSLOPE_BUILD_EXAMPLES=OFF >/dev/null
 
-available="gradient_cost scaling vector_nodes threads"
+available="gradient_cost scaling replay vector_nodes threads"
 targets="$(cmake --build "$build" --target help)"
 if [[ "$targets" == *slope_bench_optimizer* ]]; then
   available+=" optimizer"
