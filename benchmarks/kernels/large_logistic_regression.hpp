@@ -3,81 +3,18 @@
 /// The logistic-regression log-likelihood of kernel f at the size of the vector-node issue:
 /// 100,000 observations × 50 passive features.
 
-#include <cmath>
 #include <cstddef>
-#include <random>
-#include <span>
 #include <string_view>
-#include <vector>
 
-#include "kernels/kernel.hpp"
+#include "kernels/logistic_regression.hpp"
 
 namespace slope::bench {
 
-/// Kernel f's definition and data recipe (X ~ N(0,1), y from a logistic model with coefficients
-/// 0.2·N(0,1), inputs w then b) with `observations` × `features` data.
-struct LargeLogisticRegression {
+/// Kernel f's definition and data recipe (see LogisticLikelihood) with 100,000 × 50 data.
+struct LargeLogisticRegression : LogisticLikelihood<100'000, 50> {
   static constexpr std::string_view id = "L";
   static constexpr std::string_view name = "logistic_100000x50";
-  static constexpr std::size_t observations = 100'000;
-  static constexpr std::size_t features = 50;
-
-  std::vector<double> X;  // row-major
-  std::vector<double> y;
-  std::vector<double> x0;
-  std::vector<double> x1;
-
-  LargeLogisticRegression() {
-    std::mt19937_64 rng(data_seed(id));
-    X = normal_draws(rng, observations * features);
-    const std::vector<double> truth = normal_draws(rng, features + 1, 0.0, 0.2);
-    std::uniform_real_distribution<double> uniform(0.0, 1.0);
-    y.resize(observations);
-    for (std::size_t i = 0; i < observations; ++i) {
-      double z = truth[features];
-      for (std::size_t j = 0; j < features; ++j) z += X[i * features + j] * truth[j];
-      y[i] = uniform(rng) < 1.0 / (1.0 + std::exp(-z)) ? 1.0 : 0.0;
-    }
-    x0 = normal_draws(rng, features + 1, 0.0, 0.2);
-    x1 = normal_draws(rng, features + 1, 0.0, 0.2);
-  }
-
-  /// f(w, b) = Σ_{i in [begin, end)} log p(y_i | X_i, w, b); the whole sum by default.
-  template <class T>
-  T evaluate(std::span<const T> x, std::size_t begin = 0, std::size_t end = observations) const {
-    using std::exp;
-    using std::log;
-    const std::span<const T> w = x.first(features);
-    const T& b = x[features];
-    T lp = 0.0;
-    for (std::size_t i = begin; i < end; ++i) {
-      const double* row = &X[i * features];
-      T z = b;
-      for (std::size_t j = 0; j < features; ++j) z += row[j] * w[j];
-      const T s = 1.0 / (1.0 + exp(-z));
-      lp += y[i] * log(s) + (1.0 - y[i]) * log(1.0 - s);
-    }
-    return lp;
-  }
-
-  /// Returns f(w, b); with r_i = y_i − s_i, df/dw[j] = Σ_i r_i X[i][j] and df/db = Σ_i r_i.
-  double gradient(std::span<const double> x, std::span<double> grad) const {
-    const std::span<const double> w = x.first(features);
-    const double b = x[features];
-    for (double& g : grad) g = 0.0;
-    double lp = 0.0;
-    for (std::size_t i = 0; i < observations; ++i) {
-      const double* row = &X[i * features];
-      double z = b;
-      for (std::size_t j = 0; j < features; ++j) z += row[j] * w[j];
-      const double s = 1.0 / (1.0 + std::exp(-z));
-      lp += y[i] * std::log(s) + (1.0 - y[i]) * std::log(1.0 - s);
-      const double r = y[i] - s;
-      for (std::size_t j = 0; j < features; ++j) grad[j] += r * row[j];
-      grad[features] += r;
-    }
-    return lp;
-  }
+  LargeLogisticRegression() : LogisticLikelihood(id) {}
 };
 
 }  // namespace slope::bench

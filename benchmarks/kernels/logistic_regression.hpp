@@ -1,6 +1,7 @@
 #pragma once
 /// \file
-/// Kernel f: log-likelihood of a logistic regression, 2000 observations × 20 features.
+/// Kernel f: log-likelihood of a logistic regression, 2000 observations × 20 features; the
+/// same log-likelihood at other sizes (LogisticLikelihood) for the large-data benchmarks.
 
 #include <cmath>
 #include <cstddef>
@@ -13,22 +14,23 @@
 
 namespace slope::bench {
 
-/// Kernel f: `z = b + Σ_j X[i][j]·w[j]; s = 1/(1+exp(−z)); lp += y_i·log(s) + (1−y_i)·log(1−s)`.
-/// X is 2000×20, passive, N(0,1); y ∈ {0,1} is drawn from a logistic model with coefficients
-/// 0.2·N(0,1). Inputs: w (20) then b, active, each 0.2·N(0,1).
-struct LogisticRegression {
-  static constexpr std::string_view id = "f";
-  static constexpr std::string_view name = "logistic_regression";
-  static constexpr std::size_t observations = 2000;
-  static constexpr std::size_t features = 20;
+/// The logistic-regression log-likelihood with `Observations` × `Features` data:
+/// `z = b + Σ_j X[i][j]·w[j]; s = 1/(1+exp(−z)); lp += y_i·log(s) + (1−y_i)·log(1−s)`.
+/// X is passive, N(0,1); y ∈ {0,1} is drawn from a logistic model with coefficients
+/// 0.2·N(0,1). Inputs: w (Features) then b, active, each 0.2·N(0,1). The data are drawn from a
+/// seed derived from `seed_id` (the kernel's id).
+template <std::size_t Observations, std::size_t Features>
+struct LogisticLikelihood {
+  static constexpr std::size_t observations = Observations;
+  static constexpr std::size_t features = Features;
 
   std::vector<double> X;  // row-major, observations × features
   std::vector<double> y;
   std::vector<double> x0;
   std::vector<double> x1;
 
-  LogisticRegression() {
-    std::mt19937_64 rng(data_seed(id));
+  explicit LogisticLikelihood(std::string_view seed_id) {
+    std::mt19937_64 rng(data_seed(seed_id));
     X = normal_draws(rng, observations * features);
     const std::vector<double> truth = normal_draws(rng, features + 1, 0.0, 0.2);
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
@@ -42,15 +44,15 @@ struct LogisticRegression {
     x1 = normal_draws(rng, features + 1, 0.0, 0.2);
   }
 
-  /// f(w, b) = Σ log p(y_i | X_i, w, b).
+  /// f(w, b) = Σ_{i in [begin, end)} log p(y_i | X_i, w, b); the whole sum by default.
   template <class T>
-  T evaluate(std::span<const T> x) const {
+  T evaluate(std::span<const T> x, std::size_t begin = 0, std::size_t end = observations) const {
     using std::exp;
     using std::log;
     const std::span<const T> w = x.first(features);
     const T& b = x[features];
     T lp = 0.0;
-    for (std::size_t i = 0; i < observations; ++i) {
+    for (std::size_t i = begin; i < end; ++i) {
       const double* row = &X[i * features];
       T z = b;
       for (std::size_t j = 0; j < features; ++j) z += row[j] * w[j];
@@ -79,6 +81,13 @@ struct LogisticRegression {
     }
     return lp;
   }
+};
+
+/// Kernel f: the log-likelihood with 2000 observations × 20 features.
+struct LogisticRegression : LogisticLikelihood<2000, 20> {
+  static constexpr std::string_view id = "f";
+  static constexpr std::string_view name = "logistic_regression";
+  LogisticRegression() : LogisticLikelihood(id) {}
 };
 
 }  // namespace slope::bench
