@@ -147,6 +147,10 @@ Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std:
     const ReplayLog::Step& step = steps[step_of[i]];
     const std::size_t count = log.operands(step_of[i]).size();
     const int arity = rule_arity(step.op);
+    if (step.nary && step.op == OpCode::Fused) {  // a linear combination (vector operations)
+      if (log.coefficients(step_of[i]).size() != count) refuse(tape, i, "its coefficients were not logged");
+      continue;
+    }
     const bool fits = step.nary ? (step.op == OpCode::LogSumExp || static_cast<std::size_t>(arity) == count)
                                 : static_cast<std::size_t>(arity) == count;
     if (arity == 0 || !fits) refuse(tape, i, "a replay has no rule for it");
@@ -235,8 +239,13 @@ Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std:
       ins.a = static_cast<std::uint32_t>(p.nary_operands.size());
       ins.b = static_cast<std::uint32_t>(refs.size());
       for (const std::uint32_t ref : refs) p.nary_operands.push_back(slot(ref));
-      p.coefficients.resize(p.nary_operands.size(), 0.0);
-      p.widest_nary = std::max(p.widest_nary, refs.size());
+      if (step.op == OpCode::Fused) {  // a logged linear combination: its own coefficients
+        const std::span<const double> logged = log.coefficients(step_of[i]);
+        p.coefficients.insert(p.coefficients.end(), logged.begin(), logged.end());
+      } else {
+        p.coefficients.resize(p.nary_operands.size(), 0.0);
+        p.widest_nary = std::max(p.widest_nary, refs.size());
+      }
     } else if (refs.size() == 1) {
       ins.form = Form::Unary;
       ins.a = slot(refs[0]);

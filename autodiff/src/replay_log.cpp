@@ -24,6 +24,12 @@ void ReplayLog::add_operation(OpCode op, std::uint32_t node, std::span<const Var
   for (const Var& x : operands) operands_.push_back(reference(x));
 }
 
+void ReplayLog::add_coefficients(std::span<const double> coefficients) {
+  // Aligned with the step's operands, so that both are found by the same offsets.
+  coefficients_.resize(operands_.size() - coefficients.size(), 0.0);
+  coefficients_.insert(coefficients_.end(), coefficients.begin(), coefficients.end());
+}
+
 void ReplayLog::add_decision(Guard kind, const Var& a, const Var& b, int outcome, std::uint32_t nodes) {
   decisions_.push_back(Decision{reference(a), reference(b), nodes, kind, outcome});
 }
@@ -33,10 +39,18 @@ std::span<const std::uint32_t> ReplayLog::operands(std::size_t s) const noexcept
   return std::span<const std::uint32_t>(operands_).subspan(steps_[s].first_operand, end - steps_[s].first_operand);
 }
 
+std::span<const double> ReplayLog::coefficients(std::size_t s) const noexcept {
+  const std::span<const std::uint32_t> refs = operands(s);
+  const std::size_t first = steps_[s].first_operand;
+  if (first + refs.size() > coefficients_.size()) return {};
+  return std::span<const double>(coefficients_).subspan(first, refs.size());
+}
+
 void ReplayLog::rewind(std::uint32_t nodes) {
   // Constants of dropped entries stay behind unused: harmless, and rewinding stays simple.
   const auto step = std::find_if(steps_.begin(), steps_.end(), [nodes](const Step& s) { return s.node >= nodes; });
   if (step != steps_.end()) operands_.resize(step->first_operand);
+  if (coefficients_.size() > operands_.size()) coefficients_.resize(operands_.size());
   steps_.erase(step, steps_.end());
   std::erase_if(decisions_, [nodes](const Decision& d) { return d.nodes > nodes; });
 }
@@ -45,6 +59,7 @@ void ReplayLog::clear() noexcept {
   steps_.clear();
   operands_.clear();
   constants_.clear();
+  coefficients_.clear();
   decisions_.clear();
   folded_ = 0;
   failed_ = false;

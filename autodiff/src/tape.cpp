@@ -183,7 +183,10 @@ Var Tape::nary(std::span<const Var> args, double value, std::span<const double> 
     ++edges_;
   }
   Var out = result(value, id);
-  if (log != nullptr) detail::log_operation(*log, op, op_name(op), out, args, /*nary=*/true);
+  if (log != nullptr) {
+    detail::log_operation(*log, op, op_name(op), out, args, /*nary=*/true);
+    if (op == OpCode::Fused) log->add_coefficients(partials);  // a linear combination's partials
+  }
   return out;
 }
 

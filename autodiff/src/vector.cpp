@@ -10,6 +10,7 @@
 #include "slope/autodiff/errors.hpp"
 #include "slope/autodiff/tape.hpp"
 #include "vector_node.hpp"
+#include "vector_replayable.hpp"
 
 namespace slope {
 
@@ -88,10 +89,8 @@ class Recorder {
  public:
   Recorder(VectorKind kind, std::string_view name)
       : tape_(detail::require_active_tape()), store_(VectorTapeAccess::nodes(tape_)) {
-    if (tape_.replay_log() != nullptr) {
-      throw TapeError(fmt::format("{} (a vector operation) cannot be recorded for slope::Function yet: replay "
-                                  "re-runs scalar operations only; write it with scalar operations",
-                                  name));
+    if (tape_.replay_log() != nullptr) {  // unreachable: each operation records its replayable form first
+      throw TapeError(fmt::format("{}: a vector node cannot be recorded for slope::Function", name));
     }
     node_.kind = kind;
     node_.scalar = kNone;
@@ -215,6 +214,7 @@ Var reduce_constant_partials(std::span<const Var> x, double scale, OpCode op) {
     for (const Var& v : x) value += v.value();
     return Var(value * scale);
   }
+  if (detail::replayable::active()) return detail::replayable::scaled_sum(x, scale);
   Recorder rec(VectorKind::Reduce, op_name(op));
   std::vector<double>& values = rec.store().scratch;
   values.resize(x.size());
@@ -240,6 +240,7 @@ Var dot(std::span<const Var> a, std::span<const double> b) {
     for (std::size_t i = 0; i < a.size(); ++i) value += a[i].value() * b[i];
     return Var(value);
   }
+  if (detail::replayable::active()) return detail::replayable::linear(a, b);
   Recorder rec(VectorKind::Reduce, "dot");
   std::vector<double>& values = rec.store().scratch;
   values.resize(a.size());
@@ -266,6 +267,7 @@ Var dot(std::span<const Var> a, std::span<const Var> b) {
     std::transform(a.begin(), a.end(), passive.begin(), [](const Var& v) { return v.value(); });
     return dot(b, passive);
   }
+  if (detail::replayable::active()) return detail::replayable::dot(a, b);
   Recorder rec(VectorKind::Reduce, "dot");
   // The partials of a are b's values and those of b are a's: store both, b's first.
   auto [b_values, b_data] = rec.stored(2 * a.size());
@@ -287,6 +289,7 @@ Var squared_norm(std::span<const Var> x) {
     for (const Var& v : x) value += v.value() * v.value();
     return Var(value);
   }
+  if (detail::replayable::active()) return detail::replayable::squared_norm(x);
   Recorder rec(VectorKind::Reduce, "squared_norm");
   auto [partials, twice] = rec.stored(x.size());
   rec.node().x = rec.operands(x, twice);
@@ -351,6 +354,7 @@ void record_matrix_product(ConstMatrixView X, bool transpose_x, std::span<const 
     }
     return;
   }
+  if (detail::replayable::active()) return detail::replayable::matrix_product(X, transpose_x, w, out);
   Recorder rec(VectorKind::MatVec, what);
   set_matrix(rec.node(), X, transpose_x, what);
   std::vector<double>& scratch = rec.store().scratch;
@@ -404,6 +408,7 @@ void matmul(std::span<const Var> A, std::span<const Var> B, std::size_t rows, st
     std::copy(c.begin(), c.end(), C.begin());
     return;
   }
+  if (detail::replayable::active()) return detail::replayable::matmul(A, B, rows, inner, cols, C);
   Recorder rec(VectorKind::MatMul, "matmul");
   VectorNode& node = rec.node();
   node.rows = static_cast<std::uint32_t>(rows);
@@ -457,6 +462,11 @@ void record_broadcast(std::span<const Var> x, const double* passive, std::size_t
   if (!x_active && s.is_constant()) {
     for (std::size_t i = 0; i < n; ++i) out[i] = Var(value(passive != nullptr ? passive[i] : x[i].value()));
     return;
+  }
+  if (detail::replayable::active()) {
+    constexpr detail::replayable::Op kOps[] = {detail::replayable::Op::Add, detail::replayable::Op::Sub,
+                                               detail::replayable::Op::Mul, detail::replayable::Op::Div};
+    return detail::replayable::broadcast(x, passive, n, s, out, kOps[static_cast<int>(op)]);
   }
   Recorder rec(VectorKind::Elementwise, op_name(code_of(op)));
   VectorNode& node = rec.node();
@@ -531,6 +541,7 @@ void multiply(std::span<const Var> x, std::span<const double> c, std::span<Var> 
     for (std::size_t i = 0; i < n; ++i) out[i] = Var(x[i].value() * c[i]);
     return;
   }
+  if (detail::replayable::active()) return detail::replayable::multiply(x, c, out);
   Recorder rec(VectorKind::Elementwise, "mul");
   std::vector<double>& scratch = rec.store().scratch;
   scratch.resize(2 * n);
@@ -553,7 +564,8 @@ void multiply(std::span<const Var> x, std::span<const double> c, std::span<Var> 
 namespace detail {
 
 void record_elementwise(std::span<const Var> x, std::span<Var> out, OpCode op, std::string_view name,
-                        ElementKernel kernel, ElementDomain in_domain, std::string_view domain) {
+                        ElementKernel kernel, ElementScalar scalar, ElementDomain in_domain,
+                        std::string_view domain) {
   require_size(out.size(), x.size(), name, "the output");
   const std::size_t n = x.size();
   if (!any_active(x)) {
@@ -566,6 +578,7 @@ void record_elementwise(std::span<const Var> x, std::span<Var> out, OpCode op, s
     }
     return;
   }
+  if (replayable::active()) return replayable::elementwise(x, out, scalar);
   Recorder rec(VectorKind::Elementwise, name);
   std::vector<double>& scratch = rec.store().scratch;
   scratch.resize(2 * n);

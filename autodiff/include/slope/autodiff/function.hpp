@@ -25,6 +25,11 @@
 /// not f's. Record again at that input to follow the new path. (At an exact tie, a comparison
 /// recorded by `<`, `<=`, `>` or `>=` reports a change even if its boolean would agree.)
 ///
+/// Vector operations (vector.hpp) record their scalar form: a sum, mean or dot product with a
+/// passive vector, and each output of a product with a passive matrix, is one instruction (a
+/// linear combination whose coefficients are the passive numbers, copied into the Function);
+/// elementwise operations are one instruction per element. Hessian-vector products cover them.
+///
 /// Not replayable, refused with slope::TapeError while recording: external_op, custom_op and
 /// user-defined rules (OpCode::Custom), whose derivatives are opaque code or numbers.
 ///

@@ -44,6 +44,9 @@ class ReplayLog {
 
   /// Appends the operation that produced node `node` from `operands`.
   void add_operation(OpCode op, std::uint32_t node, std::span<const Var> operands, bool nary);
+  /// Stores the coefficients of the last operation, a linear combination (OpCode::Fused
+  /// recorded by Tape::nary: sum_k coefficients[k] * operand k), one per operand.
+  void add_coefficients(std::span<const double> coefficients);
   /// Appends a decision on `a` and `b` taken while the tape held `nodes` nodes.
   void add_decision(Guard kind, const Var& a, const Var& b, int outcome, std::uint32_t nodes);
   /// Counts an operation on constants only (its result is a constant).
@@ -59,6 +62,8 @@ class ReplayLog {
   [[nodiscard]] std::span<const Step> steps() const noexcept { return steps_; }
   /// Operands of step `s`.
   [[nodiscard]] std::span<const std::uint32_t> operands(std::size_t s) const noexcept;
+  /// Coefficients of step `s`, a linear combination (see add_coefficients).
+  [[nodiscard]] std::span<const double> coefficients(std::size_t s) const noexcept;
   /// The value of a constant reference.
   [[nodiscard]] double constant(std::uint32_t ref) const noexcept { return constants_[ref & ~kConstantRef]; }
   /// The logged decisions.
@@ -74,6 +79,7 @@ class ReplayLog {
   std::vector<Step> steps_;
   std::vector<std::uint32_t> operands_;
   std::vector<double> constants_;
+  std::vector<double> coefficients_;  // beside operands_, filled up to the last linear combination
   std::vector<Decision> decisions_;
   std::size_t folded_ = 0;
   bool failed_ = false;

@@ -161,6 +161,8 @@ class Tape {
   /// Records z = f(a, b) with partials dz/da, dz/db.
   Var binary(const Var& a, const Var& b, double value, double partial_a, double partial_b, OpCode op);
   /// Records y = f(args...) for any number of operands; constant operands are skipped.
+  /// With OpCode::Fused, y is the linear combination sum_k partials[k] * args[k] (evaluated
+  /// left to right): a replayable recording keeps the partials as its coefficients.
   Var nary(std::span<const Var> args, double value, std::span<const double> partials, OpCode op);
   /// Records an operation whose derivative is applied by `vjp` during the sweep.
   std::vector<Var> external(std::span<const Var> inputs, std::span<const double> output_values,

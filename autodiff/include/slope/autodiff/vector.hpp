@@ -17,6 +17,11 @@
 /// Outputs are never folded into by later scalar operations. Constant Vars are allowed among
 /// the operands; with no active operand, the results are constants and nothing is recorded.
 /// Size mismatches throw std::invalid_argument.
+///
+/// Inside slope::Function::record the same calls record their scalar form instead, which a
+/// Function replays: a sum, mean or dot product with a passive vector, and each output of a
+/// product with a passive matrix, is one linear combination (the passive numbers copied into
+/// the Function as its coefficients); elementwise operations are one operation per element.
 
 #include <cstddef>
 #include <span>
@@ -137,9 +142,14 @@ using ElementKernel = void (*)(const double* x, double* y, double* d, std::size_
 /// Whether f is defined at x (checked tapes).
 using ElementDomain = bool (*)(double x);
 
-/// Records out_i = f(x_i) as one vector node whose partials `kernel` computes.
+/// The same f applied to one Var (a scalar operation: how a Function's recording takes it).
+using ElementScalar = Var (*)(const Var& x);
+
+/// Records out_i = f(x_i) as one vector node whose partials `kernel` computes (or, when
+/// recording for a Function, as one `scalar` operation per element).
 void record_elementwise(std::span<const Var> x, std::span<Var> out, OpCode op, std::string_view name,
-                        ElementKernel kernel, ElementDomain in_domain, std::string_view domain);
+                        ElementKernel kernel, ElementScalar scalar, ElementDomain in_domain,
+                        std::string_view domain);
 
 template <UnaryRule Rule>
 void element_kernel(const double* x, double* y, double* d, std::size_t n) {
@@ -147,6 +157,11 @@ void element_kernel(const double* x, double* y, double* d, std::size_t n) {
     y[i] = Rule::value(x[i]);
     d[i] = Rule::partial(x[i], y[i]);
   }
+}
+
+template <UnaryRule Rule>
+Var element_scalar(const Var& x) {
+  return record_unary<Rule>(x);
 }
 
 template <UnaryRule Rule>
@@ -161,7 +176,8 @@ bool element_in_domain(double x) {
 template <UnaryRule Rule>
 void elementwise(std::span<const Var> x, std::span<Var> out) {
   detail::record_elementwise(x, out, detail::code_of<Rule>(), Rule::name, &detail::element_kernel<Rule>,
-                             &detail::element_in_domain<Rule>, detail::domain_text<Rule>());
+                             &detail::element_scalar<Rule>, &detail::element_in_domain<Rule>,
+                             detail::domain_text<Rule>());
 }
 
 /// out_i = e^(x_i).  Partials: d out_i / d x_i = out_i.
