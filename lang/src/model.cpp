@@ -9,6 +9,7 @@
 #include <utility>
 
 #include <slope/autodiff.hpp>
+#include <slope/autodiff/function.hpp>
 
 #include "evaluate.hpp"
 #include "slope/lang/check.hpp"
@@ -17,8 +18,8 @@
 
 namespace slope::lang {
 
-/// Everything behind a Model. The tape and its inputs are reused by every
-/// value_and_gradient call, which is why a Model must not be evaluated from two threads.
+/// Everything behind a Model. The recorded Function, its workspace and the tape are reused by
+/// every value_and_gradient call, which is why a Model must not be evaluated from two threads.
 class ModelImpl {
  public:
   ModelImpl(std::string source, std::string file) : source_(std::move(source)), file_(std::move(file)) {
@@ -71,8 +72,55 @@ class ModelImpl {
   std::vector<std::optional<Matrix>> data_;  ///< by data declaration, in source order
   std::map<std::string, double, std::less<>> constants_;
   std::optional<CheckedModel> checked_;
-  Tape tape_;
+  Tape tape_;  // checked evaluations (and models a Function cannot replay) record here each time
   std::vector<Var> inputs_;
+  std::optional<slope::Function> function_;  // the objective recorded once, replayed after
+  slope::Function::Workspace workspace_;
+  bool replayable_ = true;  // false once Function::record refused the model
+
+  /// Forgets the check and the recorded objective (data or constants changed).
+  void invalidate() noexcept {
+    checked_.reset();
+    function_.reset();
+    replayable_ = true;
+  }
+
+  /// Value and gradient by recording on tape_ (checked: domain errors name their source span).
+  double record(std::span<const double> theta, std::span<double> gradient, bool checked_run) {
+    const CheckedModel& model = checked();
+    auto recording = tape_.record({.checked = checked_run});
+    tape_.clear();  // keeps the memory: after the first call, recording reuses it
+    inputs_.resize(theta.size());
+    tape_.inputs(theta, inputs_);
+    const Var y = detail::evaluate(program_, model, file_, std::span<const Var>(inputs_));
+    tape_.backward(y);
+    for (std::size_t i = 0; i < theta.size(); ++i) gradient[i] = tape_.adjoint(inputs_[i]);
+    return y.value();
+  }
+
+  /// Records the objective into function_ at theta; false when it cannot be replayed.
+  bool record_function(std::span<const double> theta) {
+    const CheckedModel& model = checked();
+    try {
+      function_ = slope::Function::record(
+          [&](std::span<const Var> x) { return detail::evaluate(program_, model, file_, x); }, theta);
+    } catch (const slope::TapeError&) {
+      replayable_ = false;
+      function_.reset();
+    }
+    return function_.has_value();
+  }
+
+  /// Value and gradient by replaying the recorded objective, recording it first (again when a
+  /// comparison in the model would now take the other branch).
+  double replay(std::span<const double> theta, std::span<double> gradient) {
+    if (!function_ && !record_function(theta)) return record(theta, gradient, false);
+    slope::Evaluation e = function_->value_and_gradient(theta, gradient, workspace_);
+    if (e.ok()) return e.value;
+    if (!record_function(theta)) return record(theta, gradient, false);
+    e = function_->value_and_gradient(theta, gradient, workspace_);
+    return e.value;
+  }
 };
 
 Model::Model(std::unique_ptr<ModelImpl> impl) : impl_(std::move(impl)) {}
@@ -132,7 +180,7 @@ void Model::bind_data(std::string_view name, Matrix data) {
     impl_->data_[slot] = std::move(previous);
     throw;
   }
-  impl_->checked_.reset();
+  impl_->invalidate();
 }
 
 void Model::set_constant(std::string_view name, double value) {
@@ -145,7 +193,7 @@ void Model::set_constant(std::string_view name, double value) {
                      fmt::format("const '{}' is a vector; only a scalar const can be set", name));
   }
   impl_->constants_.insert_or_assign(std::string(name), value);
-  impl_->checked_.reset();
+  impl_->invalidate();
 }
 
 void Model::check() { (void)impl_->checked(); }
@@ -195,16 +243,8 @@ double Model::value_and_gradient(std::span<const double> theta, std::span<double
     throw slope::Error(fmt::format("{}: the gradient has {} entries for {} parameter values", impl_->file_,
                                    gradient.size(), theta.size()));
   }
-  const CheckedModel& model = impl_->checked();
-  Tape& tape = impl_->tape_;
-  auto recording = tape.record({.checked = checked});
-  tape.clear();  // keeps the memory: after the first call, recording reuses it
-  impl_->inputs_.resize(theta.size());
-  tape.inputs(theta, impl_->inputs_);
-  const Var y = detail::evaluate(impl_->program_, model, impl_->file_, std::span<const Var>(impl_->inputs_));
-  tape.backward(y);
-  for (std::size_t i = 0; i < theta.size(); ++i) gradient[i] = tape.adjoint(impl_->inputs_[i]);
-  return y.value();
+  if (checked || !impl_->replayable_) return impl_->record(theta, gradient, checked);
+  return impl_->replay(theta, gradient);
 }
 
 }  // namespace slope::lang

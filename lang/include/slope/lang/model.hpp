@@ -103,10 +103,14 @@ class Model {
   /// The objective recorded on the thread's active tape. On a checked tape a failing
   /// operation throws EvaluationError naming the operation and its source span.
   [[nodiscard]] Var value(std::span<const Var> theta) const;
-  /// Value and gradient of the objective as written; throws EvaluationError on a domain error
-  /// when `checked` is true. Records on a tape kept inside the model and reused by every call
-  /// (so an optimizer loop allocates little): a Model is not thread-safe, evaluate each one
-  /// from one thread at a time (const methods included, since they may check and record).
+  /// Value and gradient of the objective as written. The first call records the objective
+  /// into a slope::Function (compiled: dead code dropped, sums and products with data merged
+  /// into one instruction each) that later calls replay at the new theta, recording again
+  /// when a comparison in the model would now decide the other way, or after bind_data /
+  /// set_constant. With `checked`, the call records on a checked tape instead and throws
+  /// EvaluationError naming the operation and its source span on a domain error.
+  /// A Model is not thread-safe: evaluate each one from one thread at a time (const methods
+  /// included, since they may check, record and replay).
   double value_and_gradient(std::span<const double> theta, std::span<double> gradient, bool checked = false) const;
 
   /// An objective for slope::optimize / minimize / maximize that refers to this model (which
