@@ -9,6 +9,7 @@ namespace slope::lang {
 namespace {
 
 std::string one_line(const std::string& file, SourceLocation where, const std::string& message) {
+  if (where == kNowhere) return fmt::format("{}: error: {}", file, message);
   return fmt::format("{}:{}:{}: error: {}", file, where.line, where.column, message);
 }
 
@@ -30,7 +31,7 @@ EvaluationError::EvaluationError(std::string file, SourceSpan span, std::string 
 
 std::string render(const Error& error, std::string_view source) {
   std::string out = error.what();
-  if (source.empty()) return out;
+  if (source.empty() || error.location() == kNowhere) return out;
   // Find the error's line; a location past the end (end of file) shows the last line.
   std::size_t begin = 0;
   for (std::uint32_t line = 1; line < error.location().line; ++line) {

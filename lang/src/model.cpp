@@ -45,6 +45,18 @@ class ModelImpl {
     return bindings;
   }
 
+  /// "unknown <what> 'name'", with "; did you mean 'x'?" when a declared name of that kind is close.
+  [[nodiscard]] CheckError unknown(std::string_view what, std::string_view name, StatementKind kind) const {
+    std::vector<std::string> names;
+    for (const Statement& statement : program_.statements) {
+      if (statement.kind == kind) names.push_back(statement.name);
+    }
+    const auto hint = closest_name(name, names);
+    return CheckError(file_, kNowhere,
+                      fmt::format("the model declares no {} named '{}'{}", what, name,
+                                  hint ? fmt::format("; did you mean '{}'?", *hint) : std::string()));
+  }
+
   [[nodiscard]] const Statement* find(std::string_view name, StatementKind kind) const {
     for (const Statement& statement : program_.statements) {
       if (statement.kind == kind && statement.name == name) return &statement;
@@ -56,13 +68,14 @@ class ModelImpl {
     for (const ParameterInfo& info : checked().parameters) {
       if (info.name == name) return info;
     }
-    throw CheckError(file_, SourceLocation{}, fmt::format("unknown param '{}'", name));
+    throw unknown("param", name, StatementKind::Param);
   }
 
   void require_size(std::size_t size) {
     const std::size_t expected = checked().initial_point.size();
     if (size != expected) {
-      throw slope::Error(fmt::format("{}: the model has {} parameter values, but {} were given", file_, expected, size));
+      throw CheckError(file_, kNowhere,
+                       fmt::format("the model has {} parameter values, but {} were given", expected, size));
     }
   }
 
@@ -134,10 +147,10 @@ Model Model::parse(std::string_view source, std::string file) {
 
 Model Model::load(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path.string(), SourceLocation{}, "cannot open the model file");
+  if (!in) throw Error(path.string(), kNowhere, "cannot open the model file");
   std::ostringstream text;
   text << in.rdbuf();
-  if (in.bad()) throw Error(path.string(), SourceLocation{}, "cannot read the model file");
+  if (in.bad()) throw Error(path.string(), kNowhere, "cannot read the model file");
   return parse(text.str(), path.string());
 }
 
@@ -169,7 +182,7 @@ void Model::bind_data(std::string_view name, Matrix data) {
     ++slot;
   }
   if (declaration == nullptr) {
-    throw CheckError(impl_->file_, SourceLocation{}, fmt::format("the model declares no data named '{}'", name));
+    throw impl_->unknown("data", name, StatementKind::Data);
   }
   // Check with the new binding before keeping it, so that a rejected binding changes nothing.
   std::optional<Matrix> previous = std::move(impl_->data_[slot]);
@@ -186,7 +199,7 @@ void Model::bind_data(std::string_view name, Matrix data) {
 void Model::set_constant(std::string_view name, double value) {
   const Statement* statement = impl_->find(name, StatementKind::Const);
   if (statement == nullptr) {
-    throw CheckError(impl_->file_, SourceLocation{}, fmt::format("the model declares no const named '{}'", name));
+    throw impl_->unknown("const", name, StatementKind::Const);
   }
   if (impl_->program_[statement->value].kind == ExprKind::Vector) {
     throw CheckError(impl_->file_, statement->name_span.begin,
@@ -212,7 +225,7 @@ std::vector<double> Model::initial_point() const { return impl_->checked().initi
 void Model::set_parameter(std::span<double> theta, std::string_view name, std::span<const double> values) const {
   const ParameterInfo& info = impl_->parameter(name);
   if (values.size() != info.shape.size()) {
-    throw CheckError(impl_->file_, SourceLocation{},
+    throw CheckError(impl_->file_, kNowhere,
                      fmt::format("param '{}' has shape {} ({} values), but {} values were given", name,
                                  describe(info.shape), info.shape.size(), values.size()));
   }
@@ -240,8 +253,8 @@ Var Model::value(std::span<const Var> theta) const {
 double Model::value_and_gradient(std::span<const double> theta, std::span<double> gradient, bool checked) const {
   impl_->require_size(theta.size());
   if (gradient.size() != theta.size()) {
-    throw slope::Error(fmt::format("{}: the gradient has {} entries for {} parameter values", impl_->file_,
-                                   gradient.size(), theta.size()));
+    throw CheckError(impl_->file_, kNowhere,
+                     fmt::format("the gradient has {} entries for {} parameter values", gradient.size(), theta.size()));
   }
   if (checked || !impl_->replayable_) return impl_->record(theta, gradient, checked);
   return impl_->replay(theta, gradient);

@@ -1,6 +1,7 @@
 // "Did you mean" hints.
 
 #include <algorithm>
+#include <cctype>
 #include <numeric>
 #include <vector>
 
@@ -33,6 +34,13 @@ std::optional<std::string> closest_name(std::string_view name, const std::vector
   std::optional<std::string> best;
   std::size_t best_distance = kMaxEdits + 1;
   for (const std::string& candidate : candidates) {
+    // A difference in case only ('x' for 'X') is the likeliest slip of all, even for one letter.
+    if (candidate.size() == name.size() && candidate != name &&
+        std::equal(name.begin(), name.end(), candidate.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return candidate;
+    }
     // Names far longer or shorter cannot be within reach; skip them without the O(n*m) work.
     const std::size_t gap = candidate.size() > name.size() ? candidate.size() - name.size() : name.size() - candidate.size();
     if (gap > kMaxEdits) continue;

@@ -161,7 +161,7 @@ BOOST_AUTO_TEST_CASE(data_must_be_bound_and_agree_with_its_declaration) {
   BOOST_TEST(error_of<CheckError>([&] { model.bind_data("y", matrix(4, 2, "y.csv")); }) ==
              "model.slope:2:6: error: data 'y' is declared [n] but its data has shape [4, 2] (from y.csv)");
   BOOST_TEST(error_of<CheckError>([&] { model.bind_data("z", matrix(4, 1, "")); }) ==
-             "model.slope:1:1: error: the model declares no data named 'z'");
+             "model.slope: error: the model declares no data named 'z'");
   // A rejected binding changes nothing: y is still unbound.
   BOOST_TEST(error_of<CheckError>([&] { model.check(); }) ==
              "model.slope:2:6: error: data 'y' has no values: bind it (--data y=FILE)");
@@ -193,15 +193,40 @@ BOOST_AUTO_TEST_CASE(data_must_be_bound_and_agree_with_its_declaration) {
 BOOST_AUTO_TEST_CASE(set_constant_errors) {
   Model model = Model::parse("const t = [1, 2]\nconst c = 2 * 3\nparam w = 0\nminimize w * c", "model.slope");
   BOOST_TEST(error_of<CheckError>([&] { model.set_constant("lam", 1.0); }) ==
-             "model.slope:1:1: error: the model declares no const named 'lam'");
+             "model.slope: error: the model declares no const named 'lam'");
   BOOST_TEST(error_of<CheckError>([&] { model.set_constant("w", 1.0); }) ==
-             "model.slope:1:1: error: the model declares no const named 'w'");
+             "model.slope: error: the model declares no const named 'w'");
   BOOST_TEST(error_of<CheckError>([&] { model.set_constant("t", 1.0); }) ==
              "model.slope:1:7: error: const 't' is a vector; only a scalar const can be set");
   Model vector_const = Model::parse("const t = [1, 2] .* 2\nparam w = 0\nminimize w", "model.slope");
   vector_const.set_constant("t", 1.0);
   BOOST_TEST(error_of<CheckError>([&] { vector_const.check(); }) ==
              "model.slope:1:7: error: const 't' has shape [2]; only a scalar const can be set");
+}
+
+BOOST_AUTO_TEST_CASE(names_given_from_outside_get_a_did_you_mean_and_no_line) {
+  // Errors about a call rather than a place in the text carry no line and column (render()
+  // shows no caret line for them), and a close declared name of the right kind is suggested.
+  Model model = Model::parse("data X[n, 2]\nconst lambda = 1\nparam w[2] = 0\nminimize lambda * sum(X * w)",
+                             "model.slope");
+  BOOST_TEST(error_of<CheckError>([&] { model.set_constant("lamda", 1.0); }) ==
+             "model.slope: error: the model declares no const named 'lamda'; did you mean 'lambda'?");
+  BOOST_TEST(error_of<CheckError>([&] { model.bind_data("x", matrix(3, 2, "")); }) ==
+             "model.slope: error: the model declares no data named 'x'; did you mean 'X'?");
+  model.bind_data("X", matrix(3, 2, ""));
+  const std::vector<double> theta{1.0, 2.0};
+  BOOST_TEST(error_of<CheckError>([&] { (void)model.parameter_values(theta, "ww"); }) ==
+             "model.slope: error: the model declares no param named 'ww'; did you mean 'w'?");
+  BOOST_TEST(error_of<CheckError>([&] { (void)model.value(std::vector<double>{1.0, 2.0, 3.0}); }) ==
+             "model.slope: error: the model has 2 parameter values, but 3 were given");
+  std::vector<double> short_gradient(1);
+  BOOST_TEST(error_of<CheckError>([&] { (void)model.value_and_gradient(theta, short_gradient); }) ==
+             "model.slope: error: the gradient has 1 entries for 2 parameter values");
+  try {
+    model.set_constant("lamda", 1.0);
+  } catch (const CheckError& error) {
+    BOOST_TEST(slope::lang::render(error, model.source()) == std::string(error.what()));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(checked_evaluation_names_the_operation_and_its_span) {

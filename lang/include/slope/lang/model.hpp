@@ -98,6 +98,9 @@ class Model {
   /// The values of param `name` inside `theta`.
   [[nodiscard]] std::vector<double> parameter_values(std::span<const double> theta, std::string_view name) const;
 
+  /// The evaluation functions below throw CheckError (no line and column: it is about the
+  /// call) when theta does not have parameter_count() values.
+  ///
   /// The objective as written (not negated for maximize) at theta, in plain doubles.
   [[nodiscard]] double value(std::span<const double> theta) const;
   /// The objective recorded on the thread's active tape. On a checked tape a failing

@@ -14,6 +14,10 @@ struct SourceLocation {
   friend bool operator==(const SourceLocation&, const SourceLocation&) = default;
 };
 
+/// No place in the text: an error about the file as a whole or about how it is used (an
+/// unknown name given to Model::set_constant, a data binding); messages omit line and column.
+inline constexpr SourceLocation kNowhere{0, 0};
+
 /// A half-open range [begin, end) of source text.
 struct SourceSpan {
   SourceLocation begin;
