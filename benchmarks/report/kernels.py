@@ -2,9 +2,10 @@
 targets, ours/hand-written, ours/peer, and tape bytes per operation.
 
 Sources: gradient_cost (Slope, hand-written, targets, tape sizes), adolc (ADOL-C tracing and
-replaying, with Slope timed in the same process), and any other binary whose rows are named like
-gradient_cost's '<id>_<kernel>/<row>' with a 'primal' row (replay, vector nodes, libtorch...):
-each of its rows becomes a library column, and its 'slope*' rows are divided by its other rows."""
+replaying, with Slope timed in the same process), one column each from replay and vector_nodes
+(which have their own sections), and any other binary whose rows are named like gradient_cost's
+'<id>_<kernel>/<row>' with a 'primal' row: each of its rows becomes a library column, and its
+'slope*' rows are divided by its other rows, so a new binary shows up before it has a section."""
 
 from __future__ import annotations
 
@@ -12,9 +13,13 @@ import math
 from dataclasses import dataclass, field
 
 from markdown import num, runs, table
-from results import BinaryRun, kernel_names, kernel_rows, median, ratio
+from results import BinaryRun, kernel_names, kernel_rows, median, met, ratio
 
 KNOWN = ("gradient_cost", "adolc")
+# Binaries with their own section: only these rows join the cost table (row -> column label),
+# each over the primal timed in the same binary's run.
+DEDICATED = {"replay": {"replay": "Slope replay"},
+             "vector_nodes": {"vector": "Slope vector nodes", "torch": "libtorch"}}
 SKIPPED_ROWS = ("primal", "hand", "slope")  # already shown from gradient_cost
 
 
@@ -56,8 +61,8 @@ def _summary(run: BinaryRun, numerator: str, denominator: str) -> dict[str, floa
 
 def _other_binaries(all_runs: dict[str, list[BinaryRun]]) -> dict[str, list[BinaryRun]]:
     return {name: [r for r in rl if r.ok] for name, rl in all_runs.items()
-            if name not in KNOWN and any(r.ok and any("primal" in rows for rows in kernel_rows(r).values())
-                                         for r in rl)}
+            if name not in KNOWN and name not in DEDICATED
+            and any(r.ok and any("primal" in rows for rows in kernel_rows(r).values()) for r in rl)}
 
 
 def collect(all_runs: dict[str, list[BinaryRun]]) -> KernelFigures | None:
@@ -79,6 +84,13 @@ def collect(all_runs: dict[str, list[BinaryRun]]) -> KernelFigures | None:
         cost.append(_series("ADOL-C replay", adolc, lambda r: _summary(r, "adolc_replay_ns", "primal_ns")))
         vs_peer.append(_series("Slope / ADOL-C trace", adolc, lambda r: _summary(r, "slope_ns", "adolc_trace_ns")))
         vs_peer.append(_series("Slope / ADOL-C replay", adolc, lambda r: _summary(r, "slope_ns", "adolc_replay_ns")))
+    for binary, columns in DEDICATED.items():
+        run_list = [r for r in all_runs.get(binary, []) if r.ok]
+        for row, label in columns.items():
+            s = _series(label, run_list, lambda r, row=row: {
+                k: ratio(v.get(row), v.get("primal")) for k, v in kernel_rows(r).items() if row in v})
+            if s.values:
+                cost.append(s)
     for binary, run_list in _other_binaries(all_runs).items():
         rows = sorted({row for run in run_list for rs in kernel_rows(run).values() for row in rs})
         for name in kernel_names(run_list[0]).items():
@@ -95,18 +107,28 @@ def collect(all_runs: dict[str, list[BinaryRun]]) -> KernelFigures | None:
             for theirs in (row for row in rows if not row.startswith("slope") and row not in ("primal", "hand")):
                 vs_peer.append(_series(f"{ours} / {theirs} ({binary})", run_list, lambda r, o=ours, t=theirs: {
                     k: ratio(v.get(o), v.get(t)) for k, v in kernel_rows(r).items()}))
-    met = {}
-    if gradient:
-        for kernel in ids:
-            verdicts = {v <= targets[kernel] for v in cost[0].values.get(kernel, []) if not math.isnan(v)}
-            met[kernel] = "n/a" if not verdicts else ("met" if verdicts == {True} else
-                                                       "missed" if verdicts == {False} else "mixed")
+    verdicts = {k: met(cost[0].values.get(k, []), targets[k]) for k in ids} if gradient else {}
     retaped = [r["kernel"] for r in adolc[0].rows("kernels") if r.get("replay_retapes")] if adolc else []
-    return KernelFigures(ids, names, targets, cost, vs_hand, vs_peer, met, retaped)
+    return KernelFigures(ids, names, targets, cost, vs_hand, vs_peer, verdicts, retaped)
 
 
 def _label(f: KernelFigures, kernel: str) -> str:
     return f"{kernel} {f.names.get(kernel, '')}".strip()
+
+
+def _dedicated_columns(f: KernelFigures) -> str:
+    """Where the columns taken from the replay and vector-node binaries come from."""
+    labels = {s.label for s in f.cost}
+    text = ""
+    if "Slope replay" in labels:
+        text += ("*Slope replay* is a `slope::Function` recorded at x0 and replayed at x1 "
+                 "(`slope_bench_replay`, see its section). ")
+    if labels & {"Slope vector nodes", "libtorch"}:
+        text += ("*Slope vector nodes* and *libtorch* (one thread) are the kernels written with vector "
+                 "operations where they apply (`slope_bench_vector_nodes`, see its section). ")
+    if text:
+        text += "Each column's ratio divides two medians of its own binary's run. "
+    return text
 
 
 def cost_section(f: KernelFigures, run_count: int, plot: str | None) -> str:
@@ -124,7 +146,7 @@ def cost_section(f: KernelFigures, run_count: int, plot: str | None) -> str:
             + (f"; each cell shows one figure per run, run 1 first ({run_count} runs)" if run_count > 1 else "")
             + ". The target is the issue's; *met* means at or under it in every run. ADOL-C *trace* records "
             "the tape at every call (as Slope does); *replay* evaluates a tape recorded once at x0, at x1. "
-            "Lower is better."
+            + _dedicated_columns(f) + "Lower is better."
             + (f" ADOL-C tapes comparisons: on kernel(s) {', '.join(f.retaped)} a comparison recorded at x0 "
                "comes out differently at x1, ADOL-C aborts the replay and asks for a new tape, so the replay "
                "rows there run on a tape recorded once at x1." if f.retaped else "")

@@ -15,14 +15,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import front_end  # noqa: E402
 import kernels  # noqa: E402
 import machine  # noqa: E402
 import others  # noqa: E402
 import plots  # noqa: E402
+import replay  # noqa: E402
 import results  # noqa: E402
+import threads  # noqa: E402
+import vector_nodes  # noqa: E402
 import verdict  # noqa: E402
 
-KNOWN = ("gradient_cost", "adolc", "scaling", "optimizer")
+# Binaries with a section of their own; any other gets others.generic_section.
+KNOWN = ("gradient_cost", "adolc", "scaling", "optimizer", "replay", "vector_nodes", "threads", "lang", "csv")
 
 
 def header(info: dict[str, str], smoke: bool, run_count: int, all_runs) -> str:
@@ -95,6 +100,28 @@ def main() -> int:
             memory = (target["kernel"], results.ratio(row["tape_bytes"], row["primal_ops"]),
                       float(target["bytes_per_op_target"]))
 
+    replayed = replay.collect(all_runs.get("replay", []))
+    if replayed:
+        sections.append(replay.section(replayed))
+
+    vector = vector_nodes.collect(all_runs.get("vector_nodes", []))
+    if vector:
+        plot = None
+        if have_plots and vector.ids and plots.ratio_bars(
+                args.plots / "vector_nodes.png", work, [f"{k} {vector.names.get(k, '')}" for k in vector.ids],
+                {label: [vector.kernel[pair].median(k) for k in vector.ids]
+                 for pair, label in (("vector/primal", "Slope vector nodes"), ("torch/primal", "libtorch"),
+                                     ("hand/primal", "hand-written"))
+                 if pair != "torch/primal" or vector.has_torch},
+                title="Gradient with vector nodes" + (" and with libtorch" if vector.has_torch else "")
+                + ", per kernel (median CPU time over the primal's)"):
+            plot = f"{relative}/vector_nodes.png"
+        sections.append(vector_nodes.section(vector, plot))
+
+    threaded = threads.collect(all_runs.get("threads", []))
+    if threaded:
+        sections.append(threads.section(threaded))
+
     scaling = None
     scaling_runs = [r for r in all_runs.get("scaling", []) if r.ok and r.summary]
     if scaling_runs:
@@ -112,6 +139,13 @@ def main() -> int:
         optimizer = others.optimizer_ratios(problems)
         sections.append(others.optimizer_section(problems, next(iter(optimizer_runs[0].rows("targets")), {})))
 
+    language = front_end.lang_collect(all_runs.get("lang", []))
+    if language:
+        sections.append(front_end.lang_section(language))
+    csv = front_end.csv_collect(all_runs.get("csv", []))
+    if csv:
+        sections.append(front_end.csv_section(csv))
+
     for name, run_list in sorted(all_runs.items()):
         if name not in KNOWN:
             sections.append(others.generic_section(name, run_list))
@@ -120,7 +154,7 @@ def main() -> int:
         sections.append("Plots skipped: gnuplot is not installed (Debian: gnuplot-nox).\n")
 
     text = header(machine.describe(args.build, root), args.smoke, args.runs, all_runs)
-    text += verdict.summary(figures, optimizer, scaling, memory) + "\n"
+    text += verdict.summary(figures, optimizer, scaling, memory, replayed, vector, threaded, language) + "\n"
     text += "\n".join(s for s in sections if s)
     args.markdown.write_text(text)
     return 0

@@ -26,7 +26,9 @@ def _gnuplot(script: str, data: Path) -> bool:
     return result.returncode == 0
 
 
-def ratio_bars(path: Path, work: Path, kernels: list[str], series: dict[str, list[float]]) -> bool:
+def ratio_bars(path: Path, work: Path, kernels: list[str], series: dict[str, list[float]],
+               title: str = "Cost of one gradient, per kernel and library (median CPU time, same process as the primal)"
+               ) -> bool:
     """Gradient time / primal time per kernel (clusters) and library (bars), on a log axis."""
     data = work / (path.stem + ".dat")
     names = list(series)
@@ -35,7 +37,8 @@ def ratio_bars(path: Path, work: Path, kernels: list[str], series: dict[str, lis
         lines.append(f'"{kernel}" ' + " ".join(_value(series[n][k]) for n in names))
     data.write_text("\n".join(lines) + "\n")
     plots = ", ".join(f"'{data}' using {i + 2}:xtic(1) title columnheader({i + 2})" for i in range(len(names)))
-    script = f"""set terminal pngcairo size 1100,520 font ",10" noenhanced
+    width = max(900, 80 + 24 * len(kernels) * (len(names) + 1))  # room for each cluster's label
+    script = f"""set terminal pngcairo size {width},520 font ",10" noenhanced
 set output '{path}'
 set datafile missing "NaN"
 set style data histograms
@@ -47,7 +50,7 @@ set yrange [0.5:*]
 set grid ytics
 set ylabel "gradient time / primal time (log scale; lower is better)"
 set key top left
-set title "Cost of one gradient, per kernel and library (median CPU time, same process as the primal)"
+set title "{title}"
 plot {plots}
 """
     return _gnuplot(script, data)

@@ -23,6 +23,8 @@ class BinaryRun:
     status: int | None  # exit status; None if it did not finish
     log: Path
     medians: dict[str, float] = field(default_factory=dict)  # benchmark row -> median CPU ns
+    wall: dict[str, float] = field(default_factory=dict)  # benchmark row -> median wall-clock ns
+    rates: dict[str, float] = field(default_factory=dict)  # benchmark row -> median items_per_second
     cvs: dict[str, float] = field(default_factory=dict)  # benchmark row -> coefficient of variation
     repetitions: dict[str, int] = field(default_factory=dict)
     summary: list[dict] | None = None  # the --summary_out rows, when the binary writes them
@@ -35,6 +37,13 @@ class BinaryRun:
         """The summary rows of one of the binary's tables."""
         return [r for r in self.summary or [] if r.get("table") == table]
 
+    def log_match(self, pattern: str) -> re.Match | None:
+        """The first match of `pattern` in the binary's printed output (sizes it reports there)."""
+        try:
+            return re.search(pattern, self.log.read_text(errors="replace"), re.M)
+        except OSError:
+            return None
+
 
 def _read_benchmark_json(path: Path, run: BinaryRun) -> None:
     try:
@@ -42,11 +51,19 @@ def _read_benchmark_json(path: Path, run: BinaryRun) -> None:
     except (OSError, ValueError):
         return
     times: dict[str, list[float]] = {}
+    wall: dict[str, list[float]] = {}
+    rates: dict[str, list[float]] = {}
     for b in data.get("benchmarks", []):
         if b.get("run_type") != "iteration" or b.get("error_occurred"):
             continue
         name = b.get("run_name", b["name"])
-        times.setdefault(name, []).append(b["cpu_time"] * NS_PER_UNIT.get(b.get("time_unit", "ns"), 1.0))
+        unit = NS_PER_UNIT.get(b.get("time_unit", "ns"), 1.0)
+        times.setdefault(name, []).append(b["cpu_time"] * unit)
+        wall.setdefault(name, []).append(b.get("real_time", math.nan) * unit)
+        if "items_per_second" in b:
+            rates.setdefault(name, []).append(b["items_per_second"])
+    run.wall = {name: median(values) for name, values in wall.items()}
+    run.rates = {name: statistics.median(values) for name, values in rates.items()}
     for name, values in times.items():
         run.medians[name] = statistics.median(values)
         run.repetitions[name] = len(values)
@@ -94,25 +111,36 @@ def median(values) -> float:
     return statistics.median(values) if values else math.nan
 
 
+def met(values: list[float], target: float, at_most: bool = True) -> str:
+    """'met' if every run's figure is on the right side of the target (at most, or at least, it),
+    'missed' if none is, 'mixed' otherwise; 'n/a' without figures or target."""
+    verdicts = {(v <= target) if at_most else (v >= target) for v in values if not math.isnan(v)}
+    if not verdicts or math.isnan(target):
+        return "n/a"
+    return "met" if verdicts == {True} else "missed" if verdicts == {False} else "mixed"
+
+
 KERNEL_ROW = re.compile(r"([a-z])_([a-z0-9_]+)/([A-Za-z0-9_]+)$")
+ANY_KERNEL_ROW = re.compile(r"([A-Za-z])_([A-Za-z0-9_]+)/([A-Za-z0-9_]+)$")  # also vector_nodes' 'L_...'
 
 
-def kernel_rows(run: BinaryRun) -> dict[str, dict[str, float]]:
+def kernel_rows(run: BinaryRun, pattern: re.Pattern = KERNEL_ROW) -> dict[str, dict[str, float]]:
     """Benchmark rows named like gradient_cost's, '<id>_<kernel>/<row>': kernel id -> row -> median
-    ns. This is how the report reads binaries it does not know (replay, vector nodes...)."""
+    ns. This is how the report reads binaries it does not know, and the kernels of replay and
+    vector nodes. The default pattern takes kernels a-g only (lower-case ids)."""
     out: dict[str, dict[str, float]] = {}
     for name, ns in run.medians.items():
-        match = KERNEL_ROW.match(name)
+        match = pattern.match(name)
         if match:
             out.setdefault(match.group(1), {})[match.group(3)] = ns
     return out
 
 
-def kernel_names(run: BinaryRun) -> dict[str, str]:
+def kernel_names(run: BinaryRun, pattern: re.Pattern = KERNEL_ROW) -> dict[str, str]:
     """Kernel id -> kernel name, from the rows' names."""
     out = {}
     for name in run.medians:
-        match = KERNEL_ROW.match(name)
+        match = pattern.match(name)
         if match:
             out[match.group(1)] = match.group(2)
     return out
