@@ -157,6 +157,35 @@ BOOST_AUTO_TEST_CASE(new_data_or_constants_are_seen_by_the_next_evaluation) {
   BOOST_TEST(grad[0] == 21.0);
 }
 
+BOOST_AUTO_TEST_CASE(large_data_is_evaluated_by_recording_with_the_same_results) {
+  // Above 2^20 data numbers the model records on the tape at each call instead of replaying a
+  // Function (which would copy the data); the results must not depend on the path taken.
+  const std::size_t n = (std::size_t{1} << 20) + 3;
+  std::vector<double> v(n);
+  for (std::size_t i = 0; i < n; ++i) v[i] = std::sin(0.001 * static_cast<double>(i));
+  const char* source = "data v[n]\nparam w[2] = 0\nminimize sum((v .* w[1] - 0.5) .^ 2) + w[2]^4";
+  Model big = Model::parse(source, "m.slope");
+  big.bind_data("v", Matrix::from_vector(v));
+  Model small = Model::parse(source, "m.slope");
+  small.bind_data("v", Matrix::from_vector(std::span<const double>(v).first(1000)));
+  for (const std::vector<double>& w : {std::vector<double>{0.3, -1.0}, std::vector<double>{1.5, 0.5}}) {
+    std::vector<double> grad(2), by_hand(2, 0.0);
+    for (Model* model : {&big, &small}) {
+      const std::size_t rows = model == &big ? n : 1000;
+      double value = std::pow(w[1], 4);
+      std::fill(by_hand.begin(), by_hand.end(), 0.0);
+      for (std::size_t i = 0; i < rows; ++i) {
+        const double r = v[i] * w[0] - 0.5;
+        value += r * r;
+        by_hand[0] += 2.0 * r * v[i];
+      }
+      by_hand[1] = 4.0 * std::pow(w[1], 3);
+      BOOST_TEST(close(model->value_and_gradient(w, grad), value, 1e-11));
+      for (std::size_t j = 0; j < 2; ++j) BOOST_TEST(close(grad[j], by_hand[j], 1e-10), j << ": " << grad[j]);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(data_times_param_records_one_node_per_row) {
   const Logistic data;
   Model model = Model::parse("data X[n, d]\nparam w[d] = 1\nminimize sum(X * w)", "m.slope");

@@ -110,7 +110,9 @@ class Model {
   /// into a slope::Function (compiled: dead code dropped, sums and products with data merged
   /// into one instruction each) that later calls replay at the new theta, recording again
   /// when a comparison in the model would now decide the other way, or after bind_data /
-  /// set_constant. With `checked`, the call records on a checked tape instead and throws
+  /// set_constant. Models whose bound data hold more than 2^20 numbers record on the tape at
+  /// every call instead (its vector nodes reference the data, where a Function would copy it).
+  /// With `checked`, the call records on a checked tape instead and throws
   /// EvaluationError naming the operation and its source span on a domain error.
   /// A Model is not thread-safe: evaluate each one from one thread at a time (const methods
   /// included, since they may check, record and replay).
