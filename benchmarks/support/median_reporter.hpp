@@ -14,7 +14,7 @@
 namespace slope::bench {
 
 /// Wraps a display reporter (the console by default): keeps every repetition's CPU time per
-/// iteration, and shows only the median and coefficient of variation of each benchmark (all
+/// iteration (wall time for benchmarks registered with UseRealTime), and shows only the median and coefficient of variation of each benchmark (all
 /// repetitions when there is a single one), so that a run of hundreds of repetitions stays
 /// readable while the tables computed at the end use the same run's numbers.
 class MedianReporter final : public benchmark::BenchmarkReporter {
@@ -31,7 +31,12 @@ class MedianReporter final : public benchmark::BenchmarkReporter {
       if (run.error_occurred) {
         shown.push_back(run);
       } else if (run.run_type == Run::RT_Iteration) {
-        times_[run.run_name.str()].push_back(run.GetAdjustedCPUTime() * nanoseconds_per(run.time_unit));
+        // A benchmark registered with UseRealTime ("/real_time") works on several threads: its
+        // figure is wall time, which includes waiting for the other threads; CPU time of the
+        // calling thread would not.
+        const bool wall = run.run_name.time_type == "real_time";
+        const double time = wall ? run.GetAdjustedRealTime() : run.GetAdjustedCPUTime();
+        times_[run.run_name.str()].push_back(time * nanoseconds_per(run.time_unit));
         if (run.repetitions <= 1) shown.push_back(run);
       } else if (run.aggregate_name == "median" || run.aggregate_name == "cv") {
         shown.push_back(run);
@@ -42,8 +47,8 @@ class MedianReporter final : public benchmark::BenchmarkReporter {
 
   void Finalize() override { display_->Finalize(); }
 
-  /// Median over repetitions of the CPU time per iteration of benchmark `name`, in
-  /// nanoseconds; NaN when it did not run.
+  /// Median over repetitions of the CPU (or, with UseRealTime, wall) time per iteration of
+  /// benchmark `name`, in nanoseconds; NaN when it did not run.
   [[nodiscard]] double median_ns(const std::string& name) const {
     const auto found = times_.find(name);
     if (found == times_.end() || found->second.empty()) return std::numeric_limits<double>::quiet_NaN();
