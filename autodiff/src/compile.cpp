@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <tuple>
 #include <unordered_map>
 
 #include "program.hpp"
@@ -130,6 +131,101 @@ class LinearMerge {
   std::vector<Role> role_;
 };
 
+/// The operand slots of an instruction (constants included).
+std::span<const std::uint32_t> operand_slots(const Program& p, const Instruction& ins) noexcept {
+  if (ins.form == Form::Nary) return std::span<const std::uint32_t>(p.nary_operands).subspan(ins.a, ins.b);
+  return {&ins.a, ins.form == Form::Unary ? 1U : 2U};
+}
+
+/// Instructions per scheduling window: small enough that a window's values and partials stay
+/// in L1 between the operation that writes them and the ones that read them.
+constexpr std::size_t kScheduleWindow = 512;
+
+/// Reorders the instructions of each window of kScheduleWindow by dependency level (ASAP
+/// within the window), then by operation and form, keeping the recorded order otherwise.
+/// Why: recorded code interleaves a few operations per statement (x*x, a sum, a product...),
+/// so the replay's `switch` jumps somewhere else at every instruction and each instruction
+/// waits for the one before it. Grouped, the jumps repeat (predicted) and consecutive
+/// instructions are independent (they overlap in the CPU), forward and in the reverse sweep.
+/// Every instruction still computes the same rule on the same operands, so values keep their
+/// bits; only the order in which an adjoint's contributions are added may change.
+void schedule(Program& p) {
+  const std::size_t count = p.instructions();
+  const std::uint32_t first = p.constants + p.inputs;
+  std::vector<std::uint32_t> order(count);
+  std::vector<std::uint32_t> level(count, 0);
+  for (std::size_t start = 0; start < count; start += kScheduleWindow) {
+    const std::size_t end = std::min(count, start + kScheduleWindow);
+    for (std::size_t i = start; i < end; ++i) {
+      for (const std::uint32_t s : operand_slots(p, p.code[i])) {
+        if (s >= first + start) level[i] = std::max(level[i], level[s - first] + 1);  // written in this window
+      }
+      order[i] = static_cast<std::uint32_t>(i);
+    }
+    const auto key = [&](std::uint32_t i) { return std::tuple(level[i], p.code[i].op, p.code[i].form); };
+    std::stable_sort(order.begin() + static_cast<std::ptrdiff_t>(start), order.begin() + static_cast<std::ptrdiff_t>(end),
+                     [&](std::uint32_t x, std::uint32_t y) { return key(x) < key(y); });
+  }
+
+  std::vector<std::uint32_t> position(count);
+  for (std::size_t k = 0; k < count; ++k) position[order[k]] = static_cast<std::uint32_t>(k);
+  const auto moved = [&](std::uint32_t s) { return s < first ? s : first + position[s - first]; };
+  std::vector<Instruction> code;
+  code.reserve(count + 1);
+  std::vector<std::uint32_t> edge_slot, nary_operands;
+  std::vector<double> coefficients;
+  edge_slot.reserve(p.edge_slot.size());
+  nary_operands.reserve(p.nary_operands.size());
+  coefficients.reserve(p.coefficients.size());
+  for (const std::uint32_t old : order) {
+    Instruction ins = p.code[old];
+    const std::uint32_t old_edge = ins.edge;
+    ins.edge = static_cast<std::uint32_t>(edge_slot.size());
+    if (ins.form == Form::Nary) {
+      const auto at = static_cast<std::uint32_t>(nary_operands.size());
+      for (std::uint32_t k = ins.a; k < ins.a + ins.b; ++k) {
+        nary_operands.push_back(moved(p.nary_operands[k]));
+        coefficients.push_back(p.coefficients[k]);
+      }
+      ins.a = at;
+    } else {
+      ins.a = moved(ins.a);
+      if (ins.form != Form::Unary) ins.b = moved(ins.b);
+    }
+    for (std::uint32_t e = old_edge; e < p.code[old + 1].edge; ++e) edge_slot.push_back(moved(p.edge_slot[e]));
+    code.push_back(ins);
+  }
+  code.push_back(p.code.back());  // the sentinel: the number of edges is unchanged
+  p.code = std::move(code);
+  p.edge_slot = std::move(edge_slot);
+  p.nary_operands = std::move(nary_operands);
+  p.coefficients = std::move(coefficients);
+  for (GuardCheck& g : p.guards) {
+    g.a = moved(g.a);
+    g.b = moved(g.b);
+  }
+  for (std::uint32_t& s : p.output_slot) s = moved(s);
+}
+
+/// Groups consecutive instructions of the same operation, form and edge count into runs.
+void build_runs(Program& p) {
+  p.runs.clear();
+  const auto count = static_cast<std::uint32_t>(p.instructions());
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const Instruction& ins = p.code[i];
+    const std::uint32_t edges = p.code[i + 1].edge - ins.edge;
+    const auto each = static_cast<std::uint8_t>(edges == 1 || edges == 2 ? edges : 0);
+    // A run also ends where the edge count changes (as from an addition of two Vars to one of
+    // a Var and a constant), so that the reverse sweep's fixed-count loops cover most runs.
+    if (!p.runs.empty() && p.runs.back().op == ins.op && p.runs.back().form == ins.form &&
+        p.runs.back().edges_each == each) {
+      p.runs.back().end = i + 1;
+      continue;
+    }
+    p.runs.push_back(Run{i, i + 1, ins.edge, ins.op, ins.form, each});
+  }
+}
+
 }  // namespace
 
 Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std::span<const Var> outputs) {
@@ -253,12 +349,14 @@ Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std:
       ins.a = slot(refs[0]);
       ins.b = slot(refs[1]);
       ins.form = p.is_constant(ins.b) ? Form::First : p.is_constant(ins.a) ? Form::Second : Form::Both;
+      if (ins.op == OpCode::Mul && ins.form == Form::Both && ins.a == ins.b) {
+        // x * x is Square's x * x (same bits), with one edge 2x instead of two edges x into
+        // the same adjoint, which the reverse sweep would update twice in a row.
+        ins.op = OpCode::Square;
+        ins.form = Form::Unary;
+      }
     }
-    const std::span<const std::uint32_t> operand_slots =
-        ins.form == Form::Nary ? std::span<const std::uint32_t>(p.nary_operands).subspan(ins.a, ins.b)
-        : ins.form == Form::Unary ? std::span<const std::uint32_t>(&ins.a, 1)
-                                  : std::span<const std::uint32_t>(&ins.a, 2);
-    for (const std::uint32_t s : operand_slots) {
+    for (const std::uint32_t s : operand_slots(p, ins)) {
       if (p.is_constant(s)) continue;
       p.edge_slot.push_back(s);
       ++edges;
@@ -274,6 +372,9 @@ Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std:
     p.guards.push_back(GuardCheck{slot(d.a), slot(d.b), d.kind, d.outcome});
   }
   for (const Var& y : outputs) p.output_slot.push_back(y.is_constant() ? pool.slot(y.value()) : slot_of[VarAccess::id(y)]);
+
+  schedule(p);
+  build_runs(p);
 
   p.stats.inputs = n;
   p.stats.outputs = outputs.size();

@@ -14,63 +14,79 @@
 
 namespace slope::detail {
 
+/// Runs `step.unary<R>` on every instruction of a run.
+template <UnaryRule R, class Step>
+SLOPE_ALWAYS_INLINE void unary_run(Step& step, const Instruction* code, const Run& run) {
+  for (std::uint32_t i = run.begin; i < run.end; ++i) step.template unary<R>(code[i], i);
+}
+
+/// Runs `step.binary<R>` on every instruction of a run.
+template <BinaryRule R, class Step>
+SLOPE_ALWAYS_INLINE void binary_run(Step& step, const Instruction* code, const Run& run) {
+  for (std::uint32_t i = run.begin; i < run.end; ++i) step.template binary<R>(code[i], i);
+}
+
 /// Runs `step` on every instruction of `p`, in order. A Step has
 /// `unary<Rule>(ins, i)`, `binary<Rule>(ins, i)`, `fma(ins, i)`, `log_sum_exp(ins, i)` (n-ary)
 /// and `fused(ins, i)` (a linear combination, see compile.cpp).
+/// The switch runs once per run of equal operations (Program::runs), not per instruction: an
+/// indirect jump per instruction costs more than most of the arithmetic it selects.
 template <class Step>
 SLOPE_ALWAYS_INLINE void dispatch(const Program& p, Step& step) {
   const Instruction* code = p.code.data();
-  const std::size_t count = p.instructions();
-  for (std::size_t i = 0; i < count; ++i) {
-    const Instruction& ins = code[i];
-    switch (ins.op) {
-      case OpCode::Neg: step.template unary<Neg>(ins, i); break;
-      case OpCode::Add: step.template binary<Add>(ins, i); break;
-      case OpCode::Sub: step.template binary<Sub>(ins, i); break;
-      case OpCode::Mul: step.template binary<Mul>(ins, i); break;
-      case OpCode::Div: step.template binary<Div>(ins, i); break;
-      case OpCode::Pow: step.template binary<Pow>(ins, i); break;
-      case OpCode::Square: step.template unary<Square>(ins, i); break;
-      case OpCode::Exp: step.template unary<Exp>(ins, i); break;
-      case OpCode::Exp2: step.template unary<Exp2>(ins, i); break;
-      case OpCode::Expm1: step.template unary<Expm1>(ins, i); break;
-      case OpCode::Log: step.template unary<Log>(ins, i); break;
-      case OpCode::Log2: step.template unary<Log2>(ins, i); break;
-      case OpCode::Log10: step.template unary<Log10>(ins, i); break;
-      case OpCode::Log1p: step.template unary<Log1p>(ins, i); break;
-      case OpCode::Sqrt: step.template unary<Sqrt>(ins, i); break;
-      case OpCode::Cbrt: step.template unary<Cbrt>(ins, i); break;
-      case OpCode::Hypot: step.template binary<Hypot>(ins, i); break;
-      case OpCode::Sin: step.template unary<Sin>(ins, i); break;
-      case OpCode::Cos: step.template unary<Cos>(ins, i); break;
-      case OpCode::Tan: step.template unary<Tan>(ins, i); break;
-      case OpCode::Asin: step.template unary<Asin>(ins, i); break;
-      case OpCode::Acos: step.template unary<Acos>(ins, i); break;
-      case OpCode::Atan: step.template unary<Atan>(ins, i); break;
-      case OpCode::Atan2: step.template binary<Atan2>(ins, i); break;
-      case OpCode::Sinh: step.template unary<Sinh>(ins, i); break;
-      case OpCode::Cosh: step.template unary<Cosh>(ins, i); break;
-      case OpCode::Tanh: step.template unary<Tanh>(ins, i); break;
-      case OpCode::Asinh: step.template unary<Asinh>(ins, i); break;
-      case OpCode::Acosh: step.template unary<Acosh>(ins, i); break;
-      case OpCode::Atanh: step.template unary<Atanh>(ins, i); break;
-      case OpCode::Abs: step.template unary<Abs>(ins, i); break;
-      case OpCode::Fmin: step.template binary<Fmin>(ins, i); break;
-      case OpCode::Fmax: step.template binary<Fmax>(ins, i); break;
-      case OpCode::Fma: step.fma(ins, i); break;
-      case OpCode::Fused: step.fused(ins, i); break;
-      case OpCode::Erf: step.template unary<Erf>(ins, i); break;
-      case OpCode::Erfc: step.template unary<Erfc>(ins, i); break;
-      case OpCode::Lgamma: step.template unary<Lgamma>(ins, i); break;
-      case OpCode::Tgamma: step.template unary<Tgamma>(ins, i); break;
-      case OpCode::Sigmoid: step.template unary<Sigmoid>(ins, i); break;
-      case OpCode::LogSigmoid: step.template unary<LogSigmoid>(ins, i); break;
-      case OpCode::Softplus: step.template unary<Softplus>(ins, i); break;
+  for (const Run& run : p.runs) {
+    switch (run.op) {
+      case OpCode::Neg: unary_run<Neg>(step, code, run); break;
+      case OpCode::Add: binary_run<Add>(step, code, run); break;
+      case OpCode::Sub: binary_run<Sub>(step, code, run); break;
+      case OpCode::Mul: binary_run<Mul>(step, code, run); break;
+      case OpCode::Div: binary_run<Div>(step, code, run); break;
+      case OpCode::Pow: binary_run<Pow>(step, code, run); break;
+      case OpCode::Square: unary_run<Square>(step, code, run); break;
+      case OpCode::Exp: unary_run<Exp>(step, code, run); break;
+      case OpCode::Exp2: unary_run<Exp2>(step, code, run); break;
+      case OpCode::Expm1: unary_run<Expm1>(step, code, run); break;
+      case OpCode::Log: unary_run<Log>(step, code, run); break;
+      case OpCode::Log2: unary_run<Log2>(step, code, run); break;
+      case OpCode::Log10: unary_run<Log10>(step, code, run); break;
+      case OpCode::Log1p: unary_run<Log1p>(step, code, run); break;
+      case OpCode::Sqrt: unary_run<Sqrt>(step, code, run); break;
+      case OpCode::Cbrt: unary_run<Cbrt>(step, code, run); break;
+      case OpCode::Hypot: binary_run<Hypot>(step, code, run); break;
+      case OpCode::Sin: unary_run<Sin>(step, code, run); break;
+      case OpCode::Cos: unary_run<Cos>(step, code, run); break;
+      case OpCode::Tan: unary_run<Tan>(step, code, run); break;
+      case OpCode::Asin: unary_run<Asin>(step, code, run); break;
+      case OpCode::Acos: unary_run<Acos>(step, code, run); break;
+      case OpCode::Atan: unary_run<Atan>(step, code, run); break;
+      case OpCode::Atan2: binary_run<Atan2>(step, code, run); break;
+      case OpCode::Sinh: unary_run<Sinh>(step, code, run); break;
+      case OpCode::Cosh: unary_run<Cosh>(step, code, run); break;
+      case OpCode::Tanh: unary_run<Tanh>(step, code, run); break;
+      case OpCode::Asinh: unary_run<Asinh>(step, code, run); break;
+      case OpCode::Acosh: unary_run<Acosh>(step, code, run); break;
+      case OpCode::Atanh: unary_run<Atanh>(step, code, run); break;
+      case OpCode::Abs: unary_run<Abs>(step, code, run); break;
+      case OpCode::Fmin: binary_run<Fmin>(step, code, run); break;
+      case OpCode::Fmax: binary_run<Fmax>(step, code, run); break;
+      case OpCode::Fma:
+        for (std::uint32_t i = run.begin; i < run.end; ++i) step.fma(code[i], i);
+        break;
+      case OpCode::Fused:
+        for (std::uint32_t i = run.begin; i < run.end; ++i) step.fused(code[i], i);
+        break;
+      case OpCode::Erf: unary_run<Erf>(step, code, run); break;
+      case OpCode::Erfc: unary_run<Erfc>(step, code, run); break;
+      case OpCode::Lgamma: unary_run<Lgamma>(step, code, run); break;
+      case OpCode::Tgamma: unary_run<Tgamma>(step, code, run); break;
+      case OpCode::Sigmoid: unary_run<Sigmoid>(step, code, run); break;
+      case OpCode::LogSigmoid: unary_run<LogSigmoid>(step, code, run); break;
+      case OpCode::Softplus: unary_run<Softplus>(step, code, run); break;
       case OpCode::LogSumExp:
-        if (ins.form == Form::Nary) {
-          step.log_sum_exp(ins, i);
+        if (run.form == Form::Nary) {
+          for (std::uint32_t i = run.begin; i < run.end; ++i) step.log_sum_exp(code[i], i);
         } else {
-          step.template binary<LogSumExp>(ins, i);
+          binary_run<LogSumExp>(step, code, run);
         }
         break;
       default: break;  // compile() admits only the codes above (rule_arity)

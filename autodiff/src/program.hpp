@@ -38,6 +38,17 @@ struct Instruction {
   Form form = Form::Unary;
 };
 
+/// Consecutive instructions with the same operation and form, which the replay dispatches
+/// once (dispatch.hpp) and the reverse sweep walks without looking at each instruction.
+struct Run {
+  std::uint32_t begin = 0;  // first instruction
+  std::uint32_t end = 0;    // one past the last
+  std::uint32_t edge = 0;   // first edge of the first instruction
+  OpCode op = OpCode::Input;
+  Form form = Form::Unary;
+  std::uint8_t edges_each = 0;  // edges of every instruction of the run (1 or 2), or 0 if they differ
+};
+
 /// A decision re-checked on every evaluation: `kind` of slots a and b must give `outcome`.
 struct GuardCheck {
   std::uint32_t a = 0;
@@ -53,6 +64,7 @@ struct Program {
   std::uint32_t constants = 0;   // C
   std::vector<double> constant_values;
   std::vector<Instruction> code;  // plus a sentinel whose `edge` is the number of edges
+  std::vector<Run> runs;           // the instructions, in order, grouped (compile.cpp's schedule)
   std::vector<std::uint32_t> edge_slot;
   std::vector<std::uint32_t> nary_operands;
   std::vector<double> coefficients;  // beside nary_operands: an OpCode::Fused term's coefficient

@@ -150,11 +150,37 @@ void reverse(const Program& p, const double* seeds, WorkspaceData& ws) {
   const std::uint32_t* arg = p.edge_slot.data();
   const double* partial = ws.partial.data();
   const double* result_adjoint = adjoint + p.constants + p.inputs;
-  for (std::size_t i = p.instructions(); i-- > 0;) {
-    const double a = result_adjoint[i];
-    if (a == 0.0) continue;  // also stops 0 * inf from turning unrelated adjoints into NaN
-    const std::uint32_t end = code[i + 1].edge;
-    for (std::uint32_t k = code[i].edge; k < end; ++k) adjoint[arg[k]] += partial[k] * a;
+  // A run whose instructions all have one (or two) edges has its edges side by side, so the
+  // loop needs neither the instructions nor an inner loop. Every `a == 0` skip also stops
+  // 0 * inf from turning unrelated adjoints into NaN.
+  for (std::size_t r = p.runs.size(); r-- > 0;) {
+    const Run& run = p.runs[r];
+    switch (run.edges_each) {
+      case 1:
+        for (std::uint32_t i = run.end, k = run.edge + (run.end - run.begin); i-- > run.begin;) {
+          --k;
+          const double a = result_adjoint[i];
+          if (a != 0.0) adjoint[arg[k]] += partial[k] * a;
+        }
+        break;
+      case 2:
+        for (std::uint32_t i = run.end, k = run.edge + 2 * (run.end - run.begin); i-- > run.begin;) {
+          k -= 2;
+          const double a = result_adjoint[i];
+          if (a == 0.0) continue;
+          adjoint[arg[k]] += partial[k] * a;
+          adjoint[arg[k + 1]] += partial[k + 1] * a;
+        }
+        break;
+      default:
+        for (std::uint32_t i = run.end; i-- > run.begin;) {
+          const double a = result_adjoint[i];
+          if (a == 0.0) continue;
+          const std::uint32_t end = code[i + 1].edge;
+          for (std::uint32_t k = code[i].edge; k < end; ++k) adjoint[arg[k]] += partial[k] * a;
+        }
+        break;
+    }
   }
 }
 
