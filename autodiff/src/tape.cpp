@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cmath>
+#include <cstddef>
 #include <cstring>
+#include <type_traits>
 
 #include "slope/autodiff/errors.hpp"
 #include "slope/autodiff/recording.hpp"
@@ -107,10 +110,36 @@ void Tape::inputs(std::span<const double> values, std::span<Var> out) {
   ensure(count, 0);
   std::fill_n(op_.get() + nodes_, count, OpCode::Input);
   std::fill_n(first_arg_.get() + nodes_, count, edges_);
-  for (std::uint32_t i = 0; i < count; ++i) {
-    detail::VarAccess::assign(out[i], Var(values[i], nodes_ + i, serial_, false));
-  }
+  // Inputs are never folded into: their nodes must keep meaning "these inputs".
+  store_vars(values.data(), nodes_, out);
   nodes_ += count;
+}
+
+void Tape::store_vars(const double* values, std::uint32_t first, std::span<Var> out) const noexcept {
+  // Field by field, a Var takes four stores (value, id, tape, fresh), and for a vector of
+  // inputs or a vector node's outputs those stores were the bound (about 4 cycles a Var). As
+  // two 64-bit words, the value's bits and id_ | tape_ << 32 (fresh_ and the padding 0), the
+  // loop is integer copies that GCC vectorizes: 2-3 times faster (1000 Vars, GCC 12, AVX2).
+  // The asserts pin the layout this relies on; may_alias makes the word access legal.
+  static_assert(std::is_standard_layout_v<Var> && sizeof(Var) == 16);
+  static_assert(offsetof(Var, value_) == 0 && offsetof(Var, id_) == 8 && offsetof(Var, tape_) == 12 &&
+                offsetof(Var, fresh_) == 14);
+#if defined(__GNUC__) || defined(__clang__)
+  if constexpr (std::endian::native == std::endian::little) {
+    using Word = std::uint64_t __attribute__((may_alias));
+    auto* const words = reinterpret_cast<Word*>(out.data());
+    const auto* const bits = reinterpret_cast<const Word*>(values);
+    const std::uint64_t tape = (std::uint64_t{serial_} << 32) + first;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      words[2 * i] = bits[i];
+      words[2 * i + 1] = tape + i;  // ids fit in 32 bits, so this never carries into tape_
+    }
+    return;
+  }
+#endif
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    detail::VarAccess::assign(out[i], Var(values[i], first + static_cast<std::uint32_t>(i), serial_, false));
+  }
 }
 
 TapePosition Tape::position() {
@@ -289,12 +318,17 @@ void Tape::sweep(std::uint32_t end_node) {
 }
 
 void Tape::sweep_nodes(std::uint32_t low, std::uint32_t high) noexcept {
+  if (low >= high) return;
   double* const adjoint = adjoint_.data();
   const std::uint32_t* const arg = arg_.get();
   const double* const partial = partial_.get();
   const std::uint32_t* const first = first_arg_.get();
   std::uint32_t end = high < nodes_ ? first[high] : edges_;
-  for (std::uint32_t i = high; i-- > low;) {
+  // Once the edges left are those of node `low` and below (none), the nodes still to visit
+  // have no edges: inputs, outputs of vector nodes. Stopping there makes the inputs, often
+  // most of a vector-node tape, cost nothing.
+  const std::uint32_t floor = first[low];
+  for (std::uint32_t i = high; end > floor && i-- > low;) {
     const std::uint32_t begin = first[i];
     const double a = adjoint[i];
     if (a != 0.0) {  // also stops 0 * inf from turning unrelated adjoints into NaN

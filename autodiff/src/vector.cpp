@@ -33,10 +33,10 @@ struct VectorTapeAccess {
     tape.nodes_ += n;
     return first;
   }
-  /// An output Var that no later operation may fold into: the vector node reads its adjoint.
-  static Var output(const Tape& tape, double value, std::uint32_t id) noexcept {
-    const Var fresh = tape.result(value, id);
-    return Var(fresh);  // a copy does not hold its node alone
+  /// out[i] = the output Var of node first + i, which no later operation may fold into: the
+  /// vector node reads its adjoint.
+  static void outputs(const Tape& tape, const double* values, std::uint32_t first, std::span<Var> out) noexcept {
+    tape.store_vars(values, first, out);
   }
   static void check(const Tape& tape, const Var& x) { tape.debug_check(x); }
 };
@@ -65,21 +65,25 @@ bool any_active(std::span<const Var> x) noexcept {
   return std::any_of(x.begin(), x.end(), [](const Var& v) { return !v.is_constant(); });
 }
 
-/// sum_i a[i] b[i] (b null: sum_i a[i]) with four accumulators, so that it vectorizes.
+/// sum_i a[i] b[i] with four accumulators, so that it vectorizes.
 double dot(const double* __restrict a, const double* __restrict b, std::size_t n) noexcept {
   std::array<double, 4> s{};
   std::size_t i = 0;
-  if (b == nullptr) {
-    for (; i + 4 <= n; i += 4) {
-      for (std::size_t k = 0; k < 4; ++k) s[k] += a[i + k];
-    }
-    for (; i < n; ++i) s[0] += a[i];
-  } else {
-    for (; i + 4 <= n; i += 4) {
-      for (std::size_t k = 0; k < 4; ++k) s[k] += a[i + k] * b[i + k];
-    }
-    for (; i < n; ++i) s[0] += a[i] * b[i];
+  for (; i + 4 <= n; i += 4) {
+    for (std::size_t k = 0; k < 4; ++k) s[k] += a[i + k] * b[i + k];
   }
+  for (; i < n; ++i) s[0] += a[i] * b[i];
+  return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+/// sum_i x_i.value() with four accumulators, in the order of dot.
+double sum_values(std::span<const Var> x) noexcept {
+  std::array<double, 4> s{};
+  std::size_t i = 0;
+  for (; i + 4 <= x.size(); i += 4) {
+    for (std::size_t k = 0; k < 4; ++k) s[k] += x[i + k].value();
+  }
+  for (; i < x.size(); ++i) s[0] += x[i].value();
   return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
@@ -168,9 +172,7 @@ class Recorder {
     node_.output = VectorTapeAccess::push_outputs(tape_, out.size(), op);
     store_.push(node_);
     done_ = true;
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      out[i] = VectorTapeAccess::output(tape_, values[i], node_.output + static_cast<std::uint32_t>(i));
-    }
+    VectorTapeAccess::outputs(tape_, values, node_.output, out);
   }
 
   /// Appends a one-output node (a reduction) and returns its Var.
@@ -216,11 +218,9 @@ Var reduce_constant_partials(std::span<const Var> x, double scale, OpCode op) {
   }
   if (detail::replayable::active()) return detail::replayable::scaled_sum(x, scale);
   Recorder rec(VectorKind::Reduce, op_name(op));
-  std::vector<double>& values = rec.store().scratch;
-  values.resize(x.size());
-  rec.node().x = rec.operands(x, values.data());
+  rec.node().x = rec.operands(x, nullptr);
   rec.node().dx.scale = scale;
-  value = dot(values.data(), nullptr, x.size()) * scale;
+  value = sum_values(x) * scale;  // read from the Vars: a copy first would cost a store per element
   if (rec.checked()) check_value(op_name(op), value);
   return rec.finish(op, value);
 }
@@ -390,15 +390,7 @@ void matmul(std::span<const Var> A, std::span<const Var> B, std::size_t rows, st
   require_size(B.size(), inner * cols, "matmul", "B");
   require_size(C.size(), rows * cols, "matmul", "C");
   const auto product = [&](const double* a, const double* b, double* c) {
-    std::fill_n(c, rows * cols, 0.0);
-    for (std::size_t i = 0; i < rows; ++i) {
-      double* __restrict c_row = c + i * cols;
-      for (std::size_t l = 0; l < inner; ++l) {
-        const double a_il = a[i * inner + l];
-        const double* __restrict b_row = b + l * cols;
-        for (std::size_t j = 0; j < cols; ++j) c_row[j] += a_il * b_row[j];
-      }
-    }
+    detail::multiply_matrices(rows, inner, cols, {a, inner, 1}, b, cols, c, cols, /*add=*/false);
   };
   if (!any_active(A) && !any_active(B)) {
     std::vector<double> a(A.size()), b(B.size()), c(C.size());

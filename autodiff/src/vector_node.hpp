@@ -54,6 +54,19 @@ class Buffer {
   std::size_t capacity_ = 0;
 };
 
+/// A read-only matrix of doubles with any strides: entry (i, k) is data[i * row_stride + k * col_stride].
+struct StridedMatrix {
+  const double* data = nullptr;
+  std::size_t row_stride = 0;
+  std::size_t col_stride = 0;
+};
+
+/// C = X Y, or C += X Y when `add` is set, for X rows x depth (any strides), Y depth x cols with
+/// row i at y + i * y_stride (unit column stride) and C rows x cols with row i at c + i * c_stride.
+/// C must not overlap X or Y. Each entry is summed over k in order, as a plain loop would.
+void multiply_matrices(std::size_t rows, std::size_t depth, std::size_t cols, StridedMatrix x, const double* y,
+                       std::size_t y_stride, double* c, std::size_t c_stride, bool add) noexcept;
+
 /// How a vector node's output adjoints flow back (see the cases of VectorNodes::sweep).
 enum class VectorKind : std::uint8_t {
   Reduce,       ///< one output y with partials dx_j, dy_j on operands x, y: adj x_j += dx_j adj y

@@ -11,6 +11,8 @@
 
 #include <cmath>
 #include <span>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "support/check_derivative.hpp"
@@ -263,7 +265,8 @@ BOOST_AUTO_TEST_CASE(matvec_with_scattered_operands_and_a_returned_vector) {
       point(5));
 }
 
-BOOST_DATA_TEST_CASE(matmul_matches_the_scalar_recording, bdata::make({0, 1, 2, 3, 5}), m) {
+// Sizes cover the product's register blocks (4 rows by 8 and 4 columns) and every remainder.
+BOOST_DATA_TEST_CASE(matmul_matches_the_scalar_recording, bdata::make({0, 1, 2, 3, 5, 7, 9, 13}), m) {
   const std::size_t rows = m;
   const std::size_t inner = m + 1;
   const std::size_t cols = m == 0 ? 2 : m - 1;
@@ -286,6 +289,43 @@ BOOST_DATA_TEST_CASE(matmul_matches_the_scalar_recording, bdata::make({0, 1, 2, 
         return weighted_squares(std::span<const Var>(c));
       },
       scalar, point(rows * inner + inner * cols));
+}
+
+BOOST_AUTO_TEST_CASE(matmul_of_listed_operands_matches_the_scalar_recording) {
+  // A's entries in reverse order and one entry of B a constant: both operands are id lists,
+  // whose adjoints the sweep gathers in scratch instead of adding to them in place.
+  const std::size_t rows = 5;
+  const std::size_t inner = 6;
+  const std::size_t cols = 9;
+  const std::size_t a_size = rows * inner;
+  const auto operands = [&](auto x) {
+    using T = std::remove_cvref_t<decltype(x[0])>;
+    std::vector<T> a(a_size), b(inner * cols);
+    for (std::size_t e = 0; e < a_size; ++e) a[e] = x[a_size - 1 - e];
+    for (std::size_t e = 0; e < b.size(); ++e) b[e] = e == 4 ? T(0.5) : x[a_size + e];
+    return std::pair{a, b};
+  };
+  check_against_oracles(
+      [&](std::span<const Var> x) {
+        const auto [a, b] = operands(x);
+        std::vector<Var> c(rows * cols);
+        slope::matmul(a, b, rows, inner, cols, c);
+        return weighted_squares(std::span<const Var>(c));
+      },
+      [&](auto x) {
+        const auto [a, b] = operands(x);
+        using T = decltype(x[0] + 0.0);
+        std::vector<T> c(rows * cols);
+        for (std::size_t i = 0; i < rows; ++i) {
+          for (std::size_t j = 0; j < cols; ++j) {
+            T s = 0.0;
+            for (std::size_t l = 0; l < inner; ++l) s += a[i * inner + l] * b[l * cols + j];
+            c[i * cols + j] = s;
+          }
+        }
+        return weighted_squares(std::span<const T>(c));
+      },
+      point(a_size + inner * cols));
 }
 
 BOOST_DATA_TEST_CASE(broadcast_operations_match_the_scalar_recording, bdata::make(kSizes), n) {

@@ -127,9 +127,14 @@ class Tape {
   void backward(std::span<const Var> outputs, std::span<const double> seeds);
   /// The adjoint of `x` after the last sweep (0 for a constant).
   [[nodiscard]] double adjoint(const Var& x) const {
-    if (x.is_constant()) return 0.0;
     debug_check(x);
-    if (x.id_ >= swept_nodes_) [[unlikely]] throw_not_swept(x.id_);
+    // One comparison on the common path (reading a gradient is a loop of these): a constant's
+    // id, the largest there is, is never below swept_nodes_. No call that returns here: after
+    // one, a loop of reads would have to reload swept_nodes_ and adjoint_ every time.
+    if (x.id_ >= swept_nodes_) [[unlikely]] {
+      if (x.is_constant()) return 0.0;
+      throw_not_swept(x.id_);
+    }
     return adjoint_[x.id_];
   }
 
@@ -189,6 +194,8 @@ class Tape {
   };
 
   [[noreturn]] void throw_not_swept(std::uint32_t node) const;
+  /// out[i] = the Var of node first + i with value values[i], not fresh (nothing folds into it).
+  void store_vars(const double* values, std::uint32_t first, std::span<Var> out) const noexcept;
   void set_options(const RecordOptions& options) noexcept;
   void update_fusion_floor() noexcept;
   SLOPE_ALWAYS_INLINE void ensure(std::uint32_t nodes, std::uint32_t edges) {
