@@ -20,14 +20,25 @@ SLOPE_ALWAYS_INLINE void unary_run(Step& step, const Instruction* code, const Ru
   for (std::uint32_t i = run.begin; i < run.end; ++i) step.template unary<R>(code[i], i);
 }
 
-/// Runs `step.binary<R>` on every instruction of a run.
+/// Runs `step.binary<R, F>` on every instruction of a run, F being the run's form (Both, First
+/// or Second), so that which partials to compute is decided once per run.
 template <BinaryRule R, class Step>
 SLOPE_ALWAYS_INLINE void binary_run(Step& step, const Instruction* code, const Run& run) {
-  for (std::uint32_t i = run.begin; i < run.end; ++i) step.template binary<R>(code[i], i);
+  switch (run.form) {
+    case Form::Both:
+      for (std::uint32_t i = run.begin; i < run.end; ++i) step.template binary<R, Form::Both>(code[i], i);
+      break;
+    case Form::First:
+      for (std::uint32_t i = run.begin; i < run.end; ++i) step.template binary<R, Form::First>(code[i], i);
+      break;
+    default:
+      for (std::uint32_t i = run.begin; i < run.end; ++i) step.template binary<R, Form::Second>(code[i], i);
+      break;
+  }
 }
 
 /// Runs `step` on every instruction of `p`, in order. A Step has
-/// `unary<Rule>(ins, i)`, `binary<Rule>(ins, i)`, `fma(ins, i)`, `log_sum_exp(ins, i)` (n-ary)
+/// `unary<Rule>(ins, i)`, `binary<Rule, Form>(ins, i)`, `fma(ins, i)`, `log_sum_exp(ins, i)` (n-ary)
 /// and `fused(ins, i)` (a linear combination, see compile.cpp).
 /// The switch runs once per run of equal operations (Program::runs), not per instruction: an
 /// indirect jump per instruction costs more than most of the arithmetic it selects.

@@ -38,7 +38,7 @@ struct TangentStep {
     partial_tangent[ins.edge] = R::partial(Dual(value[ins.a], x_tangent), Dual(out[i], y_tangent)).d;
   }
 
-  template <BinaryRule R>
+  template <BinaryRule R, Form F>
   SLOPE_ALWAYS_INLINE void binary(const Instruction& ins, std::size_t i) {
     // Constants have tangent 0, so the chain rule may run over both operands.
     const Dual a(value[ins.a], tangent[ins.a]);
@@ -46,20 +46,22 @@ struct TangentStep {
     const double* p = partial + ins.edge;
     double* pt = partial_tangent + ins.edge;
     double z_tangent = 0.0;
-    switch (ins.form) {
-      case Form::Both: z_tangent = p[0] * a.d + p[1] * b.d; break;
-      case Form::First: z_tangent = p[0] * a.d; break;
-      default: z_tangent = p[0] * b.d; break;
+    if constexpr (F == Form::Both) {
+      z_tangent = p[0] * a.d + p[1] * b.d;
+    } else if constexpr (F == Form::First) {
+      z_tangent = p[0] * a.d;
+    } else {
+      z_tangent = p[0] * b.d;
     }
     out_tangent[i] = z_tangent;
     const Dual z(out[i], z_tangent);
-    switch (ins.form) {
-      case Form::Both:
-        pt[0] = R::d_first(a, b, z).d;
-        pt[1] = R::d_second(a, b, z).d;
-        break;
-      case Form::First: pt[0] = R::d_first(a, b, z).d; break;
-      default: pt[0] = R::d_second(a, b, z).d; break;
+    if constexpr (F == Form::Both) {
+      pt[0] = R::d_first(a, b, z).d;
+      pt[1] = R::d_second(a, b, z).d;
+    } else if constexpr (F == Form::First) {
+      pt[0] = R::d_first(a, b, z).d;
+    } else {
+      pt[0] = R::d_second(a, b, z).d;
     }
   }
 

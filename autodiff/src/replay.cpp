@@ -29,7 +29,7 @@ struct ValueStep {
     if constexpr (kPartials) partial[ins.edge] = R::partial(x, y);
   }
 
-  template <BinaryRule R>
+  template <BinaryRule R, Form F>
   SLOPE_ALWAYS_INLINE void binary(const Instruction& ins, std::size_t i) {
     const double a = value[ins.a];
     const double b = value[ins.b];
@@ -37,13 +37,13 @@ struct ValueStep {
     out[i] = z;
     if constexpr (kPartials) {
       double* d = partial + ins.edge;
-      switch (ins.form) {
-        case Form::Both:
-          d[0] = R::d_first(a, b, z);
-          d[1] = R::d_second(a, b, z);
-          break;
-        case Form::First: d[0] = R::d_first(a, b, z); break;
-        default: d[0] = R::d_second(a, b, z); break;
+      if constexpr (F == Form::Both) {
+        d[0] = R::d_first(a, b, z);
+        d[1] = R::d_second(a, b, z);
+      } else if constexpr (F == Form::First) {
+        d[0] = R::d_first(a, b, z);
+      } else {
+        d[0] = R::d_second(a, b, z);
       }
     }
   }

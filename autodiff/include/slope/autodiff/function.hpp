@@ -16,8 +16,11 @@
 /// list: operations no output depends on are dropped, operations on constants only were already
 /// evaluated once while recording, and chains of additions, subtractions and products with
 /// constants become one linear combination each (evaluated in the recorded order, so values
-/// are unchanged bit for bit; gradients may differ in the last bits from summation order). An evaluation replays the instructions forward with the same
-/// derivative rules as a live tape (a `switch` over OpCode), then sweeps backward.
+/// are unchanged bit for bit; gradients may differ in the last bits from summation order).
+/// Within short windows the instructions are grouped by dependency level and operation, so that
+/// the replay runs stretches of equal, independent instructions. An evaluation replays them
+/// forward with the same derivative rules as a live tape (a `switch` over OpCode, once per
+/// stretch), then sweeps backward.
 ///
 /// Control flow: the Function describes f along the path taken while recording. When an
 /// evaluation at another input would decide a recorded comparison differently, it still
