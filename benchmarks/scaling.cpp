@@ -58,7 +58,7 @@ class ScalingCase {
     tape_.inputs(values_, xs_);
     slope::Var y = shape_ == Shape::Chain ? chain(xs_[0]) : wide_sum(xs_);
     tape_.backward(y);
-    for (std::size_t i = 0; i < xs_.size(); ++i) grad_[i] = tape_.adjoint(xs_[i]);
+    tape_.adjoints(xs_, grad_);
     return y.value();
   }
 

@@ -58,7 +58,7 @@ class VectorGradient {
     tape_.inputs(x, xs_);
     const slope::Var y = record_(xs_);
     tape_.backward(y);
-    for (std::size_t i = 0; i < xs_.size(); ++i) grad[i] = tape_.adjoint(xs_[i]);
+    tape_.adjoints(xs_, grad);
     return y.value();
   }
   [[nodiscard]] const slope::Tape& tape() const noexcept { return tape_; }

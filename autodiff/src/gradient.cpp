@@ -8,7 +8,7 @@ std::vector<double> gradient(const Var& y, std::span<const Var> xs) {
   Tape& tape = detail::require_active_tape();
   tape.backward(y);
   std::vector<double> out(xs.size());
-  for (std::size_t i = 0; i < xs.size(); ++i) out[i] = tape.adjoint(xs[i]);
+  tape.adjoints(xs, out);
   return out;
 }
 

@@ -61,7 +61,7 @@ struct GradientPool::State {
       w.tape.inputs(x, w.xs);
       const Var y = shard(context, w.xs, begin, end);
       w.tape.backward(y);
-      for (std::size_t j = 0; j < x.size(); ++j) w.grad[j] = w.tape.adjoint(w.xs[j]);
+      w.tape.adjoints(w.xs, w.grad);
       w.value = y.value();
     } catch (...) {
       w.error = std::current_exception();

@@ -115,6 +115,25 @@ void Tape::inputs(std::span<const double> values, std::span<Var> out) {
   nodes_ += count;
 }
 
+void Tape::adjoints(std::span<const Var> xs, std::span<double> out) const {
+  if (xs.size() != out.size()) {
+    throw TapeError(fmt::format("Tape::adjoints: {} Vars but room for {} adjoints", xs.size(), out.size()));
+  }
+  if (xs.empty()) return;
+  // Branch-free check that the ids are first, first + 1, ... (an OR of differences).
+  const std::uint32_t first = xs[0].id_;
+  std::uint32_t mismatch = 0;
+  for (std::size_t i = 0; i < xs.size(); ++i) mismatch |= xs[i].id_ ^ (first + static_cast<std::uint32_t>(i));
+  if (mismatch == 0 && first != Var::kConstant && std::size_t{first} + xs.size() <= swept_nodes_) {
+    if constexpr (SLOPE_DEBUG_CHECKS) {
+      for (const Var& x : xs) debug_check(x);
+    }
+    std::copy_n(adjoint_.data() + first, xs.size(), out.data());
+    return;
+  }
+  for (std::size_t i = 0; i < xs.size(); ++i) out[i] = adjoint(xs[i]);
+}
+
 void Tape::store_vars(const double* values, std::uint32_t first, std::span<Var> out) const noexcept {
   // Field by field, a Var takes four stores (value, id, tape, fresh), and for a vector of
   // inputs or a vector node's outputs those stores were the bound (about 4 cycles a Var). As

@@ -32,7 +32,7 @@ class SlopeGradient {
     tape_.inputs(x, xs_);
     const slope::Var y = kernel_.evaluate(std::span<const slope::Var>(xs_));
     tape_.backward(y);
-    for (std::size_t i = 0; i < xs_.size(); ++i) grad[i] = tape_.adjoint(xs_[i]);
+    tape_.adjoints(xs_, grad);
     return y.value();
   }
 

@@ -117,7 +117,7 @@ class ModelImpl {
     tape_.inputs(theta, inputs_);
     const Var y = detail::evaluate(program_, model, file_, std::span<const Var>(inputs_));
     tape_.backward(y);
-    for (std::size_t i = 0; i < theta.size(); ++i) gradient[i] = tape_.adjoint(inputs_[i]);
+    tape_.adjoints(inputs_, gradient);
     return y.value();
   }
 

@@ -36,6 +36,28 @@ BOOST_AUTO_TEST_CASE(constants_need_no_tape_at_all) {
   BOOST_TEST(log(c * c).value() == std::log(4.0));
 }
 
+BOOST_AUTO_TEST_CASE(adjoints_reads_a_gradient_in_one_call) {
+  Tape tape;
+  auto recording = tape.record();
+  const std::vector<Var> x = tape.inputs(std::vector<double>{1.0, 2.0, 3.0});
+  const Var y = x[0] * x[1] + 5.0 * x[2];
+  tape.backward(y);
+  std::vector<double> g(3);
+  tape.adjoints(x, g);  // consecutive ids: one copy
+  BOOST_TEST(g == (std::vector<double>{2.0, 1.0, 5.0}), boost::test_tools::per_element());
+  // Any other order, repeats and constants take the element-by-element path.
+  const std::vector<Var> mixed{x[2], Var(4.0), x[0], x[0]};
+  std::vector<double> h(4);
+  tape.adjoints(mixed, h);
+  BOOST_TEST(h == (std::vector<double>{5.0, 0.0, 2.0, 2.0}), boost::test_tools::per_element());
+  BOOST_CHECK_THROW(tape.adjoints(x, std::span<double>(h).first(2)), slope::TapeError);
+  // Nodes recorded after the sweep have no adjoint yet, in either path.
+  const std::vector<Var> later = tape.inputs(std::vector<double>{1.0, 1.0});
+  BOOST_CHECK_THROW(tape.adjoints(later, std::span<double>(h).first(2)), slope::TapeError);
+  const std::vector<Var> reversed{later[1], later[0]};
+  BOOST_CHECK_THROW(tape.adjoints(reversed, std::span<double>(h).first(2)), slope::TapeError);
+}
+
 BOOST_AUTO_TEST_CASE(inputs_are_nodes_in_order) {
   Tape tape;
   auto recording = tape.record();

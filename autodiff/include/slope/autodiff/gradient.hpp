@@ -81,7 +81,7 @@ ValueAndGradient value_and_gradient(F&& f, std::span<const double> x, RecordOpti
   const Var y = detail::call_with_vars(f, xs);
   tape.backward(y);
   ValueAndGradient out{y.value(), std::vector<double>(x.size())};
-  for (std::size_t i = 0; i < xs.size(); ++i) out.gradient[i] = tape.adjoint(xs[i]);
+  tape.adjoints(xs, out.gradient);
   return out;
 }
 

@@ -138,6 +138,11 @@ class Tape {
     return adjoint_[x.id_];
   }
 
+  /// The adjoints of `xs` after the last sweep, written into `out` (same length): reading a
+  /// gradient in one call. When the ids are consecutive (a vector of inputs from inputs()),
+  /// it is one copy, which a loop of adjoint() calls is not (each read is checked).
+  void adjoints(std::span<const Var> xs, std::span<double> out) const;
+
   /// After a sweep: the operation that first produced a non-finite adjoint, in sweep order,
   /// or nothing when every adjoint is finite. On a tape that folds statements, the node may
   /// hold several operations; record in checked mode to get the exact one.

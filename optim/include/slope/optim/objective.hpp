@@ -85,7 +85,7 @@ class TapedObjective {
     tape_.inputs(x, inputs_);
     const Var y = f_(std::span<const Var>(inputs_));
     tape_.backward(y);
-    for (std::size_t i = 0; i < x.size(); ++i) g[i] = tape_.adjoint(inputs_[i]);
+    tape_.adjoints(inputs_, g);
     return y.value();
   }
 
