@@ -69,11 +69,9 @@ void axpy(double a, const double* __restrict x, double* __restrict y, std::size_
 /// it is written with plain doubles: 7x slower, keeping the sums on the stack (measured, GCC 12).
 using Double4 = double __attribute__((vector_size(4 * sizeof(double))));
 
-Double4 load4(const double* p) noexcept {
-  Double4 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
+/// Loads four doubles into v. (Not returned by value: a vector return draws GCC's -Wpsabi note
+/// about the AVX calling convention in builds without AVX, though this is only ever inlined.)
+void load4(Double4& v, const double* p) noexcept { std::memcpy(&v, p, sizeof v); }
 
 /// One block of C = X Y: R rows by 4 V columns, whose sums stay in registers over the whole
 /// depth. (Accumulating in C itself, one k at a time, makes every step wait for the store of
@@ -84,7 +82,7 @@ void multiply_block(std::size_t depth, StridedMatrix x, const double* y, std::si
   Double4 sum[R][V] = {};
   for (std::size_t k = 0; k < depth; ++k) {
     Double4 y_row[V];
-    for (std::size_t v = 0; v < V; ++v) y_row[v] = load4(y + k * y_stride + 4 * v);
+    for (std::size_t v = 0; v < V; ++v) load4(y_row[v], y + k * y_stride + 4 * v);
     for (std::size_t r = 0; r < R; ++r) {
       const double x_rk = x.data[r * x.row_stride + k * x.col_stride];
       const Double4 broadcast = {x_rk, x_rk, x_rk, x_rk};
@@ -94,7 +92,12 @@ void multiply_block(std::size_t depth, StridedMatrix x, const double* y, std::si
   for (std::size_t r = 0; r < R; ++r) {
     for (std::size_t v = 0; v < V; ++v) {
       double* c_rv = c + r * c_stride + 4 * v;
-      const Double4 out = add ? load4(c_rv) + sum[r][v] : sum[r][v];
+      Double4 out = sum[r][v];
+      if (add) {
+        Double4 old;
+        load4(old, c_rv);
+        out = old + out;
+      }
       std::memcpy(c_rv, &out, sizeof out);
     }
   }
