@@ -33,6 +33,7 @@ struct GradientPool::State {
   // The current call, written by the calling thread before it bumps `generation` (release) and
   // read by the workers after they see the new generation (acquire).
   std::size_t items = 0;
+  std::size_t grain = 0;
   std::span<const double> x;
   Shard shard = nullptr;
   const void* context = nullptr;
@@ -56,13 +57,23 @@ struct GradientPool::State {
       w.grad.assign(x.size(), 0.0);
       if (begin == end) return;
       auto recording = w.tape.record();
-      w.tape.clear();
       w.xs.resize(x.size());
-      w.tape.inputs(x, w.xs);
-      const Var y = shard(context, w.xs, begin, end);
-      w.tape.backward(y);
-      w.tape.adjoints(w.xs, w.grad);
-      w.value = y.value();
+      // Pieces of at most `grain` items, each recorded and swept before the next: the data a
+      // piece reads is still in cache when its sweep reads it again.
+      const std::size_t step = grain == 0 ? end - begin : grain;
+      for (std::size_t from = begin; from < end; from += std::min(step, end - from)) {
+        const std::size_t to = from + std::min(step, end - from);
+        w.tape.clear();
+        w.tape.inputs(x, w.xs);
+        const Var y = shard(context, w.xs, from, to);
+        w.tape.backward(y);
+        if (from == begin) {
+          w.tape.adjoints(w.xs, w.grad);
+        } else {
+          for (std::size_t j = 0; j < w.xs.size(); ++j) w.grad[j] += w.tape.adjoint(w.xs[j]);
+        }
+        w.value += y.value();
+      }
     } catch (...) {
       w.error = std::current_exception();
     }
@@ -100,7 +111,7 @@ GradientPool::~GradientPool() {
 std::size_t GradientPool::threads() const noexcept { return state_->workers.size(); }
 
 double GradientPool::run(std::size_t items, std::span<const double> x, std::span<double> grad, Shard shard,
-                         const void* context) {
+                         const void* context, std::size_t grain) {
   if (grad.size() != x.size()) {
     throw std::invalid_argument(fmt::format("parallel_sum_gradient: {} inputs but room for {} partials", x.size(), grad.size()));
   }
@@ -109,6 +120,7 @@ double GradientPool::run(std::size_t items, std::span<const double> x, std::span
     throw std::logic_error("parallel_sum_gradient: this GradientPool is already running a call");
   }
   s.items = items;
+  s.grain = grain;
   s.x = x;
   s.shard = shard;
   s.context = context;

@@ -44,7 +44,8 @@ class GradientPool {
   /// Runs `shard` over [0, items) split into threads() contiguous blocks, and returns the sum of
   /// the values; writes the sum of the gradients into `grad`. The type-erased core of
   /// parallel_sum_gradient.
-  double run(std::size_t items, std::span<const double> x, std::span<double> grad, Shard shard, const void* context);
+  double run(std::size_t items, std::span<const double> x, std::span<double> grad, Shard shard, const void* context,
+             std::size_t grain = 0);
 
  private:
   struct State;
@@ -61,15 +62,20 @@ class GradientPool {
 /// partial values and gradients are added in block order, so the result is the same to the bit
 /// on every call; with one thread it is exactly the serial recording of f(x, 0, items). An
 /// exception from f is rethrown here (the first block's, in block order).
+///
+/// `grain` (like Stan's grainsize; 0: whole blocks) splits each block further into pieces of at
+/// most `grain` items, each recorded and swept before the next on the same thread, so that the
+/// data a piece reads is still in cache when its sweep reads it again (and the tape stays
+/// small). The pieces are fixed by items, threads and grain, so results stay reproducible.
 template <class F>
   requires std::invocable<const F&, std::span<const Var>, std::size_t, std::size_t>
 double parallel_sum_gradient(GradientPool& pool, std::size_t items, std::span<const double> x, std::span<double> grad,
-                             const F& f) {
+                             const F& f, std::size_t grain = 0) {
   const GradientPool::Shard shard = [](const void* context, std::span<const Var> xs, std::size_t begin,
                                        std::size_t end) -> Var {
     return Var((*static_cast<const F*>(context))(xs, begin, end));
   };
-  return pool.run(items, x, grad, shard, &f);
+  return pool.run(items, x, grad, shard, &f, grain);
 }
 
 }  // namespace slope
