@@ -423,7 +423,8 @@ void matmul(std::span<const Var> A, std::span<const Var> B, std::size_t rows, st
 
 namespace {
 
-enum class Broadcast { Add, Sub, Mul, Div };
+/// The binary operation of a broadcasting form (shared with its replayable form).
+using Broadcast = detail::replayable::Op;
 
 constexpr OpCode code_of(Broadcast op) noexcept {
   switch (op) {
@@ -455,11 +456,7 @@ void record_broadcast(std::span<const Var> x, const double* passive, std::size_t
     for (std::size_t i = 0; i < n; ++i) out[i] = Var(value(passive != nullptr ? passive[i] : x[i].value()));
     return;
   }
-  if (detail::replayable::active()) {
-    constexpr detail::replayable::Op kOps[] = {detail::replayable::Op::Add, detail::replayable::Op::Sub,
-                                               detail::replayable::Op::Mul, detail::replayable::Op::Div};
-    return detail::replayable::broadcast(x, passive, n, s, out, kOps[static_cast<int>(op)]);
-  }
+  if (detail::replayable::active()) return detail::replayable::broadcast(x, passive, n, s, out, op);
   Recorder rec(VectorKind::Elementwise, op_name(code_of(op)));
   VectorNode& node = rec.node();
   std::vector<double>& scratch = rec.store().scratch;
