@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "kernels/large_logistic_regression.hpp"
+#include "support/chained_calls.hpp"
 #include "support/default_flags.hpp"
 #include "support/gradient_check.hpp"
 #include "support/median_reporter.hpp"
@@ -126,14 +127,8 @@ int run(int argc, char** argv) {
   for (auto& [name, gradient] : rows) {
     Gradient* g = &gradient;
     benchmark::RegisterBenchmark(name.c_str(), [&kernel, g](benchmark::State& state) {
-      std::vector<double> x = kernel.x0;
-      std::vector<double> grad(x.size());
-      double previous = 0.0;
-      for (auto _ : state) {
-        benchmark::DoNotOptimize(previous);
-        x[0] = kernel.x0[0] + previous * 0.0;
-        previous = (*g)(x, grad) + grad[0] * 0.0;
-      }
+      std::vector<double> grad(kernel.x0.size());
+      time_chained_calls(state, kernel.x0, [&](std::span<const double> x) { return (*g)(x, grad) + grad[0] * 0.0; });
     })->Unit(benchmark::kMillisecond)->UseRealTime();  // wall time: the work is on several threads
   }
   MedianReporter reporter(*benchmark::CreateDefaultDisplayReporter());

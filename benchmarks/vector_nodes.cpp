@@ -24,6 +24,7 @@
 #include "kernels/kernels.hpp"
 #include "kernels/large_logistic_regression.hpp"
 #include "support/allocation_counter.hpp"
+#include "support/chained_calls.hpp"
 #include "support/default_flags.hpp"
 #include "support/gradient_check.hpp"
 #include "support/median_reporter.hpp"
@@ -191,18 +192,6 @@ void prepare(Case& c) {
   const std::size_t before = allocation_count();
   for (int i = 0; i < kProbe; ++i) (*c.vector)(c.x0, g);
   c.allocations = static_cast<double>(allocation_count() - before) / kProbe;
-}
-
-template <class Call>
-void time_chained_calls(benchmark::State& state, const std::vector<double>& x0, Call call) {
-  std::vector<double> x = x0;
-  double previous = 0.0;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(previous);
-    x[0] = x0[0] + previous * 0.0;
-    previous = call(std::span<const double>(x));
-  }
-  benchmark::DoNotOptimize(previous);
 }
 
 void register_rows(Case& c) {
