@@ -39,6 +39,13 @@ Matrix Matrix::from_vector(std::span<const double> values, std::string origin) {
   return Matrix{values.size(), 1, std::vector<double>(values.begin(), values.end()), std::move(origin)};
 }
 
+Matrix Matrix::view(std::span<const double> values, std::size_t rows, std::size_t cols, std::string origin) {
+  if (values.size() != rows * cols) {
+    throw std::invalid_argument(fmt::format("Matrix::view: {} values for a {} x {} matrix", values.size(), rows, cols));
+  }
+  return Matrix{rows, cols, {}, std::move(origin), values};
+}
+
 namespace {
 
 using Index = std::uint32_t;  // SourceLocation's line and column type

@@ -74,7 +74,7 @@ class Evaluator {
 
   Value<T> name(const ExprInfo& info) {
     switch (info.symbol) {
-      case SymbolKind::Data: return Value<T>::passive(info.shape, model_.data[info.slot]->values);
+      case SymbolKind::Data: return Value<T>::passive(info.shape, model_.data[info.slot]->entries());
       case SymbolKind::Dimension:
       case SymbolKind::Const: return Value<T>::passive(info.shape, model_.consts[info.slot].values);
       case SymbolKind::Param: {

@@ -104,7 +104,7 @@ class ModelImpl {
     checked_.reset();
     function_.reset();
     std::size_t numbers = 0;
-    for (const auto& matrix : data_) numbers += matrix ? matrix->values.size() : 0;
+    for (const auto& matrix : data_) numbers += matrix ? matrix->entries().size() : 0;
     replayable_ = numbers <= kReplayDataLimit;
   }
 

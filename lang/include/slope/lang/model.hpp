@@ -75,6 +75,7 @@ class Model {
   /// Binds a `data` name (a vector takes a Matrix with one column). Dimension names are bound
   /// from the shape; a disagreement with an earlier binding is a CheckError naming both
   /// shapes and the data's origin. Throws CheckError for a name that is not declared as data.
+  /// A Matrix::view is bound without a copy: its values must outlive the model's evaluations.
   void bind_data(std::string_view name, Matrix data);
   /// Overrides a `const` (the --set flag). Throws CheckError for an unknown name or a name
   /// that is not a scalar const.
