@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "box.hpp"
 #include "line_search.hpp"
 #include "run.hpp"
 #include "slope/optim/optimize.hpp"
@@ -47,20 +48,31 @@ namespace detail {
 
 namespace {
 
-/// Steps x with `stepper` after every evaluation until the engine stops the run.
+/// x0, projected onto the box (a start outside it begins at its projection).
+std::vector<double> start_in(const Box& box, std::span<const double> x0) {
+  std::vector<double> x(x0.begin(), x0.end());
+  if (box.bounded()) box.project(x);
+  return x;
+}
+
+/// Steps x with `stepper` after every evaluation until the engine stops the run; with bounds,
+/// each step is projected onto the box (the method's own state, such as a momentum, is kept
+/// as it is).
 template <class Stepper, class Method>
-Result step_until_stopped(ObjectiveRef objective, std::span<const double> x0, Sense sense, const Method& method,
-                          const StopOptions& options) {
+Result step_until_stopped(ObjectiveRef objective, std::span<const double> x0, Sense sense, const Bounds& bounds,
+                          const Method& method, const StopOptions& options) {
   validate(method);
   const std::size_t n = x0.size();
-  Run run(objective, sense, options, x0);
-  std::vector<double> x(x0.begin(), x0.end()), g(n), next_x(n), next_g(n);
+  const Box box(bounds, n);
+  std::vector<double> x = start_in(box, x0), g(n), next_x(n), next_g(n);
+  Run run(objective, sense, options, x, &box);
   double f = run.evaluate(x, g);
   if (auto stop = run.start(x, f, g)) return run.finish(*stop, x, f, g);
   Stepper stepper(method, n);
   while (true) {
     std::copy(x.begin(), x.end(), next_x.begin());
     stepper.apply(next_x, g);
+    if (box.bounded()) box.project(next_x);
     const double next_f = run.evaluate(next_x, next_g);
     std::swap(x, next_x);
     std::swap(g, next_g);
@@ -72,22 +84,29 @@ Result step_until_stopped(ObjectiveRef objective, std::span<const double> x0, Se
 
 }  // namespace
 
-Result optimize(ObjectiveRef objective, std::span<const double> x0, Sense sense, const GradientDescent& method,
-                const StopOptions& options) {
+Result optimize(ObjectiveRef objective, std::span<const double> x0, Sense sense, const Bounds& bounds,
+                const GradientDescent& method, const StopOptions& options) {
   if (method.step_rule == StepRule::Fixed) {
-    return step_until_stopped<FixedStepper>(objective, x0, sense, method, options);
+    return step_until_stopped<FixedStepper>(objective, x0, sense, bounds, method, options);
   }
   validate(method);
   const std::size_t n = x0.size();
-  Run run(objective, sense, options, x0);
-  std::vector<double> x(x0.begin(), x0.end()), g(n), d(n), trial_x(n), trial_g(n);
+  const Box box(bounds, n);
+  std::vector<double> x = start_in(box, x0), g(n), d(n), trial_x(n), trial_g(n);
+  Run run(objective, sense, options, x, &box);
   double f = run.evaluate(x, g);
   if (auto stop = run.start(x, f, g)) return run.finish(*stop, x, f, g);
   double step = method.step_size;
   while (true) {
-    for (std::size_t i = 0; i < n; ++i) d[i] = -g[i];
-    LineFunction phi(run, x, d, trial_x, trial_g);
-    const LineSearchResult found = search(method.line_search, phi, f, -dot(g, g), step);
+    // With bounds the trials follow the projected path P(x - t g). A component pinned at a
+    // bound that g pushes outward does not move along it, so it is left out of d and of the
+    // decrease that the Armijo test expects.
+    for (std::size_t i = 0; i < n; ++i) {
+      const bool pinned = box.bounded() && ((g[i] > 0.0 && x[i] <= box.lower(i)) || (g[i] < 0.0 && x[i] >= box.upper(i)));
+      d[i] = pinned ? 0.0 : -g[i];
+    }
+    LineFunction phi(run, x, d, trial_x, trial_g, &box);
+    const LineSearchResult found = search(method.line_search, phi, f, dot(g, d), step);
     if (found.outcome == LineSearchResult::OutOfEvaluations) return run.finish(run.evaluations_exhausted(), x, f, g);
     if (found.outcome == LineSearchResult::Failed) return run.finish(Run::line_search_failed(found.why), x, f, g);
     // A step accepted at once may be too cautious: try a longer one next time.
@@ -100,24 +119,24 @@ Result optimize(ObjectiveRef objective, std::span<const double> x0, Sense sense,
   }
 }
 
-Result optimize(ObjectiveRef objective, std::span<const double> x0, Sense sense, const Momentum& method,
-                const StopOptions& options) {
-  return step_until_stopped<MomentumStepper>(objective, x0, sense, method, options);
+Result optimize(ObjectiveRef objective, std::span<const double> x0, Sense sense, const Bounds& bounds,
+                const Momentum& method, const StopOptions& options) {
+  return step_until_stopped<MomentumStepper>(objective, x0, sense, bounds, method, options);
 }
 
-Result optimize(ObjectiveRef objective, std::span<const double> x0, Sense sense, const Adam& method,
-                const StopOptions& options) {
-  return step_until_stopped<AdamStepper>(objective, x0, sense, method, options);
+Result optimize(ObjectiveRef objective, std::span<const double> x0, Sense sense, const Bounds& bounds,
+                const Adam& method, const StopOptions& options) {
+  return step_until_stopped<AdamStepper>(objective, x0, sense, bounds, method, options);
 }
 
-Result optimize(ObjectiveRef objective, std::span<const double> x0, Sense sense, const AdaGrad& method,
-                const StopOptions& options) {
-  return step_until_stopped<AdaGradStepper>(objective, x0, sense, method, options);
+Result optimize(ObjectiveRef objective, std::span<const double> x0, Sense sense, const Bounds& bounds,
+                const AdaGrad& method, const StopOptions& options) {
+  return step_until_stopped<AdaGradStepper>(objective, x0, sense, bounds, method, options);
 }
 
-Result optimize(ObjectiveRef objective, std::span<const double> x0, Sense sense, const RmsProp& method,
-                const StopOptions& options) {
-  return step_until_stopped<RmsPropStepper>(objective, x0, sense, method, options);
+Result optimize(ObjectiveRef objective, std::span<const double> x0, Sense sense, const Bounds& bounds,
+                const RmsProp& method, const StopOptions& options) {
+  return step_until_stopped<RmsPropStepper>(objective, x0, sense, bounds, method, options);
 }
 
 }  // namespace detail

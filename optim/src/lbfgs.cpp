@@ -4,11 +4,15 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
+#include "box.hpp"
+#include "compact_bfgs.hpp"
+#include "lbfgsb_direction.hpp"
 #include "line_search.hpp"
-#include "slope/optim/optimize.hpp"
 #include "run.hpp"
+#include "slope/optim/optimize.hpp"
 
 namespace slope {
 
@@ -36,18 +40,24 @@ class History {
   /// implicit Hessian positive definite (then the pair is skipped).
   void push(std::span<const double> x_new, std::span<const double> x_old, std::span<const double> g_new,
             std::span<const double> g_old) {
-    const std::size_t slot = (first_ + size_) % rho_.size();
-    double* s = &s_[slot * n_];
-    double* y = &y_[slot * n_];
+    // Decide before writing: when the ring is full the new pair's slot holds the oldest pair,
+    // which must survive a skipped one.
     double sy = 0.0;
     double yy = 0.0;
     for (std::size_t i = 0; i < n_; ++i) {
-      s[i] = x_new[i] - x_old[i];
-      y[i] = g_new[i] - g_old[i];
-      sy += s[i] * y[i];
-      yy += y[i] * y[i];
+      const double si = x_new[i] - x_old[i];
+      const double yi = g_new[i] - g_old[i];
+      sy += si * yi;
+      yy += yi * yi;
     }
     if (!(sy > std::numeric_limits<double>::epsilon() * yy) || !std::isfinite(sy)) return;
+    const std::size_t slot = (first_ + size_) % rho_.size();
+    double* s = &s_[slot * n_];
+    double* y = &y_[slot * n_];
+    for (std::size_t i = 0; i < n_; ++i) {
+      s[i] = x_new[i] - x_old[i];
+      y[i] = g_new[i] - g_old[i];
+    }
     rho_[slot] = 1.0 / sy;
     gamma_ = sy / yy;
     if (size_ < rho_.size()) {
@@ -90,14 +100,10 @@ class History {
   double gamma_ = 1.0;
 };
 
-}  // namespace
-
-Result optimize(ObjectiveRef objective, std::span<const double> x0, Sense sense, const Lbfgs& method,
-                const StopOptions& options) {
-  validate(method);
-  const std::size_t n = x0.size();
-  Run run(objective, sense, options, x0);
-  std::vector<double> x(x0.begin(), x0.end()), g(n), d(n), trial_x(n), trial_g(n);
+/// L-BFGS without bounds, from x.
+Result minimize_free(Run& run, const Lbfgs& method, std::vector<double> x) {
+  const std::size_t n = x.size();
+  std::vector<double> g(n), d(n), trial_x(n), trial_g(n);
   double f = run.evaluate(x, g);
   if (auto stop = run.start(x, f, g)) return run.finish(*stop, x, f, g);
 
@@ -134,6 +140,70 @@ Result optimize(ObjectiveRef objective, std::span<const double> x0, Sense sense,
     history.direction(g, d);
     first_step = 1.0;
   }
+}
+
+/// The bounded L-BFGS from x (inside the box): the loop above with the direction of
+/// lbfgsb_direction.hpp, the steepest descent replaced by the projected one, and steps that
+/// stop at the largest one keeping x + t d inside the box.
+Result minimize_in_box(Run& run, const Box& box, const Lbfgs& method, std::vector<double> x) {
+  const std::size_t n = x.size();
+  std::vector<double> g(n), d(n), trial_x(n), trial_g(n);
+  double f = run.evaluate(x, g);
+  if (auto stop = run.start(x, f, g)) return run.finish(*stop, x, f, g);
+
+  CompactBfgs bfgs(method.memory, n);
+  LbfgsbWorkspace work(n);
+  // The search along d: the steepest step is scaled to move x by 1 (in 2-norm) at first, as
+  // without bounds; a quasi-Newton step is tried whole. Either may not leave the box.
+  const auto search_along = [&](bool steepest) {
+    const double largest = std::max(1.0, box.max_step(x, d));  // x + d is inside the box
+    MoreThuente params = method.line_search;
+    params.max_step = std::min(params.max_step, largest);
+    const double first_step = steepest ? std::min(1.0 / norm2(d), params.max_step) : 1.0;
+    LineFunction phi(run, x, d, trial_x, trial_g, &box);
+    return search(params, phi, f, dot(g, d), first_step);
+  };
+  while (true) {
+    bool steepest = !bfgs.ready() || !lbfgsb_direction(box, bfgs, x, g, d, work);
+    if (steepest) {
+      // No pairs yet, or rounding spoiled the quasi-Newton direction: start over.
+      bfgs.clear();
+      box.projected_steepest(x, g, d);
+    }
+    LineSearchResult found = search_along(steepest);
+    if (found.outcome == LineSearchResult::Failed && !steepest) {
+      // Forget the curvature pairs and retry once along the projected steepest descent.
+      bfgs.clear();
+      box.projected_steepest(x, g, d);
+      steepest = true;
+      found = search_along(steepest);
+    }
+    if (found.outcome == LineSearchResult::OutOfEvaluations) return run.finish(run.evaluations_exhausted(), x, f, g);
+    if (found.outcome == LineSearchResult::Failed) return run.finish(Run::line_search_failed(found.why), x, f, g);
+
+    bfgs.push(trial_x, x, trial_g, g);
+    const double previous_f = f;
+    std::swap(x, trial_x);  // trial_x now holds the previous point
+    std::swap(g, trial_g);
+    f = found.value;
+    if (auto stop = run.after_iteration(trial_x, previous_f, x, f, g)) return run.finish(*stop, x, f, g);
+  }
+}
+
+}  // namespace
+
+Result optimize(ObjectiveRef objective, std::span<const double> x0, Sense sense, const Bounds& bounds,
+                const Lbfgs& method, const StopOptions& options) {
+  validate(method);
+  const Box box(bounds, x0.size());
+  std::vector<double> x(x0.begin(), x0.end());
+  if (!box.bounded()) {
+    Run run(objective, sense, options, x);
+    return minimize_free(run, method, std::move(x));
+  }
+  box.project(x);  // a start outside the box begins at its projection
+  Run run(objective, sense, options, x, &box);
+  return minimize_in_box(run, box, method, std::move(x));
 }
 
 }  // namespace detail

@@ -12,16 +12,23 @@
 
 namespace slope::detail {
 
-/// phi along one direction; keeps the last trial point and gradient.
+/// phi along one direction; keeps the last trial point and gradient. With a bounded box, the
+/// trial point is x + t d projected onto the box (Box::step): the projected path, along which
+/// components stop at their bounds, exactly on them.
 class LineFunction {
  public:
   LineFunction(Run& run, std::span<const double> x, std::span<const double> d, std::span<double> trial_x,
-               std::span<double> trial_g)
-      : run_(run), x_(x), d_(d), trial_x_(trial_x), trial_g_(trial_g) {}
+               std::span<double> trial_g, const Box* box = nullptr)
+      : run_(run), x_(x), d_(d), trial_x_(trial_x), trial_g_(trial_g),
+        box_(box != nullptr && box->bounded() ? box : nullptr) {}
 
   /// phi(t), with phi'(t) into slope; the trial point and gradient stay in trial_x/trial_g.
   double operator()(double t, double& slope) {
-    for (std::size_t i = 0; i < x_.size(); ++i) trial_x_[i] = x_[i] + t * d_[i];
+    if (box_ != nullptr) {
+      box_->step(x_, t, d_, trial_x_);
+    } else {
+      for (std::size_t i = 0; i < x_.size(); ++i) trial_x_[i] = x_[i] + t * d_[i];
+    }
     const double f = run_.evaluate(trial_x_, trial_g_);
     slope = dot(trial_g_, d_);
     return f;
@@ -34,6 +41,7 @@ class LineFunction {
   std::span<const double> d_;
   std::span<double> trial_x_;
   std::span<double> trial_g_;
+  const Box* box_;
 };
 
 /// Hager & Zhang's approximate Wolfe test: the slope at t shows progress,

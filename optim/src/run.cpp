@@ -108,14 +108,24 @@ double max_abs_difference(std::span<const double> a, std::span<const double> b) 
 
 }  // namespace
 
-Run::Run(ObjectiveRef objective, Sense sense, const StopOptions& options, std::span<const double> x0)
+Run::Run(ObjectiveRef objective, Sense sense, const StopOptions& options, std::span<const double> x0,
+         const Box* box)
     : objective_(objective),
       sense_(sense),
       sign_(sense == Sense::Minimize ? 1.0 : -1.0),
       options_(options),
+      box_(box != nullptr && box->bounded() ? box : nullptr),
       started_(std::chrono::steady_clock::now()),
       best_x_(x0.begin(), x0.end()) {
   validate(options);
+}
+
+double Run::gradient_measure(std::span<const double> x, std::span<const double> g) const noexcept {
+  return box_ != nullptr ? box_->projected_gradient_norm(x, g) : max_norm(g);
+}
+
+const char* Run::gradient_name() const noexcept {
+  return box_ != nullptr ? "projected gradient norm" : "gradient norm";
 }
 
 double Run::evaluate(std::span<const double> x, std::span<double> g) {
@@ -129,7 +139,7 @@ double Run::evaluate(std::span<const double> x, std::span<double> g) {
   if (std::isfinite(f) && (!have_best_ || f < best_f_) && all_finite(g)) {
     have_best_ = true;
     best_f_ = f;
-    best_gradient_norm_ = max_norm(g);
+    best_gradient_norm_ = gradient_measure(x, g);
     std::copy(x.begin(), x.end(), best_x_.begin());
   }
   return f;
@@ -150,7 +160,7 @@ std::optional<Stop> Run::check_value(double f, std::span<const double> g) const 
 }
 
 std::optional<Stop> Run::start(std::span<const double> x, double f, std::span<const double> g) {
-  initial_gradient_norm_ = max_norm(g);
+  initial_gradient_norm_ = gradient_measure(x, g);
   divergence_floor_ = options_.divergence_limit * std::max(1.0, std::fabs(f));
   if (options_.trace != nullptr) {
     options_.trace->push_back({0, user_sense(f), initial_gradient_norm_, 0.0, evaluations_, {x.begin(), x.end()}});
@@ -161,7 +171,7 @@ std::optional<Stop> Run::start(std::span<const double> x, double f, std::span<co
   }
   if (initial_gradient_norm_ <= options_.gradient_tolerance) {
     return Stop{Status::Converged, Criterion::GradientNorm,
-                fmt::format("gradient norm {:.3g} <= {:g} at the starting point", initial_gradient_norm_,
+                fmt::format("{} {:.3g} <= {:g} at the starting point", gradient_name(), initial_gradient_norm_,
                             options_.gradient_tolerance)};
   }
   return std::nullopt;
@@ -170,7 +180,7 @@ std::optional<Stop> Run::start(std::span<const double> x, double f, std::span<co
 std::optional<Stop> Run::after_iteration(std::span<const double> previous_x, double previous_f,
                                          std::span<const double> x, double f, std::span<const double> g) {
   ++iterations_;
-  const double gnorm = max_norm(g);
+  const double gnorm = gradient_measure(x, g);
   const double step = max_abs_difference(x, previous_x);
   const double xnorm = max_norm(x);
   if (options_.trace != nullptr) {
@@ -184,12 +194,12 @@ std::optional<Stop> Run::after_iteration(std::span<const double> previous_x, dou
   }
   if (gnorm <= options_.gradient_tolerance) {
     return Stop{Status::Converged, Criterion::GradientNorm,
-                fmt::format("gradient norm {:.3g} <= {:g}", gnorm, options_.gradient_tolerance)};
+                fmt::format("{} {:.3g} <= {:g}", gradient_name(), gnorm, options_.gradient_tolerance)};
   }
   if (options_.relative_gradient_tolerance > 0.0 &&
       gnorm <= options_.relative_gradient_tolerance * initial_gradient_norm_) {
     return Stop{Status::Converged, Criterion::RelativeGradientNorm,
-                fmt::format("gradient norm {:.3g} <= {:g} x its starting value {:.3g}", gnorm,
+                fmt::format("{} {:.3g} <= {:g} x its starting value {:.3g}", gradient_name(), gnorm,
                             options_.relative_gradient_tolerance, initial_gradient_norm_)};
   }
   if (options_.objective_tolerance > 0.0 &&
@@ -237,12 +247,13 @@ Result Run::finish(const Stop& stop, std::span<const double> x, double f, std::s
   if (use_given || !have_best_) {
     r.x.assign(x.begin(), x.end());
     r.value = user_sense(f);
-    r.gradient_norm = max_norm(g);
+    r.gradient_norm = gradient_measure(x, g);
   } else {
     r.x = best_x_;
     r.value = user_sense(best_f_);
     r.gradient_norm = best_gradient_norm_;
   }
+  r.active_bounds = box_ != nullptr ? box_->states(r.x) : std::vector<BoundState>(r.x.size(), BoundState::Free);
   return r;
 }
 

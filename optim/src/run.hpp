@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "box.hpp"
 #include "slope/optim/objective.hpp"
 #include "slope/optim/options.hpp"
 #include "slope/optim/result.hpp"
@@ -31,7 +32,10 @@ bool all_finite(std::span<const double> v) noexcept;
 
 class Run {
  public:
-  Run(ObjectiveRef objective, Sense sense, const StopOptions& options, std::span<const double> x0);
+  /// With a bounded `box`, convergence is measured by the projected gradient, and the result
+  /// says which bounds are active. The box must outlive the Run; x0 must be inside it.
+  Run(ObjectiveRef objective, Sense sense, const StopOptions& options, std::span<const double> x0,
+      const Box* box = nullptr);
 
   /// The objective at x in the minimized orientation (negated when maximizing), its
   /// gradient (same orientation) into g. Counts the evaluation and remembers the best point.
@@ -60,11 +64,15 @@ class Run {
  private:
   [[nodiscard]] double user_sense(double oriented) const noexcept { return sign_ * oriented; }
   std::optional<Stop> check_value(double f, std::span<const double> g) const;
+  /// max_i |g_i|, or the projected gradient's max norm in a bounded box.
+  [[nodiscard]] double gradient_measure(std::span<const double> x, std::span<const double> g) const noexcept;
+  [[nodiscard]] const char* gradient_name() const noexcept;
 
   ObjectiveRef objective_;
   Sense sense_;
   double sign_;  // +1 minimizing, -1 maximizing
   const StopOptions& options_;
+  const Box* box_;  // null or unbounded: no bounds
   std::chrono::steady_clock::time_point started_;
   std::size_t iterations_ = 0;
   std::size_t evaluations_ = 0;

@@ -13,6 +13,12 @@ namespace slope {
 /// s.y / y.y), then a Moré–Thuente line search. Pairs with s.y <= 0 are skipped so the
 /// implicit Hessian stays positive definite; a direction that is not a descent direction
 /// restarts from the steepest descent.
+///
+/// With bounds (bounds.hpp) it is a projected L-BFGS in the L-BFGS-B way (Byrd, Lu, Nocedal &
+/// Zhu 1995): the generalized Cauchy point along the projected steepest-descent path, the
+/// model's minimizer over the components left free there (the compact form of the same
+/// pairs), and a Moré–Thuente search that never leaves the box. Bounds that are all infinite
+/// run the code above, with exactly its iterates.
 struct Lbfgs {
   std::size_t memory = 8;  ///< pairs kept, >= 1
   MoreThuente line_search{};

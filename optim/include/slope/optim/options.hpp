@@ -15,7 +15,7 @@ struct IterationInfo {
   std::size_t iteration = 0;
   std::span<const double> x;
   double value = 0.0;
-  double gradient_norm = 0.0;  ///< max_i |g_i|
+  double gradient_norm = 0.0;  ///< max_i |g_i|; with bounds, max_i |P(x - g)_i - x_i| (see StopOptions)
   double step_size = 0.0;      ///< max_i |x_k - x_{k-1}|
   std::size_t evaluations = 0;
 };
@@ -38,7 +38,9 @@ struct TraceEntry {
 struct StopOptions {
   std::size_t max_iterations = 1000;
   std::size_t max_evaluations = 20000;
-  /// Converged when max_i |g_i| <= gradient_tolerance.
+  /// Converged when max_i |g_i| <= gradient_tolerance. With bounds, g is replaced by the
+  /// projected gradient x - P(x - g) (P clamps into the box): a component pinned at a bound
+  /// that the gradient pushes outward counts as zero, as in L-BFGS-B's pgtol.
   double gradient_tolerance = 1e-6;
   /// Converged when max_i |g_i| <= relative_gradient_tolerance * max_i |g_i| at the start.
   double relative_gradient_tolerance = 0.0;

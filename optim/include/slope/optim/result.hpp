@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "slope/optim/bounds.hpp"
+
 namespace slope {
 
 /// Whether the objective is minimized or maximized. Maximizing f runs exactly the code that
@@ -27,7 +29,7 @@ enum class Status {
 /// Which convergence criterion held, for Status::Converged.
 enum class Criterion {
   None,
-  GradientNorm,          ///< max_i |g_i| <= gradient_tolerance
+  GradientNorm,          ///< max_i |g_i| <= gradient_tolerance (the projected gradient with bounds)
   RelativeGradientNorm,  ///< max_i |g_i| <= relative_gradient_tolerance * max_i |g0_i|
   ObjectiveChange,       ///< |f_k - f_{k-1}| <= objective_tolerance * max(1, |f_k|)
   StepSize,              ///< max_i |x_k - x_{k-1}| <= step_tolerance * max(1, max_i |x_k|)
@@ -48,10 +50,12 @@ struct Result {
   Sense sense = Sense::Minimize;
   std::vector<double> x;       ///< the best point found (the last accepted one when converged)
   double value = 0.0;          ///< the objective at x, as the user's function returns it
-  double gradient_norm = 0.0;  ///< max_i |g_i| at x
+  double gradient_norm = 0.0;  ///< max_i |g_i| at x; with bounds, of the projected gradient P(x - g) - x
   std::size_t iterations = 0;
   std::size_t evaluations = 0;
   std::string message;         ///< what stopped the run, in words
+  /// Per component of x: at its lower bound, at its upper bound, or free (all free without bounds).
+  std::vector<BoundState> active_bounds;
 
   /// True when the run converged.
   [[nodiscard]] bool converged() const noexcept { return status == Status::Converged; }

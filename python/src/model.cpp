@@ -1,0 +1,356 @@
+/// \file
+/// slope.Model: a slope::lang::Model with its data bound from NumPy arrays (without a copy when
+/// they are float64 in C order), evaluated and optimized with the GIL released.
+
+#include <fmt/format.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "bindings.hpp"
+#include "convert.hpp"
+#include "errors.hpp"
+#include "optimize.hpp"
+#include "slope/lang/check.hpp"
+#include "slope/lang/data.hpp"
+#include "slope/lang/errors.hpp"
+#include "slope/lang/model.hpp"
+
+namespace slope::python {
+namespace {
+
+std::string type_name(py::handle value) {
+  return py::str(py::type::handle_of(value).attr("__name__")).cast<std::string>();
+}
+
+/// Requires a mapping (dict) for `what`; returns its items as a dict.
+py::dict as_dict(const py::object& value, const char* what, const char* form) {
+  if (value.is_none()) return {};
+  const py::object mapping = py::module_::import("collections.abc").attr("Mapping");
+  if (!py::isinstance(value, mapping)) {
+    throw py::type_error(fmt::format("{} must be a dict {}, not {}", what, form, type_name(value)));
+  }
+  return py::dict(value);
+}
+
+std::string key_name(py::handle key, const char* what) {
+  if (!py::isinstance<py::str>(key)) {
+    throw py::type_error(fmt::format("the keys of {} must be names (str), not {}", what, type_name(key)));
+  }
+  return key.cast<std::string>();
+}
+
+/// The shape of an array as NumPy prints it: (3,), (2, 3), ().
+std::string numpy_shape(const DoubleArray& array) {
+  std::string out = "(";
+  for (py::ssize_t i = 0; i < array.ndim(); ++i) out += fmt::format("{}{}", i == 0 ? "" : ", ", array.shape(i));
+  return out + (array.ndim() == 1 ? ",)" : ")");
+}
+
+/// Model::parse, with a syntax error rendered as the command line renders it.
+lang::Model parse(const std::string& source, const std::string& file) {
+  try {
+    return lang::Model::parse(source, file);
+  } catch (const lang::Error& error) {
+    throw located(error, file, source);
+  }
+}
+
+/// Model::load, with a syntax error rendered as the command line renders it.
+lang::Model load(const std::filesystem::path& path) {
+  try {
+    return lang::Model::load(path);
+  } catch (const lang::Error& error) {
+    std::string source;
+    if (error.location() != lang::kNowhere) {
+      std::ifstream in(path, std::ios::binary);
+      source.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    throw located(error, path.string(), source);
+  }
+}
+
+/// A model, the arrays it refers to, and a lock: a Model is evaluated by one thread at a time,
+/// and with the GIL released two Python threads could otherwise share it.
+class PyModel {
+ public:
+  PyModel(lang::Model model, const py::object& data, const py::object& consts) : model_(std::move(model)) {
+    guarded([&] {
+      bind(data);
+      for (const auto& [key, value] : as_dict(consts, "consts", "{name: number}")) {
+        const std::string name = key_name(key, "consts");
+        double number = 0.0;
+        try {
+          number = value.cast<double>();
+        } catch (const py::cast_error&) {
+          throw py::type_error(fmt::format("const '{}' must be a number, not {}", name, type_name(value)));
+        }
+        model_.set_constant(name, number);
+      }
+      model_.check();
+      parameters_ = model_.parameters();
+      initial_ = model_.initial_point();
+      sense_ = model_.sense();
+    });
+  }
+
+  PyModel(const PyModel&) = delete;
+  PyModel& operator=(const PyModel&) = delete;
+
+  [[nodiscard]] py::list params() const {
+    py::list names;
+    for (const lang::ParameterInfo& info : parameters_) names.append(info.name);
+    return names;
+  }
+  [[nodiscard]] py::dict initial() const { return params_dict(parameters_, initial_); }
+  [[nodiscard]] std::string sense() const { return std::string(to_string(sense_)); }
+  [[nodiscard]] const std::string& file() const noexcept { return model_.file(); }
+
+  double value(const py::object& p) {
+    const std::vector<double> theta = point(p, "p");
+    return locked([&] { return model_.value(theta); });
+  }
+
+  py::dict gradient(const py::object& p) { return value_and_gradient(p)[1].cast<py::dict>(); }
+
+  py::tuple value_and_gradient(const py::object& p) {
+    const std::vector<double> theta = point(p, "p");
+    std::vector<double> gradient(theta.size());
+    const double value = locked([&] { return model_.value_and_gradient(theta, gradient); });
+    return py::make_tuple(value, params_dict(parameters_, gradient));
+  }
+
+  /// f(x) -> (value, gradient) in the minimize sense, for flat().
+  py::tuple minimize_sense(const py::object& x) {
+    const DoubleArray array = flat_point(x, "x");
+    std::vector<double> gradient(static_cast<std::size_t>(array.size()));
+    const double value = locked([&] { return model_.value_and_gradient(values_of(array), gradient); });
+    const double sign = sense_ == Sense::Maximize ? -1.0 : 1.0;
+    py::array_t<double> g = to_array(gradient);
+    if (sign < 0.0) std::for_each(g.mutable_data(), g.mutable_data() + g.size(), [](double& v) { v = -v; });
+    return py::make_tuple(sign * value, std::move(g));
+  }
+
+  py::dict unflatten(const py::object& x) {
+    const DoubleArray array = flat_point(x, "x");
+    return params_dict(parameters_, values_of(array));
+  }
+
+  [[nodiscard]] py::array_t<double> initial_flat() const { return to_array(initial_); }
+
+  py::object optimize(const std::string& method, double tol, const py::object& max_iter, const py::object& start,
+                      const py::object& step_size, bool trace) {
+    const RunOptions options = run_options(method, tol, max_iter, step_size, trace);
+    std::vector<double> theta;
+    if (start.is_none()) {
+      theta = initial_;
+    } else if (py::isinstance(start, py::module_::import("collections.abc").attr("Mapping"))) {
+      theta = point(start, "start");
+    } else {
+      const DoubleArray array = flat_point(start, "start");
+      theta.assign(array.data(), array.data() + array.size());
+    }
+    std::vector<double> gradient(theta.size());
+    std::vector<TraceEntry> rows;
+    SignalWatch watch;
+    const Result result = locked([&] {
+      // As `slope optimize`: one checked evaluation first, so that a domain error at the start
+      // (log of a negative, NaN in the data) is a DomainError naming its place in the model.
+      (void)model_.value_and_gradient(theta, gradient, /*checked=*/true);
+      const auto objective = model_.objective();
+      return run(ObjectiveRef(objective), theta, sense_, options, watch, rows);
+    });
+    if (watch.interrupted()) throw py::error_already_set();
+    py::dict extra;
+    extra["params"] = params_dict(parameters_, result.x);
+    return make_result(result, rows, options.trace, extra);
+  }
+
+  [[nodiscard]] std::string repr() const {
+    std::string params;
+    for (const lang::ParameterInfo& info : parameters_) {
+      params += fmt::format("{}{}{}", params.empty() ? "" : ", ", info.name,
+                            info.shape.rank == 0 ? std::string() : lang::describe(info.shape));
+    }
+    return fmt::format("<slope.Model {} ({}; params {})>", model_.file(), to_string(sense_), params);
+  }
+
+ private:
+  /// Runs `f` on the model, turning a front-end error into a LocatedError rendered as the
+  /// command line renders it.
+  template <class F>
+  auto guarded(F&& f) -> decltype(f()) {
+    try {
+      return f();
+    } catch (const lang::Error& error) {
+      throw located(error, model_.file(), model_.source());
+    }
+  }
+
+  /// guarded(f) with the GIL released and the model locked (in that order, so that a thread
+  /// waiting for the lock never holds the GIL that the thread holding the lock may need).
+  template <class F>
+  auto locked(F&& f) -> decltype(f()) {
+    const py::gil_scoped_release release;
+    const std::lock_guard lock(mutex_);
+    return guarded(std::forward<F>(f));
+  }
+
+  /// Binds every data array; a declared name left without data is an error at its declaration.
+  void bind(const py::object& data) {
+    const py::dict items = as_dict(data, "data", "{name: array}");
+    for (const auto& [key, value] : items) {
+      const std::string name = key_name(key, "data");
+      DoubleArray array = as_double_array(value, fmt::format("data '{}'", name));
+      std::size_t rows = 1;
+      std::size_t cols = 1;
+      if (array.ndim() == 1) rows = static_cast<std::size_t>(array.shape(0));
+      if (array.ndim() == 2) {
+        rows = static_cast<std::size_t>(array.shape(0));
+        cols = static_cast<std::size_t>(array.shape(1));
+      }
+      if (array.ndim() > 2) {
+        throw lang::CheckError(model_.file(), lang::kNowhere,
+                               fmt::format("data '{}' has shape {}, but data is a scalar, a vector or a matrix", name,
+                                           numpy_shape(array)));
+      }
+      model_.bind_data(name, lang::Matrix::view(values_of(array), rows, cols));
+      arrays_.append(std::move(array));  // the model refers to its values: keep it alive
+    }
+    for (const lang::DataDeclaration& declaration : model_.data_declarations()) {
+      if (!items.contains(py::str(declaration.name))) {
+        throw lang::CheckError(model_.file(), declaration.span.begin,
+                               fmt::format("no data for '{}': pass data={{'{}': array}}", declaration.name,
+                                           declaration.name));
+      }
+    }
+  }
+
+  /// The flat parameter vector for {name: value}: the initial values, with the given ones over
+  /// them (as `slope gradient --at`). Each value must have its param's shape.
+  std::vector<double> point(const py::object& p, const char* what) {
+    const py::dict items = as_dict(p, what, "{param name: number or array}");
+    std::vector<std::pair<std::string, DoubleArray>> given;
+    for (const auto& [key, value] : items) {
+      std::string name = key_name(key, what);
+      DoubleArray array = as_double_array(value, fmt::format("param '{}'", name));
+      const auto info = std::find_if(parameters_.begin(), parameters_.end(),
+                                     [&](const lang::ParameterInfo& i) { return i.name == name; });
+      if (info != parameters_.end() && static_cast<std::size_t>(array.size()) == info->shape.size()) {
+        const bool same = array.ndim() == info->shape.rank &&
+                          (info->shape.rank < 1 || static_cast<std::size_t>(array.shape(0)) == info->shape.rows) &&
+                          (info->shape.rank < 2 || static_cast<std::size_t>(array.shape(1)) == info->shape.cols);
+        if (!same) {
+          throw lang::CheckError(model_.file(), lang::kNowhere,
+                                 fmt::format("param '{}' has shape {}, but a value of shape {} was given", name,
+                                             lang::describe(info->shape), numpy_shape(array)));
+        }
+      }
+      given.emplace_back(std::move(name), std::move(array));
+    }
+    std::vector<double> theta = initial_;
+    // Unknown names and wrong lengths get the model's own messages.
+    locked([&] {
+      for (const auto& [name, array] : given) model_.set_parameter(theta, name, values_of(array));
+    });
+    return theta;
+  }
+
+  /// A flat parameter vector given as an array (1-D or a number).
+  DoubleArray flat_point(const py::object& x, const char* what) {
+    DoubleArray array = as_double_array(x, what);
+    if (array.ndim() > 1) {
+      throw py::value_error(fmt::format("{} must be a flat vector of the {} parameter values, not an array of shape {}",
+                                        what, initial_.size(), numpy_shape(array)));
+    }
+    if (static_cast<std::size_t>(array.size()) != initial_.size()) {
+      throw located(lang::CheckError(model_.file(), lang::kNowhere,
+                                     fmt::format("the model has {} parameter values, but {} were given",
+                                                 initial_.size(), array.size())),
+                    model_.file(), model_.source());
+    }
+    return array;
+  }
+
+  lang::Model model_;
+  py::list arrays_;
+  std::mutex mutex_;
+  std::vector<lang::ParameterInfo> parameters_;
+  std::vector<double> initial_;
+  Sense sense_ = Sense::Minimize;
+};
+
+}  // namespace
+
+void bind_model(py::module_& m) {
+  py::class_<PyModel>(m, "Model", R"doc(A .slope model with its data bound, ready to evaluate and optimize.
+
+    Model(source, data=None, consts=None, file="<string>")   parses the text `source`;
+    Model.load(path, data=None, consts=None)                 reads a .slope file.
+
+`data` maps each `data` name to an array (float64 in C order is used without a copy: the model
+keeps a reference, so do not modify it while the model is in use; anything else is converted
+once); `consts` overrides scalar `const`s. Errors in the model raise slope.ModelError with the
+message `slope` prints.)doc")
+      .def(py::init([](const std::string& source, const py::object& data, const py::object& consts,
+                       const std::string& file) {
+             return std::make_unique<PyModel>(parse(source, file), data, consts);
+           }),
+           py::arg("source"), py::arg("data") = py::none(), py::arg("consts") = py::none(),
+           py::arg("file") = "<string>")
+      .def_static(
+          "load",
+          [](const std::filesystem::path& path, const py::object& data, const py::object& consts) {
+            return std::make_unique<PyModel>(load(path), data, consts);
+          },
+          py::arg("path"), py::arg("data") = py::none(), py::arg("consts") = py::none(),
+          "Reads and parses the .slope file at `path`, then binds `data` and `consts`.")
+      .def_property_readonly("params", &PyModel::params, "The param names in declaration order.")
+      .def_property_readonly("initial", &PyModel::initial,
+                             "{name: float or ndarray of the param's shape}: the initial values.")
+      .def_property_readonly("sense", &PyModel::sense, "'minimize' or 'maximize', as the model says.")
+      .def_property_readonly("file", &PyModel::file, "The file name used in messages.")
+      .def("value", &PyModel::value, py::arg("p"),
+           "The objective as written at p = {name: float | array-like} (params left out keep their initial "
+           "values).")
+      .def("gradient", &PyModel::gradient, py::arg("p"),
+           "{name: float | ndarray}: the gradient of the objective as written (of what is maximized, for a "
+           "maximize model).")
+      .def("value_and_gradient", &PyModel::value_and_gradient, py::arg("p"),
+           "(value, gradient) of the objective as written, in one evaluation.")
+      .def("optimize", &PyModel::optimize, py::arg("method") = "lbfgs", py::arg("tol") = 1e-6,
+           py::arg("max_iter") = 1000, py::arg("start") = py::none(), py::kw_only(), py::arg("step_size") = py::none(),
+           py::arg("trace") = true,
+           R"doc(Minimizes or maximizes the objective, as the model says, from the initial values or `start`
+({name: value} over the initial values, or a flat vector). method: 'lbfgs', 'gd', 'momentum' or
+'adam' (with step_size for the last three); tol bounds max_i |g_i|. A domain error at the starting
+point raises slope.DomainError. Ctrl-C raises KeyboardInterrupt. Returns a slope.OptimizeResult:
+status, converged, sense, objective, params, x, iterations, evaluations, gradient_norm, message,
+trace.)doc")
+      .def(
+          "flat",
+          [](const py::object& self) {
+            auto& model = self.cast<PyModel&>();
+            // The function keeps the model (and its data) alive.
+            const py::cpp_function f([self](const py::object& x) { return self.cast<PyModel&>().minimize_sense(x); },
+                                     py::arg("x"));
+            return py::make_tuple(f, model.initial_flat());
+          },
+          R"doc((f, x0): f(x) -> (value, gradient ndarray) in the minimize sense (negated for a maximize
+model) of a flat vector x, and the flat initial point: scipy.optimize.minimize(f, x0, jac=True).)doc")
+      .def("unflatten", &PyModel::unflatten, py::arg("x"), "{name: float | ndarray} from a flat vector.")
+      .def("__repr__", &PyModel::repr);
+}
+
+}  // namespace slope::python
