@@ -102,7 +102,8 @@ Result optimize(ObjectiveRef objective, std::span<const double> x0, Sense sense,
     // bound that g pushes outward does not move along it, so it is left out of d and of the
     // decrease that the Armijo test expects.
     for (std::size_t i = 0; i < n; ++i) {
-      const bool pinned = box.bounded() && ((g[i] > 0.0 && x[i] <= box.lower(i)) || (g[i] < 0.0 && x[i] >= box.upper(i)));
+      const bool pinned =
+          box.bounded() && ((g[i] > 0.0 && x[i] <= box.lower(i)) || (g[i] < 0.0 && x[i] >= box.upper(i)));
       d[i] = pinned ? 0.0 : -g[i];
     }
     LineFunction phi(run, x, d, trial_x, trial_g, &box);

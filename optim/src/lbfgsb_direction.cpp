@@ -38,7 +38,8 @@ bool solve_dense(std::vector<double>& a, std::vector<double>& b, std::size_t siz
     for (std::size_t c = r + 1; c < size; ++c) v -= a[r * size + c] * b[c];
     b[r] = v / a[r * size + r];
   }
-  return std::all_of(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(size), [](double v) { return std::isfinite(v); });
+  return std::all_of(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(size),
+                     [](double v) { return std::isfinite(v); });
 }
 
 void axpy(double alpha, std::span<const double> x, std::span<double> y) noexcept {

@@ -21,7 +21,7 @@
 
 namespace slope::detail {
 
-/// Vectors reused between iterations, so that a bounded run allocates once.
+/// The n-long vectors of the bounded direction, reused between iterations.
 struct LbfgsbWorkspace {
   explicit LbfgsbWorkspace(std::size_t n) : cauchy(n), path(n) {}
   std::vector<double> cauchy;  // the generalized Cauchy point
