@@ -88,7 +88,7 @@ class LinearMerge {
   /// True for an addition or subtraction of two operands.
   [[nodiscard]] bool linear(std::uint32_t node) const noexcept {
     const ReplayLog::Step& step = log_.steps()[step_of_[node]];
-    return !step.nary && (step.op == OpCode::Add || step.op == OpCode::Sub);
+    return !step.nary && (step.op == op_code<Add> || step.op == op_code<Sub>);
   }
 
   /// The terms (operand reference, coefficient) of the combination rooted at `node`, in
@@ -97,7 +97,7 @@ class LinearMerge {
     out.clear();
     for (std::uint32_t at = node;;) {  // down the left-operand chain, collecting right terms
       const std::span<const std::uint32_t> refs = operands(at);
-      out.push_back(term(refs[1], log_.steps()[step_of_[at]].op == OpCode::Sub ? -1.0 : 1.0));
+      out.push_back(term(refs[1], log_.steps()[step_of_[at]].op == op_code<Sub> ? -1.0 : 1.0));
       if ((refs[0] & kConstantRef) == 0 && role_[refs[0]] == Role::Accumulator) {
         at = refs[0];
         continue;
@@ -115,7 +115,7 @@ class LinearMerge {
   /// True for a product of an active operand and a constant.
   [[nodiscard]] bool scaled(std::uint32_t node) const noexcept {
     const ReplayLog::Step& step = log_.steps()[step_of_[node]];
-    if (step.nary || step.op != OpCode::Mul) return false;
+    if (step.nary || step.op != op_code<Mul>) return false;
     const std::span<const std::uint32_t> refs = operands(node);
     return ((refs[0] & kConstantRef) != 0) != ((refs[1] & kConstantRef) != 0);
   }
@@ -247,7 +247,7 @@ Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std:
       if (log.coefficients(step_of[i]).size() != count) refuse(tape, i, "its coefficients were not logged");
       continue;
     }
-    const bool fits = step.nary ? (step.op == OpCode::LogSumExp || static_cast<std::size_t>(arity) == count)
+    const bool fits = step.nary ? (variadic_rule(step.op) || static_cast<std::size_t>(arity) == count)
                                 : static_cast<std::size_t>(arity) == count;
     if (arity == 0 || !fits) refuse(tape, i, "a replay has no rule for it");
   }
@@ -349,10 +349,10 @@ Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std:
       ins.a = slot(refs[0]);
       ins.b = slot(refs[1]);
       ins.form = p.is_constant(ins.b) ? Form::First : p.is_constant(ins.a) ? Form::Second : Form::Both;
-      if (ins.op == OpCode::Mul && ins.form == Form::Both && ins.a == ins.b) {
+      if (ins.op == op_code<Mul> && ins.form == Form::Both && ins.a == ins.b) {
         // x * x is Square's x * x (same bits), with one edge 2x instead of two edges x into
         // the same adjoint, which the reverse sweep would update twice in a row.
-        ins.op = OpCode::Square;
+        ins.op = op_code<Square>;
         ins.form = Form::Unary;
       }
     }

@@ -87,19 +87,21 @@ struct TangentStep {
     out_tangent[i] = z_tangent;
   }
 
-  void fma(const Instruction& ins, std::size_t i) {
+  template <TernaryRule R>
+  void ternary(const Instruction& ins, std::size_t i) {
     const std::uint32_t* s = nary + ins.a;
-    const auto partials = Fma::partials(Dual(value[s[0]], tangent[s[0]]), Dual(value[s[1]], tangent[s[1]]),
-                                        Dual(value[s[2]], tangent[s[2]]));
+    const auto partials = R::partials(Dual(value[s[0]], tangent[s[0]]), Dual(value[s[1]], tangent[s[1]]),
+                                      Dual(value[s[2]], tangent[s[2]]));
     finish_nary(ins, i, partials.data());
   }
 
-  void log_sum_exp(const Instruction& ins, std::size_t i) {
+  template <VariadicRule R>
+  void variadic(const Instruction& ins, std::size_t i) {
     const std::span<Dual> xs(scratch, ins.b);
     for (std::uint32_t k = 0; k < ins.b; ++k) xs[k] = Dual(value[nary[ins.a + k]], tangent[nary[ins.a + k]]);
-    const std::span<Dual> weights(scratch + ins.b, ins.b);
-    softmax_weights<Dual>(xs, weights);
-    finish_nary(ins, i, weights.data());
+    const std::span<Dual> partials(scratch + ins.b, ins.b);
+    R::partials(std::span<const Dual>(xs), partials);
+    finish_nary(ins, i, partials.data());
   }
 };
 

@@ -19,21 +19,6 @@ double log_sum_exp(std::span<const double> xs) noexcept {
   return m + std::log(s);
 }
 
-Var log_sum_exp(std::span<const Var> xs) {
-  // Partials live in a per-thread buffer so that repeated calls allocate nothing.
-  thread_local std::vector<double> values;
-  thread_local std::vector<double> partials;
-  values.resize(xs.size());
-  partials.resize(xs.size());
-  for (std::size_t i = 0; i < xs.size(); ++i) values[i] = xs[i].value();
-  const double z = log_sum_exp(std::span<const double>(values));
-  detail::softmax_weights<double>(values, partials);
-  if (detail::checked_tape() != nullptr) {
-    detail::check_operation("log_sum_exp", values, true, "", z, partials);
-  }
-  const bool any_active = std::any_of(xs.begin(), xs.end(), [](const Var& x) { return !x.is_constant(); });
-  if (!any_active) return Var(z);
-  return detail::require_active_tape().nary(xs, z, partials, OpCode::LogSumExp);
-}
+Var log_sum_exp(std::span<const Var> xs) { return record_variadic<LogSumExp>(xs); }
 
 }  // namespace slope

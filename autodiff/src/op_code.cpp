@@ -2,22 +2,44 @@
 
 #include <array>
 
+#include "slope/autodiff/ops/all.hpp"
+
 namespace slope {
 
-std::string_view op_name(OpCode code) noexcept {
-  static constexpr std::array<std::string_view, static_cast<std::size_t>(OpCode::Count_)> kNames{
-      "input", "statement", "custom", "external",
-      "neg", "add", "sub", "mul", "div",
-      "pow", "square",
-      "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "cbrt", "hypot",
-      "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
-      "abs", "fmin", "fmax", "fma",
-      "erf", "erfc", "lgamma", "tgamma",
-      "sigmoid", "log_sigmoid", "softplus", "log_sum_exp",
-      "sum", "mean", "dot", "squared_norm", "matvec", "matmul"};
-  static_assert(!kNames.back().empty(), "every OpCode needs a name");
-  const auto index = static_cast<std::size_t>(code);
-  return index < kNames.size() ? kNames[index] : "unknown";
+namespace {
+
+// Both tables are generated from BuiltinRules: a rule added to the list has its name and arity.
+template <class... Rules>
+constexpr std::array<std::string_view, sizeof...(Rules)> rule_names(RuleList<Rules...>) {
+  return {Rules::name...};
 }
+template <class... Rules>
+constexpr std::array<int, sizeof...(Rules)> rule_arities(RuleList<Rules...>) {
+  return {arity_of<Rules>()...};
+}
+constexpr auto kRuleNames = rule_names(BuiltinRules{});
+constexpr auto kRuleArities = rule_arities(BuiltinRules{});
+
+}  // namespace
+
+std::string_view op_name(OpCode code) noexcept {
+  if (is_rule(code)) return kRuleNames[rule_index(code)];
+  switch (code) {
+    case OpCode::Input: return "input";
+    case OpCode::Fused: return "statement";
+    case OpCode::Custom: return "custom";
+    case OpCode::External: return "external";
+    case OpCode::Sum: return "sum";
+    case OpCode::Mean: return "mean";
+    case OpCode::Dot: return "dot";
+    case OpCode::SquaredNorm: return "squared_norm";
+    case OpCode::MatVec: return "matvec";
+    case OpCode::MatMul: return "matmul";
+    case OpCode::FirstRule_: break;  // a rule's code: handled above
+  }
+  return "unknown";  // a byte that is no op code (never written by Slope)
+}
+
+int rule_arity(OpCode code) noexcept { return is_rule(code) ? kRuleArities[rule_index(code)] : 0; }
 
 }  // namespace slope

@@ -87,9 +87,8 @@ ReplayStatus forward(const Program& program, const double* x, WorkspaceData& ws,
 Function::Workspace& thread_workspace();
 /// Reverse sweep after forward(..., true): adjoints of every slot for the given output seeds.
 void reverse(const Program& program, const double* seeds, WorkspaceData& ws);
-/// How many operands the replay's rule for `op` takes: 1 or 2, 3 for fma (n-ary), 0 when
-/// the replay has no rule for it. log_sum_exp also has an n-ary form (see ReplayLog::Step).
-int rule_arity(OpCode op) noexcept;
+/// True when `op` is a built-in rule with a variadic form (a VariadicRule: log_sum_exp).
+bool variadic_rule(OpCode op) noexcept;
 /// Compiles a replayable recording: inputs are nodes [0, n) of `tape`, outputs as given.
 Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std::span<const Var> outputs);
 

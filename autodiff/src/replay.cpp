@@ -1,6 +1,7 @@
 // The forward replay of a compiled Function (dispatch.hpp's switch over OpCode with the same
 // rule structs as recording), the re-check of recorded decisions, and the reverse sweep.
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "dispatch.hpp"
@@ -56,11 +57,12 @@ struct ValueStep {
     }
   }
 
-  void fma(const Instruction& ins, std::size_t i) {
+  template <TernaryRule R>
+  void ternary(const Instruction& ins, std::size_t i) {
     const std::uint32_t* s = nary + ins.a;
     const double a = value[s[0]], b = value[s[1]], c = value[s[2]];
-    out[i] = Fma::value(a, b, c);
-    if constexpr (kPartials) active_partials(ins, Fma::partials(a, b, c).data());
+    out[i] = R::value(a, b, c);
+    if constexpr (kPartials) active_partials(ins, R::partials(a, b, c).data());
   }
 
   /// A linear combination, left to right as recorded; its partials are the coefficients,
@@ -73,14 +75,15 @@ struct ValueStep {
     out[i] = sum;
   }
 
-  void log_sum_exp(const Instruction& ins, std::size_t i) {
+  template <VariadicRule R>
+  void variadic(const Instruction& ins, std::size_t i) {
     const std::span<double> xs(scratch, ins.b);
     for (std::uint32_t k = 0; k < ins.b; ++k) xs[k] = value[nary[ins.a + k]];
-    out[i] = slope::log_sum_exp(std::span<const double>(xs));
+    out[i] = R::value(std::span<const double>(xs));
     if constexpr (kPartials) {
-      const std::span<double> weights(scratch + ins.b, ins.b);
-      softmax_weights<double>(xs, weights);
-      active_partials(ins, weights.data());
+      const std::span<double> partials(scratch + ins.b, ins.b);
+      R::partials(std::span<const double>(xs), partials);
+      active_partials(ins, partials.data());
     }
   }
 };
@@ -103,22 +106,16 @@ bool holds(const GuardCheck& g, const double* v) noexcept {
 
 }  // namespace
 
-int rule_arity(OpCode op) noexcept {
-  switch (op) {
-    case OpCode::Add: case OpCode::Sub: case OpCode::Mul: case OpCode::Div: case OpCode::Pow:
-    case OpCode::Hypot: case OpCode::Atan2: case OpCode::Fmin: case OpCode::Fmax: case OpCode::LogSumExp:
-      return 2;
-    case OpCode::Fma: return 3;
-    case OpCode::Neg: case OpCode::Square: case OpCode::Exp: case OpCode::Exp2: case OpCode::Expm1:
-    case OpCode::Log: case OpCode::Log2: case OpCode::Log10: case OpCode::Log1p: case OpCode::Sqrt:
-    case OpCode::Cbrt: case OpCode::Sin: case OpCode::Cos: case OpCode::Tan: case OpCode::Asin:
-    case OpCode::Acos: case OpCode::Atan: case OpCode::Sinh: case OpCode::Cosh: case OpCode::Tanh:
-    case OpCode::Asinh: case OpCode::Acosh: case OpCode::Atanh: case OpCode::Abs: case OpCode::Erf:
-    case OpCode::Erfc: case OpCode::Lgamma: case OpCode::Tgamma: case OpCode::Sigmoid:
-    case OpCode::LogSigmoid: case OpCode::Softplus:
-      return 1;
-    default: return 0;  // inputs, statements, custom and external nodes, and any code added later
-  }
+namespace {
+template <class... Rules>
+constexpr std::array<bool, sizeof...(Rules)> variadic_rules(RuleList<Rules...>) {
+  return {VariadicRule<Rules>...};
+}
+}  // namespace
+
+bool variadic_rule(OpCode op) noexcept {
+  static constexpr auto kVariadic = variadic_rules(BuiltinRules{});
+  return is_rule(op) && kVariadic[rule_index(op)];
 }
 
 ReplayStatus forward(const Program& p, const double* x, WorkspaceData& ws, bool partials) {

@@ -428,12 +428,12 @@ using Broadcast = detail::replayable::Op;
 
 constexpr OpCode code_of(Broadcast op) noexcept {
   switch (op) {
-    case Broadcast::Add: return OpCode::Add;
-    case Broadcast::Sub: return OpCode::Sub;
-    case Broadcast::Mul: return OpCode::Mul;
-    case Broadcast::Div: return OpCode::Div;
+    case Broadcast::Add: return op_code<Add>;
+    case Broadcast::Sub: return op_code<Sub>;
+    case Broadcast::Mul: return op_code<Mul>;
+    case Broadcast::Div: return op_code<Div>;
   }
-  return OpCode::Add;
+  return op_code<Add>;
 }
 
 /// out_i = v_i (op) s, where v is x (active, `passive` null) or `passive`.
@@ -547,7 +547,7 @@ void multiply(std::span<const Var> x, std::span<const double> c, std::span<Var> 
         "mul", n, y, [&](std::size_t i) { return std::array<double, 2>{xv[i], dx[i]}; },
         [&](std::size_t i) { return std::array<double, 1>{dx[i]}; });
   }
-  rec.finish(OpCode::Mul, y, out);
+  rec.finish(op_code<Mul>, y, out);
 }
 
 namespace detail {

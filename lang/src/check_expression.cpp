@@ -150,7 +150,7 @@ const ExprInfo& Checker::call(ExprId id) {
   std::vector<Shape> shapes;
   for (const ExprId operand : expr.operands) shapes.push_back(expression(operand).shape);
   ExprInfo& info = model_.info[id];
-  info.function = function->function;
+  info.function = function;
   if (function->kind == FunctionKind::Elementwise) {
     if (count == 2 && shapes[0].rank != 0 && shapes[1].rank != 0 && !(shapes[0] == shapes[1])) {
       fail(expr.span, fmt::format("'{}' needs arguments of the same shape or a scalar, found {} and {}", expr.name,
@@ -160,12 +160,12 @@ const ExprInfo& Checker::call(ExprId id) {
     return info;
   }
   info.shape = kScalar;
-  if (function->function == Function::Dot &&
+  if (function->reduction == Reduction::Dot &&
       (shapes[0].rank != 1 || shapes[1].rank != 1 || shapes[0].rows != shapes[1].rows)) {
     fail(expr.span, fmt::format("'dot' needs two vectors of the same length, found {} and {}", describe(shapes[0]),
                                 describe(shapes[1])));
   }
-  if (function->function == Function::LogSumExp && count == 2 && (shapes[0].rank != 0 || shapes[1].rank != 0)) {
+  if (function->reduction == Reduction::LogSumExp && count == 2 && (shapes[0].rank != 0 || shapes[1].rank != 0)) {
     fail(expr.span, fmt::format("'log_sum_exp' of two arguments needs scalars, found {} and {}; "
                                 "log_sum_exp(x) takes one vector",
                                 describe(shapes[0]), describe(shapes[1])));

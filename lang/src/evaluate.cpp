@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <limits>
+#include <stdexcept>
 #include <type_traits>
 
 #include <slope/autodiff.hpp>
@@ -132,20 +133,26 @@ class Evaluator {
   }
 
   Value<T> call(const Expr& expr, const ExprInfo& info) {
-    const Function f = info.function;
+    const FunctionInfo& f = *info.function;
     const Value<T> a = eval(expr.operands[0]);
     if (expr.operands.size() == 2) {
       const Value<T> b = eval(expr.operands[1]);
-      if (f == Function::Dot) return Value<T>::scalar(dot(a, b));
-      return zip(a, b, [f](const auto& x, const auto& y) { return detail::call(f, x, y); });
+      if (f.reduction == Reduction::Dot) return Value<T>::scalar(dot(a, b));
+      const detail::BinaryFunction<T> fn = detail::binary_function<T>(f.rule);
+      return zip(a, b, [fn](const T& x, const T& y) { return fn(x, y); });
     }
-    switch (f) {
-      case Function::Sum: return Value<T>::scalar(sum(a));
-      case Function::Mean: return Value<T>::scalar(sum(a) / static_cast<double>(a.size()));
-      case Function::Norm: return Value<T>::scalar(apply_unary<Sqrt>(dot(a, a)));
-      case Function::LogSumExp: return Value<T>::scalar(log_sum_exp(a));
-      default: return map(a, [f](const auto& x) { return detail::call(f, x); });
+    switch (f.reduction) {
+      case Reduction::Sum: return Value<T>::scalar(sum(a));
+      case Reduction::Mean: return Value<T>::scalar(sum(a) / static_cast<double>(a.size()));
+      case Reduction::Norm: return Value<T>::scalar(apply_unary<Sqrt>(dot(a, a)));
+      case Reduction::LogSumExp: return Value<T>::scalar(log_sum_exp(a));
+      case Reduction::None: {
+        const detail::UnaryFunction<T> fn = detail::unary_function<T>(f.rule);
+        return map(a, [fn](const T& x) { return fn(x); });
+      }
+      case Reduction::Dot: break;  // two arguments: above
     }
+    throw std::logic_error("slope::lang: dot with one argument passed the checker");
   }
 
   Value<T> index(const Expr& expr) {

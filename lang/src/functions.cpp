@@ -1,36 +1,57 @@
 #include "slope/lang/functions.hpp"
 
+#include <slope/autodiff/ops/all.hpp>
+
 #include <array>
 
 namespace slope::lang {
 
 namespace {
 
-constexpr FunctionInfo unary(std::string_view name, Function f) { return {name, f, FunctionKind::Elementwise, 1, 1}; }
-constexpr FunctionInfo binary(std::string_view name, Function f) { return {name, f, FunctionKind::Elementwise, 2, 2}; }
-
-constexpr std::array kFunctions = {
-    unary("exp", Function::Exp),         unary("log", Function::Log),
-    unary("log1p", Function::Log1p),     unary("expm1", Function::Expm1),
-    unary("sqrt", Function::Sqrt),       unary("abs", Function::Abs),
-    unary("sin", Function::Sin),         unary("cos", Function::Cos),
-    unary("tan", Function::Tan),         unary("asin", Function::Asin),
-    unary("acos", Function::Acos),       unary("atan", Function::Atan),
-    unary("sinh", Function::Sinh),       unary("cosh", Function::Cosh),
-    unary("tanh", Function::Tanh),       unary("erf", Function::Erf),
-    unary("erfc", Function::Erfc),       unary("lgamma", Function::Lgamma),
-    unary("sigmoid", Function::Sigmoid), unary("log_sigmoid", Function::LogSigmoid),
-    unary("softplus", Function::Softplus),
-    binary("atan2", Function::Atan2),    binary("pow", Function::Pow),
-    binary("min", Function::Min),        binary("max", Function::Max),
-    binary("hypot", Function::Hypot),
-    FunctionInfo{"sum", Function::Sum, FunctionKind::Reduction, 1, 1},
-    FunctionInfo{"mean", Function::Mean, FunctionKind::Reduction, 1, 1},
-    FunctionInfo{"dot", Function::Dot, FunctionKind::Reduction, 2, 2},
-    FunctionInfo{"norm", Function::Norm, FunctionKind::Reduction, 1, 1},
+// The reductions come first: find_function returns the first match, and log_sum_exp is both a
+// reduction (of a vector) and a rule (of two scalars), which the reduction's row covers.
+constexpr std::array kReductions = {
+    FunctionInfo{"sum", FunctionKind::Reduction, 1, 1, OpCode::Custom, Reduction::Sum},
+    FunctionInfo{"mean", FunctionKind::Reduction, 1, 1, OpCode::Custom, Reduction::Mean},
+    FunctionInfo{"dot", FunctionKind::Reduction, 2, 2, OpCode::Custom, Reduction::Dot},
+    FunctionInfo{"norm", FunctionKind::Reduction, 1, 1, OpCode::Custom, Reduction::Norm},
     // one vector, or two scalars
-    FunctionInfo{"log_sum_exp", Function::LogSumExp, FunctionKind::Reduction, 1, 2},
+    FunctionInfo{"log_sum_exp", FunctionKind::Reduction, 1, 2, op_code<LogSumExp>, Reduction::LogSumExp},
 };
+
+// The language's own names for rules: min and max, as in Stan.
+constexpr std::array kAliases = {
+    FunctionInfo{"min", FunctionKind::Elementwise, 2, 2, op_code<Fmin>},
+    FunctionInfo{"max", FunctionKind::Elementwise, 2, 2, op_code<Fmax>},
+};
+
+/// True for a rule the language offers under its own name: one or two arguments (the language
+/// has no elementwise form of three, so not fma), and no reduction of that name.
+template <class R>
+constexpr bool offered() {
+  for (const FunctionInfo& r : kReductions) {
+    if (r.name == R::name) return false;
+  }
+  return arity_of<R>() <= 2;
+}
+
+constexpr std::size_t count_offered() {
+  std::size_t n = 0;
+  for_each_rule(FunctionRules{}, [&n]<class R>() { n += offered<R>() ? 1 : 0; });
+  return n;
+}
+
+// Generated from the one list: a rule added to FunctionRules is a function of the language.
+constexpr auto kFunctions = [] {
+  std::array<FunctionInfo, kReductions.size() + count_offered() + kAliases.size()> table{};
+  std::size_t at = 0;
+  for (const FunctionInfo& r : kReductions) table[at++] = r;
+  for_each_rule(FunctionRules{}, [&]<class R>() {
+    if (offered<R>()) table[at++] = FunctionInfo{R::name, FunctionKind::Elementwise, arity_of<R>(), arity_of<R>(), op_code<R>};
+  });
+  for (const FunctionInfo& a : kAliases) table[at++] = a;
+  return table;
+}();
 
 }  // namespace
 

@@ -2,8 +2,12 @@
 /// \file
 /// (internal) The scalar operations of the language for double and for Var, through the
 /// same derivative rules, so that Model::value(doubles) and the taped value agree exactly.
+/// The tables are generated from autodiff's one list of operations (BuiltinRules).
 
 #include <slope/autodiff.hpp>
+#include <slope/autodiff/ops/all.hpp>
+
+#include <array>
 
 #include "slope/lang/ast.hpp"
 #include "slope/lang/functions.hpp"
@@ -19,48 +23,44 @@ double apply_binary(double a, double b) { return Rule::value(a, b); }
 template <class Rule>
 Var apply_binary(const Var& a, const Var& b) { return record_binary<Rule>(a, b); }
 
-/// An elementwise function of one argument.
 template <class T>
-T call(Function f, const T& x) {
-  switch (f) {
-    case Function::Exp: return apply_unary<Exp>(x);
-    case Function::Log: return apply_unary<Log>(x);
-    case Function::Log1p: return apply_unary<Log1p>(x);
-    case Function::Expm1: return apply_unary<Expm1>(x);
-    case Function::Sqrt: return apply_unary<Sqrt>(x);
-    case Function::Abs: return apply_unary<Abs>(x);
-    case Function::Sin: return apply_unary<Sin>(x);
-    case Function::Cos: return apply_unary<Cos>(x);
-    case Function::Tan: return apply_unary<Tan>(x);
-    case Function::Asin: return apply_unary<Asin>(x);
-    case Function::Acos: return apply_unary<Acos>(x);
-    case Function::Atan: return apply_unary<Atan>(x);
-    case Function::Sinh: return apply_unary<Sinh>(x);
-    case Function::Cosh: return apply_unary<Cosh>(x);
-    case Function::Tanh: return apply_unary<Tanh>(x);
-    case Function::Erf: return apply_unary<Erf>(x);
-    case Function::Erfc: return apply_unary<Erfc>(x);
-    case Function::Lgamma: return apply_unary<Lgamma>(x);
-    case Function::Sigmoid: return apply_unary<Sigmoid>(x);
-    case Function::LogSigmoid: return apply_unary<LogSigmoid>(x);
-    case Function::Softplus: return apply_unary<Softplus>(x);
-    default: return x;  // the checker allows only the functions above here
-  }
-}
+using UnaryFunction = T (*)(const T&);
+template <class T>
+using BinaryFunction = T (*)(const T&, const T&);
 
-/// An elementwise function of two arguments.
-template <class T>
-T call(Function f, const T& a, const T& b) {
-  switch (f) {
-    case Function::Atan2: return apply_binary<Atan2>(a, b);
-    case Function::Pow: return apply_binary<Pow>(a, b);
-    case Function::Min: return apply_binary<Fmin>(a, b);
-    case Function::Max: return apply_binary<Fmax>(a, b);
-    case Function::Hypot: return apply_binary<Hypot>(a, b);
-    case Function::LogSumExp: return apply_binary<LogSumExp>(a, b);
-    default: return a;  // the checker allows only the functions above here
-  }
+/// One entry per rule of BuiltinRules: the rule applied to T, or null for a rule of another
+/// arity (the checker calls a function only with its rule's number of arguments).
+template <class T, class... Rules>
+constexpr std::array<UnaryFunction<T>, sizeof...(Rules)> unary_table(RuleList<Rules...>) {
+  return {[]() -> UnaryFunction<T> {
+    if constexpr (UnaryRule<Rules>) {
+      return [](const T& x) -> T { return apply_unary<Rules>(x); };
+    } else {
+      return nullptr;
+    }
+  }()...};
 }
+template <class T, class... Rules>
+constexpr std::array<BinaryFunction<T>, sizeof...(Rules)> binary_table(RuleList<Rules...>) {
+  return {[]() -> BinaryFunction<T> {
+    if constexpr (BinaryRule<Rules>) {
+      return [](const T& a, const T& b) -> T { return apply_binary<Rules>(a, b); };
+    } else {
+      return nullptr;
+    }
+  }()...};
+}
+template <class T>
+inline constexpr auto kUnary = unary_table<T>(BuiltinRules{});
+template <class T>
+inline constexpr auto kBinary = binary_table<T>(BuiltinRules{});
+
+/// The elementwise function of one argument whose rule is `rule` (a unary rule).
+template <class T>
+UnaryFunction<T> unary_function(OpCode rule) noexcept { return kUnary<T>[rule_index(rule)]; }
+/// The elementwise function of two arguments whose rule is `rule` (a binary rule).
+template <class T>
+BinaryFunction<T> binary_function(OpCode rule) noexcept { return kBinary<T>[rule_index(rule)]; }
 
 /// An arithmetic operator (comparisons give 1 or 0 and record nothing).
 template <class T>

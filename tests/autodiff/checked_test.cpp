@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(first_non_finite_adjoint_names_the_operation) {
   BOOST_TEST(tape.adjoint(y) == 1.0);
   const auto report = tape.first_non_finite_adjoint();
   BOOST_REQUIRE(report.has_value());
-  BOOST_TEST((report->operation == slope::OpCode::Sqrt));
+  BOOST_TEST((report->operation == slope::op_code<slope::Sqrt>));
   BOOST_TEST(report->message == "sqrt (node 2): partial derivative is inf");
 }
 

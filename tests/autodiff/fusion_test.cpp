@@ -156,7 +156,7 @@ BOOST_AUTO_TEST_CASE(unfused_recording_keeps_one_node_per_operation) {
   const Var x = tape.input(0.5);
   const Var y = exp(x * x) + 1.0;
   BOOST_TEST(tape.size() == 4U);  // input, mul, exp, add
-  BOOST_TEST((tape.operation(3) == slope::OpCode::Add));
+  BOOST_TEST((tape.operation(3) == slope::op_code<slope::Add>));
   tape.backward(y);
   BOOST_TEST(tape.adjoint(x) == 2 * 0.5 * std::exp(0.25));
 }

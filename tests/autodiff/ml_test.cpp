@@ -193,7 +193,7 @@ BOOST_AUTO_TEST_CASE(log_sum_exp_records_one_node_with_an_edge_per_active_argume
   const Var z = log_sum_exp(std::span<const Var>(args));
   BOOST_TEST(tape.size() == before.nodes + 1);
   BOOST_TEST(tape.stats().edges == before.edges + 5);
-  BOOST_TEST((tape.operation(static_cast<std::uint32_t>(tape.size() - 1)) == OpCode::LogSumExp));
+  BOOST_TEST((tape.operation(static_cast<std::uint32_t>(tape.size() - 1)) == slope::op_code<slope::LogSumExp>));
   const Var z3 = log_sum_exp(x[0], x[1], x[2]);
   BOOST_TEST(tape.size() == before.nodes + 2);
   BOOST_TEST(tape.stats().edges == before.edges + 8);
@@ -285,11 +285,11 @@ BOOST_DATA_TEST_CASE(log_sum_exp_partials_are_the_softmax_weights_at_any_magnitu
 }
 
 BOOST_AUTO_TEST_CASE(functions_record_their_op_codes) {
-  const std::pair<Var (*)(Var), OpCode> unary[] = {{+[](Var x) { return sigmoid(x); }, OpCode::Sigmoid},
-                                                   {+[](Var x) { return log_sigmoid(x); }, OpCode::LogSigmoid},
-                                                   {+[](Var x) { return softplus(x); }, OpCode::Softplus},
-                                                   {+[](Var x) { return log1p_exp(x); }, OpCode::Softplus},
-                                                   {+[](Var x) { return log_sum_exp(x, 1.0); }, OpCode::LogSumExp}};
+  const std::pair<Var (*)(Var), OpCode> unary[] = {{+[](Var x) { return sigmoid(x); }, slope::op_code<slope::Sigmoid>},
+                                                   {+[](Var x) { return log_sigmoid(x); }, slope::op_code<slope::LogSigmoid>},
+                                                   {+[](Var x) { return softplus(x); }, slope::op_code<slope::Softplus>},
+                                                   {+[](Var x) { return log1p_exp(x); }, slope::op_code<slope::Softplus>},
+                                                   {+[](Var x) { return log_sum_exp(x, 1.0); }, slope::op_code<slope::LogSumExp>}};
   for (const auto& [f, code] : unary) {
     Tape tape;
     auto recording = tape.record({.fuse = false});
@@ -301,7 +301,7 @@ BOOST_AUTO_TEST_CASE(functions_record_their_op_codes) {
 using Rules = std::tuple<slope::Sigmoid, slope::LogSigmoid, slope::Softplus, slope::LogSumExp>;
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(op_code_names_the_rule, Rule, Rules) {
-  BOOST_TEST(slope::op_name(Rule::code) == Rule::name);
+  BOOST_TEST(slope::op_name(slope::op_code<Rule>) == Rule::name);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -256,7 +256,7 @@ BOOST_AUTO_TEST_CASE(poles_throw_in_checked_mode_but_follow_ieee_by_default) {
 using Rules = std::tuple<slope::Pow, slope::Square, slope::Hypot>;
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(op_code_names_the_rule, Rule, Rules) {
-  BOOST_TEST(slope::op_name(Rule::code) == Rule::name);
+  BOOST_TEST(slope::op_name(slope::op_code<Rule>) == Rule::name);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

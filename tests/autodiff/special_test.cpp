@@ -1,5 +1,6 @@
 // erf erfc lgamma tgamma and digamma: derivatives, known values of psi, poles and domain errors (ops/special.hpp).
 #include <boost/math/special_functions/digamma.hpp>
+#include <boost/math/special_functions/erf.hpp>
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
@@ -99,15 +100,15 @@ const double kPsiHalf = -kGamma - 2.0 * std::numbers::ln2;
 // Values and derivatives worked out by hand: psi(1) = -gamma, psi(n+1) = psi(n) + 1/n,
 // psi(1/2) = -gamma - 2 ln 2, Gamma(1/2) = sqrt(pi).
 const Known kKnown[] = {
-    {"erf", slope::erf, OpCode::Erf, 0.0, 0.0, kTwoOverSqrtPi},
-    {"erf", slope::erf, OpCode::Erf, 1.0, std::erf(1.0), kTwoOverSqrtPi / std::numbers::e},
-    {"erfc", slope::erfc, OpCode::Erfc, 0.0, 1.0, -kTwoOverSqrtPi},
-    {"lgamma", slope::lgamma, OpCode::Lgamma, 1.0, 0.0, -kGamma},
-    {"lgamma", slope::lgamma, OpCode::Lgamma, 2.0, 0.0, 1.0 - kGamma},
-    {"lgamma", slope::lgamma, OpCode::Lgamma, 0.5, 0.5 * std::log(std::numbers::pi), kPsiHalf},
-    {"tgamma", slope::tgamma, OpCode::Tgamma, 1.0, 1.0, -kGamma},
-    {"tgamma", slope::tgamma, OpCode::Tgamma, 5.0, 24.0, 24.0 * (25.0 / 12.0 - kGamma)},
-    {"tgamma", slope::tgamma, OpCode::Tgamma, 0.5, std::sqrt(std::numbers::pi), std::sqrt(std::numbers::pi) * kPsiHalf},
+    {"erf", slope::erf, slope::op_code<slope::Erf>, 0.0, 0.0, kTwoOverSqrtPi},
+    {"erf", slope::erf, slope::op_code<slope::Erf>, 1.0, std::erf(1.0), kTwoOverSqrtPi / std::numbers::e},
+    {"erfc", slope::erfc, slope::op_code<slope::Erfc>, 0.0, 1.0, -kTwoOverSqrtPi},
+    {"lgamma", slope::lgamma, slope::op_code<slope::Lgamma>, 1.0, 0.0, -kGamma},
+    {"lgamma", slope::lgamma, slope::op_code<slope::Lgamma>, 2.0, 0.0, 1.0 - kGamma},
+    {"lgamma", slope::lgamma, slope::op_code<slope::Lgamma>, 0.5, 0.5 * std::log(std::numbers::pi), kPsiHalf},
+    {"tgamma", slope::tgamma, slope::op_code<slope::Tgamma>, 1.0, 1.0, -kGamma},
+    {"tgamma", slope::tgamma, slope::op_code<slope::Tgamma>, 5.0, 24.0, 24.0 * (25.0 / 12.0 - kGamma)},
+    {"tgamma", slope::tgamma, slope::op_code<slope::Tgamma>, 0.5, std::sqrt(std::numbers::pi), std::sqrt(std::numbers::pi) * kPsiHalf},
 };
 
 }  // namespace
@@ -220,10 +221,36 @@ BOOST_AUTO_TEST_CASE(erf_and_erfc_saturate_without_error_in_checked_mode) {
   BOOST_TEST(tape.adjoint(x) == 0.0);
 }
 
-using Rules = std::tuple<slope::Erf, slope::Erfc, slope::Lgamma, slope::Tgamma>;
+// erfinv against Boost.Math's erf_inv (an independent implementation), and its derivative
+// against the inverse-function rule d erfinv(y)/dy = 1 / erf'(x) at x = erfinv(y).
+BOOST_DATA_TEST_CASE(erfinv_matches_boost_and_its_derivative_inverts_erf,
+                     bdata::make({-0.999999999, -0.99, -0.7, -0.3, -1e-10, 0.0, 1e-300, 0.1, 0.5, 0.9, 0.9999, 1.0 - 1e-15}),
+                     y) {
+  const double x = boost::math::erf_inv(y);
+  BOOST_TEST(close(slope::erfinv(y), x, Tolerance{4e-16, 0.0}), "erfinv(" << y << ") = " << slope::erfinv(y) << " vs " << x);
+  const double by_hand = 1.0 / (2.0 * std::numbers::inv_sqrtpi * std::exp(-x * x));
+  const double h = slope::test::central_step(y);
+  // A central difference is within about (h/d)^2 relative at distance d from the poles at +-1
+  // (the same bound as fd_tolerance's); nothing past h/d = 0.1.
+  const double r = h / (1.0 - std::fabs(y));
+  check_unary([](auto v) { return slope::erfinv(v); }, y, by_hand,
+              r > 0.1 ? std::nullopt : std::optional<Tolerance>(Tolerance{std::max(1e-6, 2.0 * r * r), 1e-8}));
+}
+
+BOOST_AUTO_TEST_CASE(erfinv_edges_follow_ieee_and_checked_mode_names_it) {
+  BOOST_TEST(slope::erfinv(1.0) == kInf);
+  BOOST_TEST(slope::erfinv(-1.0) == -kInf);
+  BOOST_TEST(std::isnan(slope::erfinv(1.5)));
+  BOOST_TEST(std::isnan(slope::erfinv(kNaN)));
+  BOOST_TEST(std::signbit(slope::erfinv(-0.0)));
+  check_domain_error(slope::erfinv, 1.5, "erfinv", "erfinv: argument is 1.5, must be in [-1, 1]");
+  check_domain_error(slope::erfinv, 1.0, "erfinv", "erfinv: result is inf for argument 1");
+}
+
+using Rules = std::tuple<slope::Erf, slope::Erfc, slope::Erfinv, slope::Lgamma, slope::Tgamma>;
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(op_code_names_the_rule, Rule, Rules) {
-  BOOST_TEST(slope::op_name(Rule::code) == Rule::name);
+  BOOST_TEST(slope::op_name(slope::op_code<Rule>) == Rule::name);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

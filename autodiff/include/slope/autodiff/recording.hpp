@@ -12,13 +12,17 @@
 ///     slope::Var y = slope::record_unary<Gelu>(x);
 ///
 /// Optional members: `in_domain(x)` with a `domain` text such as "must be >= 0" (checked
-/// tapes throw DomainError outside it), and `code` (an OpCode; user rules get OpCode::Custom).
+/// tapes throw DomainError outside it). A built-in rule's op code comes from its place in the
+/// one list of operations (ops/list.hpp); a user rule records as OpCode::Custom.
 /// A binary rule has value(a, b), d_first(a, b, z) = dz/da and d_second(a, b, z) = dz/db;
 /// only the partials of active operands are computed.
 
+#include <algorithm>
+#include <array>
 #include <concepts>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "slope/autodiff/config.hpp"
 #include "slope/autodiff/op_code.hpp"
@@ -44,16 +48,23 @@ concept BinaryRule = requires(double x) {
   { R::d_second(x, x, x) } -> std::convertible_to<double>;
 };
 
-namespace detail {
-
+/// A derivative rule of three arguments (fma): value(a, b, c) and the array of its partials.
 template <class R>
-constexpr OpCode code_of() noexcept {
-  if constexpr (requires { R::code; }) {
-    return R::code;
-  } else {
-    return OpCode::Custom;
-  }
-}
+concept TernaryRule = requires(double x) {
+  { R::name } -> std::convertible_to<std::string_view>;
+  { R::value(x, x, x) } -> std::convertible_to<double>;
+  { R::partials(x, x, x)[2] } -> std::convertible_to<double>;
+};
+
+/// A rule that also takes any number of arguments (log_sum_exp of a range): value(xs) and
+/// partials(xs, out), which writes one partial per argument.
+template <class R>
+concept VariadicRule = requires(std::span<const double> xs, std::span<double> out) {
+  { R::value(xs) } -> std::convertible_to<double>;
+  R::partials(xs, out);
+};
+
+namespace detail {
 
 template <class R, class... Args>
 constexpr bool rule_in_domain(Args... args) noexcept {
@@ -117,8 +128,8 @@ SLOPE_COLD Var record_unary_slow(Var x, double y) {
   if (tape == nullptr) throw_no_active_tape();
   const double d = Rule::partial(xv, y);
   if (checked) check_operation(Rule::name, {&xv, 1}, rule_in_domain<Rule>(xv), domain_text<Rule>(), y, {&d, 1});
-  Var out = tape->unary(x, y, d, code_of<Rule>());  // not const: NRVO keeps its sole ownership
-  if (ReplayLog* log = tape->replay_log()) log_operation(*log, code_of<Rule>(), Rule::name, out, {&x, 1});
+  Var out = tape->unary(x, y, d, op_code<Rule>);  // not const: NRVO keeps its sole ownership
+  if (ReplayLog* log = tape->replay_log()) log_operation(*log, op_code<Rule>, Rule::name, out, {&x, 1});
   return out;
 }
 
@@ -144,7 +155,7 @@ SLOPE_COLD Var record_binary_slow(Var a, Var b, double z) {
                                                                 : std::span<const double>(partials + 1, 1);
     check_operation(Rule::name, args, rule_in_domain<Rule>(args[0], args[1]), domain_text<Rule>(), z, active);
   }
-  constexpr OpCode code = code_of<Rule>();
+  constexpr OpCode code = op_code<Rule>;
   Var out = !b_active   ? tape->unary(a, z, partials[0], code)
             : !a_active ? tape->unary(b, z, partials[1], code)
                         : tape->binary(a, b, z, partials[0], partials[1], code);
@@ -166,7 +177,7 @@ SLOPE_ALWAYS_INLINE Var record_unary(Var x) {
   if (x.is_constant() || tape == nullptr || tape->records_slowly()) [[unlikely]] {
     return detail::record_unary_slow<Rule>(detail::forward(x), y);
   }
-  return tape->unary(x, y, Rule::partial(x.value(), y), detail::code_of<Rule>());
+  return tape->unary(x, y, Rule::partial(x.value(), y), op_code<Rule>);
 }
 
 /// Records z = Rule(a, b); a constant operand gets no edge and its partial is not computed.
@@ -179,13 +190,54 @@ SLOPE_ALWAYS_INLINE Var record_binary(Var a, Var b) {
   if (tape == nullptr || tape->records_slowly()) [[unlikely]] {
     return detail::record_binary_slow<Rule>(detail::forward(a), detail::forward(b), z);
   }
-  constexpr OpCode code = detail::code_of<Rule>();
+  constexpr OpCode code = op_code<Rule>;
   if (b.is_constant()) {
     if (a.is_constant()) return Var(z);
     return tape->unary(a, z, Rule::d_first(av, bv, z), code);
   }
   if (a.is_constant()) return tape->unary(b, z, Rule::d_second(av, bv, z), code);
   return tape->binary(a, b, z, Rule::d_first(av, bv, z), Rule::d_second(av, bv, z), code);
+}
+
+/// Records w = Rule(a, b, c) as one node with an edge per active operand.
+template <TernaryRule Rule>
+Var record_ternary(const Var& a, const Var& b, const Var& c) {
+  const std::array<double, 3> args{a.value(), b.value(), c.value()};
+  const double w = Rule::value(args[0], args[1], args[2]);
+  Tape* const checked = detail::checked_tape();
+  if (a.is_constant() && b.is_constant() && c.is_constant()) {
+    if (checked != nullptr) {
+      detail::check_operation(Rule::name, args, detail::rule_in_domain<Rule>(args[0], args[1], args[2]),
+                              detail::domain_text<Rule>(), w, {});
+    }
+    return Var(w);
+  }
+  const std::array<double, 3> partials = Rule::partials(args[0], args[1], args[2]);
+  if (checked != nullptr) {
+    detail::check_operation(Rule::name, args, detail::rule_in_domain<Rule>(args[0], args[1], args[2]),
+                            detail::domain_text<Rule>(), w, partials);
+  }
+  const std::array<Var, 3> operands{a, b, c};
+  return detail::require_active_tape().nary(operands, w, partials, op_code<Rule>);
+}
+
+/// Records z = Rule(xs) of a VariadicRule over any number of operands, as one node with an
+/// edge per active operand. Its partials go through a per-thread buffer, so that repeated calls
+/// allocate nothing.
+template <VariadicRule Rule>
+Var record_variadic(std::span<const Var> xs) {
+  thread_local std::vector<double> values;
+  thread_local std::vector<double> partials;
+  values.resize(xs.size());
+  partials.resize(xs.size());
+  for (std::size_t i = 0; i < xs.size(); ++i) values[i] = xs[i].value();
+  const double z = Rule::value(std::span<const double>(values));
+  Rule::partials(std::span<const double>(values), std::span<double>(partials));
+  if (detail::checked_tape() != nullptr) {
+    detail::check_operation(Rule::name, values, true, "", z, partials);
+  }
+  if (std::all_of(xs.begin(), xs.end(), [](const Var& x) { return x.is_constant(); })) return Var(z);
+  return detail::require_active_tape().nary(xs, z, partials, op_code<Rule>);
 }
 
 }  // namespace slope

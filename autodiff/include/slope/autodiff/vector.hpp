@@ -175,7 +175,7 @@ bool element_in_domain(double x) {
 /// partials are Rule::partial, stored on the tape. `out` may be x itself.
 template <UnaryRule Rule>
 void elementwise(std::span<const Var> x, std::span<Var> out) {
-  detail::record_elementwise(x, out, detail::code_of<Rule>(), Rule::name, &detail::element_kernel<Rule>,
+  detail::record_elementwise(x, out, op_code<Rule>, Rule::name, &detail::element_kernel<Rule>,
                              &detail::element_scalar<Rule>, &detail::element_in_domain<Rule>,
                              detail::domain_text<Rule>());
 }

@@ -34,7 +34,7 @@ struct ExprInfo {
   bool integral = false;
   SymbolKind symbol = SymbolKind::Const;  ///< Name: what it refers to
   std::uint32_t slot = 0;                 ///< Name: see SymbolKind; Reduce: the loop index's slot
-  Function function = Function::Sum;      ///< Call
+  const FunctionInfo* function = nullptr;  ///< Call: the built-in function called
 };
 
 /// A const or dimension, evaluated once per check.

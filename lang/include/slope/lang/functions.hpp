@@ -1,23 +1,16 @@
 #pragma once
 /// \file
-/// The built-in functions of the language and how each applies to shapes.
+/// The built-in functions of the language and how each applies to shapes. The elementwise ones
+/// are generated from autodiff's one list of operations (slope/autodiff/ops/list.hpp): every
+/// rule of FunctionRules of one or two arguments is a function of the language under its name.
 
 #include <cstdint>
 #include <span>
 #include <string_view>
 
-namespace slope::lang {
+#include <slope/autodiff/op_code.hpp>
 
-/// A built-in function.
-enum class Function : std::uint8_t {
-  // elementwise, one argument
-  Exp, Log, Log1p, Expm1, Sqrt, Abs, Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh,
-  Erf, Erfc, Lgamma, Sigmoid, LogSigmoid, Softplus,
-  // elementwise, two arguments (a scalar broadcasts)
-  Atan2, Pow, Min, Max, Hypot,
-  // reductions to a scalar
-  Sum, Mean, Dot, Norm, LogSumExp,
-};
+namespace slope::lang {
 
 /// How a function treats shapes.
 enum class FunctionKind : std::uint8_t {
@@ -25,16 +18,30 @@ enum class FunctionKind : std::uint8_t {
   Reduction,    ///< gives a scalar
 };
 
+/// The reductions, which the language defines itself (they are not derivative rules).
+enum class Reduction : std::uint8_t {
+  None,       ///< an elementwise function
+  Sum,        ///< sum(x)
+  Mean,       ///< mean(x)
+  Dot,        ///< dot(x, y)
+  Norm,       ///< norm(x) = sqrt(dot(x, x))
+  LogSumExp,  ///< log_sum_exp(x) of a vector, or of two scalars (the rule)
+};
+
 /// A row of the function table.
 struct FunctionInfo {
   std::string_view name;
-  Function function;
-  FunctionKind kind;
-  int min_arguments;
-  int max_arguments;
+  FunctionKind kind = FunctionKind::Elementwise;
+  int min_arguments = 1;
+  int max_arguments = 1;
+  /// The derivative rule applied to each element (and log_sum_exp's rule for two scalars);
+  /// OpCode::Custom for the other reductions.
+  OpCode rule = OpCode::Custom;
+  Reduction reduction = Reduction::None;
 };
 
-/// Every built-in function, in the order of Function.
+/// Every built-in function: the reductions, then one per rule of autodiff's FunctionRules of
+/// one or two arguments (by its name), then the aliases `min` and `max` of fmin and fmax.
 [[nodiscard]] std::span<const FunctionInfo> functions() noexcept;
 /// The function called `name`, or null.
 [[nodiscard]] const FunctionInfo* find_function(std::string_view name) noexcept;

@@ -12,7 +12,6 @@ namespace slope {
 /// Negation: y = -x.  Partial: dy/dx = -1.
 struct Neg {
   static constexpr std::string_view name = "neg";
-  static constexpr OpCode code = OpCode::Neg;
   static constexpr double value(double x) noexcept { return -x; }
   template <class T>
   static constexpr T partial(T, T) noexcept { return -1.0; }
@@ -21,7 +20,6 @@ struct Neg {
 /// Sum: z = a + b.  Partials: dz/da = 1, dz/db = 1.
 struct Add {
   static constexpr std::string_view name = "add";
-  static constexpr OpCode code = OpCode::Add;
   static constexpr double value(double a, double b) noexcept { return a + b; }
   template <class T>
   static constexpr T d_first(T, T, T) noexcept { return 1.0; }
@@ -32,7 +30,6 @@ struct Add {
 /// Difference: z = a - b.  Partials: dz/da = 1, dz/db = -1.
 struct Sub {
   static constexpr std::string_view name = "sub";
-  static constexpr OpCode code = OpCode::Sub;
   static constexpr double value(double a, double b) noexcept { return a - b; }
   template <class T>
   static constexpr T d_first(T, T, T) noexcept { return 1.0; }
@@ -43,7 +40,6 @@ struct Sub {
 /// Product: z = a * b.  Partials: dz/da = b, dz/db = a.
 struct Mul {
   static constexpr std::string_view name = "mul";
-  static constexpr OpCode code = OpCode::Mul;
   static constexpr double value(double a, double b) noexcept { return a * b; }
   template <class T>
   static constexpr T d_first(T, T b, T) noexcept { return b; }
@@ -55,7 +51,6 @@ struct Mul {
 /// Partials: dz/da = 1/b, dz/db = -a/b^2 = -z/b (reuses z).
 struct Div {
   static constexpr std::string_view name = "div";
-  static constexpr OpCode code = OpCode::Div;
   static constexpr double value(double a, double b) noexcept { return a / b; }
   template <class T>
   static constexpr T d_first(T, T b, T) noexcept { return 1.0 / b; }

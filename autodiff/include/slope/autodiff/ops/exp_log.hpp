@@ -14,7 +14,6 @@ namespace slope {
 /// Exponential: y = e^x.  Partial: dy/dx = e^x = y.
 struct Exp {
   static constexpr std::string_view name = "exp";
-  static constexpr OpCode code = OpCode::Exp;
   static double value(double x) noexcept { return std::exp(x); }
   template <class T>
   static T partial(T, T y) noexcept { return y; }
@@ -23,7 +22,6 @@ struct Exp {
 /// Base-2 exponential: y = 2^x.  Partial: dy/dx = y ln 2.
 struct Exp2 {
   static constexpr std::string_view name = "exp2";
-  static constexpr OpCode code = OpCode::Exp2;
   static double value(double x) noexcept { return std::exp2(x); }
   template <class T>
   static T partial(T, T y) noexcept { return y * std::numbers::ln2; }
@@ -32,7 +30,6 @@ struct Exp2 {
 /// y = e^x - 1, accurate near 0.  Partial: dy/dx = e^x = y + 1.
 struct Expm1 {
   static constexpr std::string_view name = "expm1";
-  static constexpr OpCode code = OpCode::Expm1;
   static double value(double x) noexcept { return std::expm1(x); }
   template <class T>
   static T partial(T, T y) noexcept { return y + 1.0; }
@@ -41,7 +38,6 @@ struct Expm1 {
 /// Natural logarithm: y = ln x, defined for x >= 0 (ln 0 = -inf).  Partial: dy/dx = 1/x.
 struct Log {
   static constexpr std::string_view name = "log";
-  static constexpr OpCode code = OpCode::Log;
   static constexpr std::string_view domain = "must be >= 0";
   static constexpr bool in_domain(double x) noexcept { return x >= 0.0; }
   static double value(double x) noexcept { return std::log(x); }
@@ -52,7 +48,6 @@ struct Log {
 /// Base-2 logarithm: y = log2 x, defined for x >= 0.  Partial: dy/dx = 1/(x ln 2).
 struct Log2 {
   static constexpr std::string_view name = "log2";
-  static constexpr OpCode code = OpCode::Log2;
   static constexpr std::string_view domain = "must be >= 0";
   static constexpr bool in_domain(double x) noexcept { return x >= 0.0; }
   static double value(double x) noexcept { return std::log2(x); }
@@ -63,7 +58,6 @@ struct Log2 {
 /// Base-10 logarithm: y = log10 x, defined for x >= 0.  Partial: dy/dx = 1/(x ln 10).
 struct Log10 {
   static constexpr std::string_view name = "log10";
-  static constexpr OpCode code = OpCode::Log10;
   static constexpr std::string_view domain = "must be >= 0";
   static constexpr bool in_domain(double x) noexcept { return x >= 0.0; }
   static double value(double x) noexcept { return std::log10(x); }
@@ -74,7 +68,6 @@ struct Log10 {
 /// y = ln(1 + x), accurate near 0, defined for x >= -1.  Partial: dy/dx = 1/(1 + x).
 struct Log1p {
   static constexpr std::string_view name = "log1p";
-  static constexpr OpCode code = OpCode::Log1p;
   static constexpr std::string_view domain = "must be >= -1";
   static constexpr bool in_domain(double x) noexcept { return x >= -1.0; }
   static double value(double x) noexcept { return std::log1p(x); }
@@ -86,7 +79,6 @@ struct Log1p {
 /// (infinite at 0).
 struct Sqrt {
   static constexpr std::string_view name = "sqrt";
-  static constexpr OpCode code = OpCode::Sqrt;
   static constexpr std::string_view domain = "must be >= 0";
   static constexpr bool in_domain(double x) noexcept { return x >= 0.0; }
   static double value(double x) noexcept { return std::sqrt(x); }
@@ -98,7 +90,6 @@ struct Sqrt {
 /// (infinite at 0).
 struct Cbrt {
   static constexpr std::string_view name = "cbrt";
-  static constexpr OpCode code = OpCode::Cbrt;
   static double value(double x) noexcept { return std::cbrt(x); }
   template <class T>
   static T partial(T, T y) noexcept { return 1.0 / (3.0 * y * y); }

@@ -22,7 +22,6 @@ namespace slope {
 /// precision in the tails (1 - y would cancel).
 struct Sigmoid {
   static constexpr std::string_view name = "sigmoid";
-  static constexpr OpCode code = OpCode::Sigmoid;
   template <class T>
   static T value(T x) noexcept {
     if (x >= 0.0) return 1.0 / (1.0 + math::exp(-x));
@@ -37,7 +36,6 @@ struct Sigmoid {
 /// Partial: dy/dx = 1 - sigmoid(x) = 1/(1 + e^x).
 struct LogSigmoid {
   static constexpr std::string_view name = "log_sigmoid";
-  static constexpr OpCode code = OpCode::LogSigmoid;
   static double value(double x) noexcept {
     return x >= 0.0 ? -std::log1p(std::exp(-x)) : x - std::log1p(std::exp(x));
   }
@@ -55,61 +53,10 @@ struct LogSigmoid {
 /// Partial: dy/dx = sigmoid(x).
 struct Softplus {
   static constexpr std::string_view name = "softplus";
-  static constexpr OpCode code = OpCode::Softplus;
   static double value(double x) noexcept { return x > 0.0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
   template <class T>
   static T partial(T x, T) noexcept { return Sigmoid::value(x); }
 };
-
-/// Two-argument log-sum-exp: z = ln(e^a + e^b) = max(a, b) + ln(1 + e^-|a-b|).
-/// Partials: dz/da = e^(a-z) = 1/(1 + e^(b-a)), dz/db = e^(b-z) = 1/(1 + e^(a-b)) (the softmax
-/// weights; they sum to 1).
-struct LogSumExp {
-  static constexpr std::string_view name = "log_sum_exp";
-  static constexpr OpCode code = OpCode::LogSumExp;
-  static double value(double a, double b) noexcept {
-    const double m = std::fmax(a, b);
-    if (!std::isfinite(m)) return std::log(std::exp(a) + std::exp(b));  // exact for infinite arguments
-    return m + std::log1p(std::exp(-std::fabs(a - b)));
-  }
-  // e^(a - z) would lose the weights once ulp(z) is large (z = 1e16 rounds a - z to -1), so
-  // the weight is the sigmoid of the difference, which depends on a - b only. Equal arguments
-  // (also two equal infinities, whose difference is NaN) weigh 1/2 each.
-  template <class T>
-  static T d_first(T a, T b, T) noexcept { return a == b ? 0.5 : 1.0 / (1.0 + math::exp(b - a)); }
-  template <class T>
-  static T d_second(T a, T b, T) noexcept { return a == b ? 0.5 : 1.0 / (1.0 + math::exp(a - b)); }
-};
-
-/// sigmoid(x); see Sigmoid.
-SLOPE_ALWAYS_INLINE Var sigmoid(Var x) { return record_unary<Sigmoid>(detail::forward(x)); }
-/// ln sigmoid(x); see LogSigmoid.
-SLOPE_ALWAYS_INLINE Var log_sigmoid(Var x) { return record_unary<LogSigmoid>(detail::forward(x)); }
-/// ln(1 + e^x); see Softplus.
-SLOPE_ALWAYS_INLINE Var softplus(Var x) { return record_unary<Softplus>(detail::forward(x)); }
-/// ln(1 + e^x); the same as softplus.
-SLOPE_ALWAYS_INLINE Var log1p_exp(Var x) { return record_unary<Softplus>(detail::forward(x)); }
-
-/// ln(e^a + e^b); see LogSumExp.
-SLOPE_ALWAYS_INLINE Var log_sum_exp(Var a, Var b) { return record_binary<LogSumExp>(detail::forward(a), detail::forward(b)); }
-/// \overload
-SLOPE_ALWAYS_INLINE Var log_sum_exp(Var a, double b) { return record_binary<LogSumExp>(detail::forward(a), b); }
-/// \overload
-SLOPE_ALWAYS_INLINE Var log_sum_exp(double a, Var b) { return record_binary<LogSumExp>(a, detail::forward(b)); }
-
-/// ln(sum_i e^(x_i)) over a range, as one node with one edge per active element.
-/// Partials: dz/dx_i = e^(x_i - z), the softmax weights, computed as e^(x_i - m) / sum_j e^(x_j - m)
-/// with m = max x so that they sum to 1 at any magnitude. Where the maximum is +inf the weight is
-/// shared by the infinite arguments; all -inf shares it evenly. An empty range gives -inf.
-Var log_sum_exp(std::span<const Var> xs);
-
-/// ln(sum_i e^(x_i)) of three or more arguments, as one node.
-template <class... Rest>
-  requires(sizeof...(Rest) >= 1 && (std::convertible_to<Rest, Var> && ...))
-Var log_sum_exp(const Var& a, const Var& b, const Rest&... rest) {
-  const std::array<Var, 2 + sizeof...(Rest)> xs{a, b, Var(rest)...};
-  return log_sum_exp(std::span<const Var>(xs));
-}
 
 /// ln(sum_i e^(x_i)) for doubles, with the same stable formula.
 double log_sum_exp(std::span<const double> xs) noexcept;
@@ -142,5 +89,60 @@ void softmax_weights(std::span<const T> xs, std::span<T> weights) noexcept {
   for (T& w : weights) w = w * inv;
 }
 }  // namespace detail
+
+/// Two-argument log-sum-exp: z = ln(e^a + e^b) = max(a, b) + ln(1 + e^-|a-b|).
+/// Partials: dz/da = e^(a-z) = 1/(1 + e^(b-a)), dz/db = e^(b-z) = 1/(1 + e^(a-b)) (the softmax
+/// weights; they sum to 1).
+struct LogSumExp {
+  static constexpr std::string_view name = "log_sum_exp";
+  static double value(double a, double b) noexcept {
+    const double m = std::fmax(a, b);
+    if (!std::isfinite(m)) return std::log(std::exp(a) + std::exp(b));  // exact for infinite arguments
+    return m + std::log1p(std::exp(-std::fabs(a - b)));
+  }
+  // e^(a - z) would lose the weights once ulp(z) is large (z = 1e16 rounds a - z to -1), so
+  // the weight is the sigmoid of the difference, which depends on a - b only. Equal arguments
+  // (also two equal infinities, whose difference is NaN) weigh 1/2 each.
+  template <class T>
+  static T d_first(T a, T b, T) noexcept { return a == b ? 0.5 : 1.0 / (1.0 + math::exp(b - a)); }
+  template <class T>
+  static T d_second(T a, T b, T) noexcept { return a == b ? 0.5 : 1.0 / (1.0 + math::exp(a - b)); }
+  /// Any number of arguments: z = ln(sum_i e^(x_i)), -inf for none.
+  static double value(std::span<const double> xs) noexcept { return slope::log_sum_exp(xs); }
+  /// Partials of the variadic form, dz/dx_i = the softmax weights (detail::softmax_weights).
+  template <class T>
+  static void partials(std::span<const T> xs, std::span<T> out) noexcept { detail::softmax_weights<T>(xs, out); }
+};
+
+/// sigmoid(x); see Sigmoid.
+SLOPE_ALWAYS_INLINE Var sigmoid(Var x) { return record_unary<Sigmoid>(detail::forward(x)); }
+/// ln sigmoid(x); see LogSigmoid.
+SLOPE_ALWAYS_INLINE Var log_sigmoid(Var x) { return record_unary<LogSigmoid>(detail::forward(x)); }
+/// ln(1 + e^x); see Softplus.
+SLOPE_ALWAYS_INLINE Var softplus(Var x) { return record_unary<Softplus>(detail::forward(x)); }
+/// ln(1 + e^x); the same as softplus.
+SLOPE_ALWAYS_INLINE Var log1p_exp(Var x) { return record_unary<Softplus>(detail::forward(x)); }
+
+/// ln(e^a + e^b); see LogSumExp.
+SLOPE_ALWAYS_INLINE Var log_sum_exp(Var a, Var b) { return record_binary<LogSumExp>(detail::forward(a), detail::forward(b)); }
+/// \overload
+SLOPE_ALWAYS_INLINE Var log_sum_exp(Var a, double b) { return record_binary<LogSumExp>(detail::forward(a), b); }
+/// \overload
+SLOPE_ALWAYS_INLINE Var log_sum_exp(double a, Var b) { return record_binary<LogSumExp>(a, detail::forward(b)); }
+
+/// ln(sum_i e^(x_i)) over a range, as one node with one edge per active element.
+/// Partials: dz/dx_i = e^(x_i - z), the softmax weights, computed as e^(x_i - m) / sum_j e^(x_j - m)
+/// with m = max x so that they sum to 1 at any magnitude. Where the maximum is +inf the weight is
+/// shared by the infinite arguments; all -inf shares it evenly. An empty range gives -inf.
+Var log_sum_exp(std::span<const Var> xs);
+
+/// ln(sum_i e^(x_i)) of three or more arguments, as one node.
+template <class... Rest>
+  requires(sizeof...(Rest) >= 1 && (std::convertible_to<Rest, Var> && ...))
+Var log_sum_exp(const Var& a, const Var& b, const Rest&... rest) {
+  const std::array<Var, 2 + sizeof...(Rest)> xs{a, b, Var(rest)...};
+  return log_sum_exp(std::span<const Var>(xs));
+}
+
 
 }  // namespace slope

@@ -22,7 +22,6 @@ namespace slope {
 /// Absolute value: y = |x|.  Partial: dy/dx = sign(x), taken as 0 at x = 0.
 struct Abs {
   static constexpr std::string_view name = "abs";
-  static constexpr OpCode code = OpCode::Abs;
   static double value(double x) noexcept { return std::fabs(x); }
   template <class T>
   static constexpr T partial(T x, T) noexcept {
@@ -34,7 +33,6 @@ struct Abs {
 /// Partials: dz/da = 1 where a > b, 0 where a < b, 1/2 at a tie (dz/db symmetric).
 struct Fmax {
   static constexpr std::string_view name = "fmax";
-  static constexpr OpCode code = OpCode::Fmax;
   static double value(double a, double b) noexcept { return std::fmax(a, b); }
   template <class T>
   static constexpr T d_first(T a, T b, T) noexcept {
@@ -50,7 +48,6 @@ struct Fmax {
 /// Partials: dz/da = 1 where a < b, 0 where a > b, 1/2 at a tie (dz/db symmetric).
 struct Fmin {
   static constexpr std::string_view name = "fmin";
-  static constexpr OpCode code = OpCode::Fmin;
   static double value(double a, double b) noexcept { return std::fmin(a, b); }
   template <class T>
   static constexpr T d_first(T a, T b, T) noexcept {
@@ -96,24 +93,13 @@ SLOPE_ALWAYS_INLINE Var min(double a, Var b) { return record_binary<Fmin>(a, det
 /// Fused multiply-add: w = a*b + c, rounded once.  Partials: dw/da = b, dw/db = a, dw/dc = 1.
 struct Fma {
   static constexpr std::string_view name = "fma";
-  static constexpr OpCode code = OpCode::Fma;
   static double value(double a, double b, double c) noexcept { return std::fma(a, b, c); }
   template <class T>
   static constexpr std::array<T, 3> partials(T a, T b, T) noexcept { return {b, a, 1.0}; }
 };
 
 /// fma(a, b, c); see Fma. One node with up to three edges (constant operands get none).
-SLOPE_ALWAYS_INLINE Var fma(const Var& a, const Var& b, const Var& c) {
-  const double w = Fma::value(a.value(), b.value(), c.value());
-  if (a.is_constant() && b.is_constant() && c.is_constant()) return Var(w);
-  const std::array<Var, 3> args{a, b, c};
-  const std::array<double, 3> partials = Fma::partials(a.value(), b.value(), c.value());
-  if (detail::checked_tape() != nullptr) {
-    const std::array<double, 3> values{a.value(), b.value(), c.value()};
-    detail::check_operation("fma", values, true, "", w, partials);
-  }
-  return detail::require_active_tape().nary(args, w, partials, OpCode::Fma);
-}
+SLOPE_ALWAYS_INLINE Var fma(const Var& a, const Var& b, const Var& c) { return record_ternary<Fma>(a, b, c); }
 
 // Rounding is piecewise constant: the derivative is 0 wherever it exists (and taken as 0 at
 // the jumps), so the result is a constant and costs no tape space.

@@ -17,7 +17,6 @@ namespace slope {
 ///           derivative in b (a checked tape reports it).
 struct Pow {
   static constexpr std::string_view name = "pow";
-  static constexpr OpCode code = OpCode::Pow;
   static constexpr std::string_view domain = "a negative base needs an integer exponent";
   static bool in_domain(double a, double b) noexcept { return !(a < 0.0) || b == std::trunc(b) || std::isnan(b); }
   static double value(double a, double b) noexcept { return std::pow(a, b); }
@@ -37,7 +36,6 @@ struct Pow {
 /// Square: y = x^2.  Partial: dy/dx = 2x.
 struct Square {
   static constexpr std::string_view name = "square";
-  static constexpr OpCode code = OpCode::Square;
   static constexpr double value(double x) noexcept { return x * x; }
   template <class T>
   static constexpr T partial(T x, T) noexcept { return 2.0 * x; }
@@ -48,7 +46,6 @@ struct Square {
 /// cone has no derivative there).
 struct Hypot {
   static constexpr std::string_view name = "hypot";
-  static constexpr OpCode code = OpCode::Hypot;
   static double value(double a, double b) noexcept { return std::hypot(a, b); }
   template <class T>
   static T d_first(T a, T, T z) noexcept { return z == 0.0 ? 0.0 : a / z; }

@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// Special functions: erf erfc lgamma tgamma, and digamma (the derivative of lgamma).
+/// Special functions: erf erfc erfinv lgamma tgamma, and digamma (the derivative of lgamma).
 
 #include <cmath>
 #include <numbers>
@@ -22,10 +22,13 @@ namespace detail {
 double log_gamma(double x) noexcept;
 }  // namespace detail
 
+/// Inverse error function for double: erfinv(erf(x)) = x; +-inf at +-1, NaN outside [-1, 1].
+/// Accurate to a few ulp (a rational first guess refined by Newton steps on erf).
+double erfinv(double y) noexcept;
+
 /// Error function: y = erf x.  Partial: dy/dx = (2/sqrt(pi)) e^(-x^2).
 struct Erf {
   static constexpr std::string_view name = "erf";
-  static constexpr OpCode code = OpCode::Erf;
   static double value(double x) noexcept { return std::erf(x); }
   template <class T>
   static T partial(T x, T) noexcept {
@@ -37,7 +40,6 @@ struct Erf {
 /// Partial: dy/dx = -(2/sqrt(pi)) e^(-x^2).
 struct Erfc {
   static constexpr std::string_view name = "erfc";
-  static constexpr OpCode code = OpCode::Erfc;
   static double value(double x) noexcept { return std::erfc(x); }
   template <class T>
   static T partial(T x, T) noexcept {
@@ -45,11 +47,24 @@ struct Erfc {
   }
 };
 
+/// Inverse error function: x = erfinv(y), defined for -1 <= y <= 1 (+-inf at +-1), as used for
+/// normal quantiles (Phi^-1(p) = sqrt(2) erfinv(2p - 1)).
+/// Partial: dx/dy = (sqrt(pi)/2) e^(x^2) (reuses x).
+struct Erfinv {
+  static constexpr std::string_view name = "erfinv";
+  static constexpr std::string_view domain = "must be in [-1, 1]";
+  static constexpr bool in_domain(double y) noexcept { return y >= -1.0 && y <= 1.0; }
+  static double value(double y) noexcept { return slope::erfinv(y); }
+  template <class T>
+  static T partial(T, T x) noexcept {
+    return 0.88622692545275801365 * math::exp(x * x);  // sqrt(pi) / 2
+  }
+};
+
 /// Log-gamma: y = ln|Gamma(x)|, infinite at the poles 0, -1, -2, ...
 /// Partial: dy/dx = psi(x), the digamma function.
 struct Lgamma {
   static constexpr std::string_view name = "lgamma";
-  static constexpr OpCode code = OpCode::Lgamma;
   static double value(double x) noexcept { return detail::log_gamma(x); }
   template <class T>
   static T partial(T x, T) noexcept { return math::digamma(x); }
@@ -59,7 +74,6 @@ struct Lgamma {
 /// Partial: dy/dx = Gamma(x) psi(x) = y psi(x).
 struct Tgamma {
   static constexpr std::string_view name = "tgamma";
-  static constexpr OpCode code = OpCode::Tgamma;
   static constexpr std::string_view domain = "must not be a negative integer";
   static bool in_domain(double x) noexcept { return !(x < 0.0 && x == std::trunc(x)); }
   static double value(double x) noexcept { return std::tgamma(x); }
@@ -71,6 +85,8 @@ struct Tgamma {
 SLOPE_ALWAYS_INLINE Var erf(Var x) { return record_unary<Erf>(detail::forward(x)); }
 /// erfc x; see Erfc.
 SLOPE_ALWAYS_INLINE Var erfc(Var x) { return record_unary<Erfc>(detail::forward(x)); }
+/// erfinv y; see Erfinv.
+SLOPE_ALWAYS_INLINE Var erfinv(Var y) { return record_unary<Erfinv>(detail::forward(y)); }
 /// ln|Gamma(x)|; see Lgamma.
 SLOPE_ALWAYS_INLINE Var lgamma(Var x) { return record_unary<Lgamma>(detail::forward(x)); }
 /// Gamma(x); see Tgamma.

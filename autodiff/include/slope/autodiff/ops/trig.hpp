@@ -14,7 +14,6 @@ namespace slope {
 /// Sine: y = sin x.  Partial: dy/dx = cos x.
 struct Sin {
   static constexpr std::string_view name = "sin";
-  static constexpr OpCode code = OpCode::Sin;
   static double value(double x) noexcept { return std::sin(x); }
   template <class T>
   static T partial(T x, T) noexcept { return math::cos(x); }
@@ -23,7 +22,6 @@ struct Sin {
 /// Cosine: y = cos x.  Partial: dy/dx = -sin x.
 struct Cos {
   static constexpr std::string_view name = "cos";
-  static constexpr OpCode code = OpCode::Cos;
   static double value(double x) noexcept { return std::cos(x); }
   template <class T>
   static T partial(T x, T) noexcept { return -math::sin(x); }
@@ -32,7 +30,6 @@ struct Cos {
 /// Tangent: y = tan x.  Partial: dy/dx = 1 + tan^2 x = 1 + y^2.
 struct Tan {
   static constexpr std::string_view name = "tan";
-  static constexpr OpCode code = OpCode::Tan;
   static double value(double x) noexcept { return std::tan(x); }
   template <class T>
   static T partial(T, T y) noexcept { return 1.0 + y * y; }
@@ -42,7 +39,6 @@ struct Tan {
 /// (written (1-x)(1+x) to keep precision near +-1; infinite at +-1).
 struct Asin {
   static constexpr std::string_view name = "asin";
-  static constexpr OpCode code = OpCode::Asin;
   static constexpr std::string_view domain = "must be in [-1, 1]";
   static constexpr bool in_domain(double x) noexcept { return x >= -1.0 && x <= 1.0; }
   static double value(double x) noexcept { return std::asin(x); }
@@ -53,7 +49,6 @@ struct Asin {
 /// Arccosine: y = acos x, defined for -1 <= x <= 1.  Partial: dy/dx = -1/sqrt(1 - x^2).
 struct Acos {
   static constexpr std::string_view name = "acos";
-  static constexpr OpCode code = OpCode::Acos;
   static constexpr std::string_view domain = "must be in [-1, 1]";
   static constexpr bool in_domain(double x) noexcept { return x >= -1.0 && x <= 1.0; }
   static double value(double x) noexcept { return std::acos(x); }
@@ -64,7 +59,6 @@ struct Acos {
 /// Arctangent: y = atan x.  Partial: dy/dx = 1/(1 + x^2) (tends to 0 as |x| grows; no overflow).
 struct Atan {
   static constexpr std::string_view name = "atan";
-  static constexpr OpCode code = OpCode::Atan;
   static double value(double x) noexcept { return std::atan(x); }
   template <class T>
   static T partial(T x, T) noexcept { return 1.0 / (1.0 + x * x); }
@@ -75,7 +69,6 @@ struct Atan {
 /// where the angle has no derivative.
 struct Atan2 {
   static constexpr std::string_view name = "atan2";
-  static constexpr OpCode code = OpCode::Atan2;
   static double value(double a, double b) noexcept { return std::atan2(a, b); }
   template <class T>
   static T d_first(T a, T b, T) noexcept {
@@ -92,7 +85,6 @@ struct Atan2 {
 /// Hyperbolic sine: y = sinh x.  Partial: dy/dx = cosh x.
 struct Sinh {
   static constexpr std::string_view name = "sinh";
-  static constexpr OpCode code = OpCode::Sinh;
   static double value(double x) noexcept { return std::sinh(x); }
   template <class T>
   static T partial(T x, T) noexcept { return math::cosh(x); }
@@ -101,7 +93,6 @@ struct Sinh {
 /// Hyperbolic cosine: y = cosh x.  Partial: dy/dx = sinh x.
 struct Cosh {
   static constexpr std::string_view name = "cosh";
-  static constexpr OpCode code = OpCode::Cosh;
   static double value(double x) noexcept { return std::cosh(x); }
   template <class T>
   static T partial(T x, T) noexcept { return math::sinh(x); }
@@ -110,7 +101,6 @@ struct Cosh {
 /// Hyperbolic tangent: y = tanh x.  Partial: dy/dx = 1 - tanh^2 x = (1 - y)(1 + y).
 struct Tanh {
   static constexpr std::string_view name = "tanh";
-  static constexpr OpCode code = OpCode::Tanh;
   static double value(double x) noexcept { return std::tanh(x); }
   template <class T>
   static T partial(T, T y) noexcept { return (1.0 - y) * (1.0 + y); }
@@ -120,7 +110,6 @@ struct Tanh {
 /// which does not overflow for large x).
 struct Asinh {
   static constexpr std::string_view name = "asinh";
-  static constexpr OpCode code = OpCode::Asinh;
   static double value(double x) noexcept { return std::asinh(x); }
   template <class T>
   static T partial(T x, T) noexcept { return 1.0 / math::hypot(x, 1.0); }
@@ -130,7 +119,6 @@ struct Asinh {
 /// Partial: dy/dx = 1/sqrt(x^2 - 1) = 1/(sqrt(x-1) sqrt(x+1)) (infinite at 1).
 struct Acosh {
   static constexpr std::string_view name = "acosh";
-  static constexpr OpCode code = OpCode::Acosh;
   static constexpr std::string_view domain = "must be >= 1";
   static constexpr bool in_domain(double x) noexcept { return x >= 1.0; }
   static double value(double x) noexcept { return std::acosh(x); }
@@ -142,7 +130,6 @@ struct Acosh {
 /// Partial: dy/dx = 1/(1 - x^2) = 1/((1-x)(1+x)).
 struct Atanh {
   static constexpr std::string_view name = "atanh";
-  static constexpr OpCode code = OpCode::Atanh;
   static constexpr std::string_view domain = "must be in [-1, 1]";
   static constexpr bool in_domain(double x) noexcept { return x >= -1.0 && x <= 1.0; }
   static double value(double x) noexcept { return std::atanh(x); }
