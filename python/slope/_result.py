@@ -30,7 +30,8 @@ class OptimizeResult(_AttributeDict):
     iterations, evaluations, gradient_norm (max_i |g_i| at x)
     params         (Model.optimize) {name: float | ndarray} at x
     trace          per iteration (0 is the start): iteration, objective, gradient_norm, step,
-                   evaluations, as NumPy arrays; None when the run was asked not to trace
+                   evaluations, as NumPy arrays, and x (one row per iteration: the flat point);
+                   None when the run was asked not to trace
     """
 
     def __repr__(self):
@@ -47,7 +48,8 @@ class OptimizeResult(_AttributeDict):
 
 class Trace(_AttributeDict):
     """One entry per iteration (0 is the starting point), as NumPy arrays of equal length:
-    iteration, objective, gradient_norm, step, evaluations."""
+    iteration, objective (in the objective's own sense), gradient_norm (max_i |g_i|), step
+    (max_i |x_k - x_{k-1}|), evaluations (so far), and x (2-D: the flat point of each row)."""
 
     def __repr__(self):
-        return f"Trace({len(self['iteration'])} iterations: iteration, objective, gradient_norm, step, evaluations)"
+        return f"Trace({len(self['iteration'])} rows: iteration, objective, gradient_norm, step, evaluations, x)"

@@ -91,6 +91,14 @@ py::array_t<T> column(const std::vector<TraceEntry>& trace, Field field) {
   return out;
 }
 
+/// The point of each row, one row each: shape (rows, n).
+py::array_t<double> points(const std::vector<TraceEntry>& trace, std::size_t n) {
+  py::array_t<double> out({static_cast<py::ssize_t>(trace.size()), static_cast<py::ssize_t>(n)});
+  double* data = out.mutable_data();
+  for (const TraceEntry& entry : trace) data = std::copy(entry.x.begin(), entry.x.end(), data);
+  return out;
+}
+
 }  // namespace
 
 py::object make_result(const Result& result, const std::vector<TraceEntry>& trace, bool traced, py::dict extra) {
@@ -112,7 +120,8 @@ py::object make_result(const Result& result, const std::vector<TraceEntry>& trac
         py::arg("objective") = column<double>(trace, &TraceEntry::value),
         py::arg("gradient_norm") = column<double>(trace, &TraceEntry::gradient_norm),
         py::arg("step") = column<double>(trace, &TraceEntry::step_size),
-        py::arg("evaluations") = column<std::int64_t>(trace, &TraceEntry::evaluations));
+        py::arg("evaluations") = column<std::int64_t>(trace, &TraceEntry::evaluations),
+        py::arg("x") = points(trace, result.x.size()));
   } else {
     fields["trace"] = py::none();
   }

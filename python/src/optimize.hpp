@@ -53,7 +53,8 @@ class SignalWatch {
 
 /// A slope.OptimizeResult with the fields both entry points share: x, objective, status,
 /// converged, sense, message, criterion, iterations, evaluations, gradient_norm and trace
-/// (None unless options.trace); `extra` adds more (Model.optimize's params).
+/// (None unless traced: iteration, objective, gradient_norm, step, evaluations and the points x,
+/// one row each); `extra` adds more (Model.optimize's params).
 [[nodiscard]] py::object make_result(const Result& result, const std::vector<TraceEntry>& trace, bool traced,
                                      py::dict extra = {});
 

@@ -88,6 +88,11 @@ def test_trace_has_one_row_per_iteration_in_the_models_sense(model):
     assert t.objective[-1] == pytest.approx(r.objective)
     assert np.all(np.diff(t.objective) >= -1e-9)  # ascent: never worse
     assert t.gradient_norm[-1] == pytest.approx(r.gradient_norm)
+    assert t.x.shape == (n, 4)
+    np.testing.assert_array_equal(t.x[0], np.zeros(4))
+    np.testing.assert_array_equal(t.x[-1], r.x)
+    np.testing.assert_allclose(t.step[1:], np.abs(np.diff(t.x, axis=0)).max(axis=1))
+    assert t.evaluations[-1] == r.evaluations
     assert model.optimize(trace=False).trace is None
 
 
