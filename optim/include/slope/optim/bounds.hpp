@@ -20,9 +20,9 @@ namespace slope {
 /// Per-component box constraints lower[i] <= x[i] <= upper[i].
 struct Bounds {
   /// One lower bound per component (-inf for none), or empty for no lower bounds at all.
-  std::vector<double> lower;
+  std::vector<double> lower{};
   /// One upper bound per component (+inf for none), or empty for no upper bounds at all.
-  std::vector<double> upper;
+  std::vector<double> upper{};
 
   /// x[i] >= lower for each of the n components.
   static Bounds at_least(std::size_t n, double lower);
