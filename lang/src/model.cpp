@@ -180,6 +180,43 @@ std::vector<DataDeclaration> Model::data_declarations() const {
   return out;
 }
 
+std::vector<std::pair<std::string, NameKind>> Model::declared_names() const {
+  std::vector<std::pair<std::string, NameKind>> out;
+  const auto listed = [&](const std::string& name) {
+    return std::any_of(out.begin(), out.end(), [&](const auto& entry) { return entry.first == name; });
+  };
+  for (const Statement& statement : impl_->program_.statements) {
+    switch (statement.kind) {
+      case StatementKind::Data:
+        out.emplace_back(statement.name, NameKind::Data);
+        for (const Dimension& dim : statement.dimensions) {
+          // A name declared elsewhere (a const) stays what it is; the checker says so if not.
+          if (!dim.name.empty() && !listed(dim.name) && impl_->find(dim.name, StatementKind::Const) == nullptr) {
+            out.emplace_back(dim.name, NameKind::Dimension);
+          }
+        }
+        break;
+      case StatementKind::Const: out.emplace_back(statement.name, NameKind::Const); break;
+      case StatementKind::Param: out.emplace_back(statement.name, NameKind::Param); break;
+      case StatementKind::Let: out.emplace_back(statement.name, NameKind::Let); break;
+      case StatementKind::Objective: break;
+    }
+  }
+  return out;
+}
+
+std::optional<std::size_t> Model::dimension(std::string_view name) const {
+  std::size_t slot = 0;
+  for (const Statement& statement : impl_->program_.statements) {
+    if (statement.kind != StatementKind::Data) continue;
+    const std::optional<Matrix>& data = impl_->data_[slot++];
+    for (std::size_t k = 0; k < statement.dimensions.size(); ++k) {
+      if (data && statement.dimensions[k].name == name) return k == 0 ? data->rows : data->cols;
+    }
+  }
+  return std::nullopt;
+}
+
 void Model::bind_data(std::string_view name, Matrix data) {
   std::size_t slot = 0;
   const Statement* declaration = nullptr;

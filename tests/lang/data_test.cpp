@@ -1,5 +1,6 @@
-// The CSV reader: header detection, column selection, the edge cases of real files, and a
-// golden message for every error.
+// The CSV reader: header detection, column selection, the edge cases of real files, a golden
+// message for every error, and the parallel parse giving the same bits and the same first
+// error for any number of threads.
 
 #include <boost/test/unit_test.hpp>
 
@@ -10,13 +11,17 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <random>
 #include <thread>
 #include <vector>
+
+#include <fmt/format.h>
 
 namespace {
 
@@ -258,7 +263,8 @@ BOOST_AUTO_TEST_CASE(missing_and_unreadable_files) {
     (void)read_csv(missing);
     BOOST_FAIL("no error for a missing file");
   } catch (const DataError& error) {
-    BOOST_TEST(error.what() == missing.string() + ":1:1: error: cannot open the file: No such file or directory");
+    // About the file as a whole: no line and column.
+    BOOST_TEST(error.what() == missing.string() + ": error: cannot open the file: No such file or directory");
     BOOST_TEST(error.file() == missing.string());
   }
   const std::filesystem::path directory = std::filesystem::temp_directory_path();
@@ -266,7 +272,7 @@ BOOST_AUTO_TEST_CASE(missing_and_unreadable_files) {
     (void)read_csv(directory);
     BOOST_FAIL("no error for a directory");
   } catch (const DataError& error) {
-    BOOST_TEST(error.what() == directory.string() + ":1:1: error: cannot read the file: Is a directory");
+    BOOST_TEST(error.what() == directory.string() + ": error: cannot read the file: Is a directory");
   }
 }
 
@@ -316,6 +322,113 @@ BOOST_AUTO_TEST_CASE(the_error_carries_file_and_location) {
     BOOST_TEST(error.location().column == 2u);
     BOOST_TEST(error.message() == "cell \"x\" is not a number");
   }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+/// The result of parsing `text` on `threads` threads: the numbers' bits and shape, or the error.
+std::string outcome(std::string_view text, unsigned threads, std::string_view columns = {}) {
+  try {
+    const Matrix m = parse_csv(text, "data.csv", columns, threads);
+    std::string bits = fmt::format("{} x {}:", m.rows, m.cols);
+    bits.append(reinterpret_cast<const char*>(m.values.data()), m.values.size() * sizeof(double));
+    return bits;
+  } catch (const DataError& error) {
+    return error.what();
+  }
+}
+
+/// A header and `rows` rows of 5 random numbers, in their shortest round-trip form.
+std::string random_table(std::size_t rows) {
+  std::mt19937_64 random(20261204);
+  std::normal_distribution<double> normal(0.0, 1e3);
+  std::string text = "a,b,c,d,e\n";
+  for (std::size_t r = 0; r < rows; ++r) {
+    text += fmt::format("{},{},{},{},{}\n", normal(random), normal(random), r, -1e-300 * normal(random),
+                        normal(random));
+  }
+  return text;
+}
+
+const unsigned kThreadCounts[] = {2, 3, 4, 7, 16, 64};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(csv_in_parallel)
+
+BOOST_AUTO_TEST_CASE(any_number_of_threads_gives_the_same_bits) {
+  const std::string text = random_table(3000);
+  const std::string serial = outcome(text, 1);
+  BOOST_TEST_REQUIRE(serial.starts_with("3000 x 5:"));
+  for (const unsigned threads : kThreadCounts) {
+    BOOST_TEST_INFO("threads: " << threads);
+    BOOST_TEST((outcome(text, threads) == serial));
+    BOOST_TEST((outcome(text, threads, "e,2-3") == outcome(text, 1, "e,2-3")));
+  }
+  // The default (0: one thread per core for files of some size) is no different.
+  BOOST_TEST((outcome(text, 0) == serial));
+  const Matrix m = parse_csv(text, "data.csv", {}, 7);
+  BOOST_TEST(m(2999, 2) == 2999.0);
+}
+
+BOOST_AUTO_TEST_CASE(an_error_in_the_last_chunk_names_its_row) {
+  std::string text = random_table(3000);
+  text += "1,2,3,4,oops\n";  // line 3002: the header is line 1
+  for (const unsigned threads : {1u, 2u, 7u, 64u}) {
+    BOOST_TEST_INFO("threads: " << threads);
+    BOOST_TEST(outcome(text, threads) == "data.csv:3002:5: error: cell \"oops\" is not a number");
+  }
+  std::string ragged = random_table(3000) + "1,2,3\n";
+  for (const unsigned threads : {1u, 7u}) {
+    BOOST_TEST(outcome(ragged, threads) == "data.csv:3002:4: error: row has 3 fields, expected 5 as in line 1");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_first_error_in_the_file_wins_whatever_thread_finds_it) {
+  std::string text = random_table(3000);
+  const std::size_t early = text.find('\n', 1000);  // the end of an early row
+  text.insert(early, "x");                           // its last cell is now not a number
+  text += "1,2,3,4,oops\n";
+  const std::string serial = outcome(text, 1);
+  BOOST_TEST(serial.find("is not a number") != std::string::npos);
+  BOOST_TEST(serial.find(":3002:") == std::string::npos);
+  for (const unsigned threads : kThreadCounts) BOOST_TEST(outcome(text, threads) == serial);
+}
+
+BOOST_AUTO_TEST_CASE(blank_lines_across_chunk_boundaries) {
+  const std::string table = random_table(2000);
+  // Between rows: an error wherever the chunks are cut.
+  std::string between = table;
+  between.insert(between.find('\n', between.size() / 2) + 1, "\n  \r\n");
+  const std::string serial = outcome(between, 1);
+  BOOST_TEST(serial.find(": error: blank line between rows") != std::string::npos, serial);
+  for (const unsigned threads : kThreadCounts) BOOST_TEST(outcome(between, threads) == serial);
+  // At the end: ignored, however many chunks hold only blank lines.
+  const std::string trailing = table + std::string(5000, '\n');
+  for (const unsigned threads : kThreadCounts) BOOST_TEST((outcome(trailing, threads) == outcome(table, 1)));
+}
+
+BOOST_AUTO_TEST_CASE(more_threads_than_lines_and_every_edge_case_agree) {
+  const std::vector<std::string> texts{
+      "1,2,3\n4,5,6\n", "x,y\n1,2\n3,4", "x , y\r\n 1 ,\t2\r\n3,  4 \r\n5,6", "1,2\n3,4\n\n  \r\n\n",
+      "x,y\n", "x,y", "x,y\n\n\n", "1,2\n\n3,4\n", "a,b,c\n1,2,3\n4,5\n", "x\n1e400\n", "1,2\n3,4,5",
+      "name,x\n\"Smith, J\",1.5\nabc,2.5\n", "5"};
+  for (const std::string& text : texts) {
+    BOOST_TEST_INFO("text: " << text);
+    const std::string serial = outcome(text, 1);
+    for (const unsigned threads : kThreadCounts) BOOST_TEST(outcome(text, threads) == serial);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(read_csv_in_parallel) {
+  const std::string text = random_table(2000);
+  const TempFile file("slope_data_test_parallel.csv", text);
+  const Matrix serial = read_csv(file.path, {}, 1);
+  const Matrix parallel = read_csv(file.path, {}, 5);
+  BOOST_TEST(serial.rows == 2000u);
+  BOOST_TEST(std::memcmp(serial.values.data(), parallel.values.data(), serial.values.size() * sizeof(double)) == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

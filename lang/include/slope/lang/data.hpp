@@ -1,9 +1,11 @@
 #pragma once
 /// \file
-/// Numeric data for a model: an in-memory matrix, and the CSV reader that fills one.
+/// Numeric data for a model: an in-memory matrix, and the CSV reader that fills one. The
+/// JSON and .npy readers (json_data.hpp, npy.hpp) fill an Array, which also knows its rank.
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,6 +21,9 @@ struct Matrix {
   std::string origin;          ///< e.g. "data.csv" or "data.csv:2-31"; empty for in-memory data
   /// A view's rows * cols entries, owned by the caller (see view()); empty otherwise.
   std::span<const double> borrowed{};
+  /// Keeps the borrowed entries alive when the matrix itself owns them through another object
+  /// (the mapping of a .npy file); null for the caller's memory.
+  std::shared_ptr<const void> keep_alive{};
 
   /// The entries, row-major: `values`, or the caller's memory for a view.
   [[nodiscard]] std::span<const double> entries() const noexcept {
@@ -37,12 +42,35 @@ struct Matrix {
   static Matrix view(std::span<const double> values, std::size_t rows, std::size_t cols, std::string origin = {});
 };
 
+/// A value read from a file that says what it is: a scalar (rank 0, a 1 x 1 matrix), a vector
+/// (rank 1, one column) or a matrix (rank 2). A CSV file does not say, so read_csv gives a
+/// Matrix, which binds to a vector or a matrix alike.
+struct Array {
+  int rank = 0;
+  Matrix matrix;
+};
+
+/// One value of a file that names its values (a JSON data file).
+struct NamedArray {
+  std::string name;
+  Array array;
+};
+
+/// "a scalar", "a vector of 3 numbers", "a 3 x 4 matrix": what an Array is, for messages.
+[[nodiscard]] std::string describe(const Array& array);
+
 /// Reads a numeric, comma-separated file. A first row that is not numeric is a header.
 /// `columns` picks columns: empty for all; else a comma-separated list of header names or
 /// 1-based indices, with ranges "2-31". Throws DataError naming file, row and column for a
-/// missing file, a non-numeric cell, a ragged row or an unknown column.
-[[nodiscard]] Matrix read_csv(const std::filesystem::path& path, std::string_view columns = {});
+/// non-numeric cell, a ragged row or an unknown column, and the file alone when it cannot be
+/// opened or read.
+///
+/// The rows are parsed on `threads` threads (0: one per core, for files of a few MB and more),
+/// in chunks cut at line breaks; the result is the same bits for any number of threads, and an
+/// error is the first one in the file, with its true row number.
+[[nodiscard]] Matrix read_csv(const std::filesystem::path& path, std::string_view columns = {}, unsigned threads = 0);
 /// The same for text already in memory; `name` is used in messages.
-[[nodiscard]] Matrix parse_csv(std::string_view text, std::string_view name, std::string_view columns = {});
+[[nodiscard]] Matrix parse_csv(std::string_view text, std::string_view name, std::string_view columns = {},
+                               unsigned threads = 0);
 
 }  // namespace slope::lang

@@ -13,9 +13,11 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "slope/autodiff/var.hpp"
@@ -50,6 +52,9 @@ struct ParameterInfo {
   std::size_t offset = 0;
 };
 
+/// What a name declared in a model is.
+enum class NameKind { Data, Dimension, Const, Param, Let };
+
 class ModelImpl;
 
 /// A parsed objective. Bind data and constants, then evaluate or optimize it; the first
@@ -77,9 +82,27 @@ class Model {
   /// shapes and the data's origin. Throws CheckError for a name that is not declared as data.
   /// A Matrix::view is bound without a copy: its values must outlive the model's evaluations.
   void bind_data(std::string_view name, Matrix data);
+  /// Binds a value read from a file that records its rank (read_npy, read_json_data): as
+  /// bind_data(name, Matrix), after checking the rank against the declaration (a vector also
+  /// takes a matrix of one column). A scalar, vector or matrix where the declaration wants
+  /// another is a CheckError at the declaration naming what the data is and where it is from.
+  void bind_data(std::string_view name, Array data);
+  /// Binds every value of a data file that names its values (a JSON file, as CmdStan's): a
+  /// data name is bound as above, a const is set (it takes a number), and a dimension name that
+  /// data determine must equal what the data bound by then give it (bind other files first).
+  /// Data are bound before consts and dimensions are looked at. A param, a let or a name the
+  /// model does not declare is a DataError naming `file` and the name.
+  void bind_all(std::vector<NamedArray> values, std::string_view file);
   /// Overrides a `const` (the --set flag). Throws CheckError for an unknown name or a name
   /// that is not a scalar const.
   void set_constant(std::string_view name, double value);
+
+  /// Every name the model declares, with what it is, in source order; a dimension name that
+  /// data declarations introduce (the n of `data X[n, d]`) is listed where it first appears.
+  [[nodiscard]] std::vector<std::pair<std::string, NameKind>> declared_names() const;
+  /// The value of a dimension name as the data bound so far give it; nullopt when no bound
+  /// data declaration names it.
+  [[nodiscard]] std::optional<std::size_t> dimension(std::string_view name) const;
 
   /// Resolves names, shapes and dimensions; throws CheckError. Idempotent; bind_data and
   /// set_constant after it make the next call check again.
