@@ -1,5 +1,7 @@
 // Every form of objective gives the same run: a function of Vars (taped), a function writing
 // its gradient, objects with value_and_gradient or value + gradient members, const ones.
+// A function of Vars is recorded once and replayed, recorded again where a branch flips, and
+// recorded at every call with record_every_call or when it cannot be replayed.
 // Also the progress printer's output.
 #include <boost/test/unit_test.hpp>
 
@@ -79,6 +81,77 @@ BOOST_AUTO_TEST_CASE(every_form_gives_the_same_run) {
     for (std::size_t i = 0; i < start.size(); ++i) BOOST_TEST(std::fabs(r->x[i] - a.x[i]) <= 1e-12);
   }
   BOOST_TEST(static_cast<std::size_t>(combined.calls) == c.evaluations);
+}
+
+/// |x_0 - 2| written with a branch, plus a smooth part: the recorded path flips as x_0 crosses 2.
+Var branchy(std::span<const Var> x) {
+  const Var kink = x[0] > 2.0 ? x[0] - 2.0 : 2.0 - x[0];
+  return 0.1 * kink + square(x[0] - 2.5) + square(x[1] + 1.0);
+}
+
+double branchy_by_hand(std::span<const double> x, std::span<double> g) {
+  const bool above = x[0] > 2.0;
+  g[0] = (above ? 0.1 : -0.1) + 2.0 * (x[0] - 2.5);
+  g[1] = 2.0 * (x[1] + 1.0);
+  return 0.1 * (above ? x[0] - 2.0 : 2.0 - x[0]) + (x[0] - 2.5) * (x[0] - 2.5) + (x[1] + 1.0) * (x[1] + 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_taped_objective_is_recorded_once_and_replayed) {
+  const auto f = [](std::span<const Var> x) { return taped(x); };
+  slope::TapedObjective<const decltype(f)> objective(f);
+  std::vector<double> x{3.0, -2.0, 0.5}, g(3), want(3);
+  for (int call = 0; call < 5; ++call) {
+    x[1] += 0.25;
+    const double v = objective(x, g);
+    BOOST_TEST(v == by_hand(x, want));
+    for (std::size_t i = 0; i < x.size(); ++i) BOOST_TEST(std::fabs(g[i] - want[i]) <= 1e-12);
+  }
+  BOOST_TEST(objective.recordings() == 1U);
+}
+
+BOOST_AUTO_TEST_CASE(a_branch_that_flips_is_recorded_again_and_stays_exact) {
+  slope::TapedObjective<decltype(branchy)> objective(branchy);
+  std::vector<double> g(2), want(2);
+  for (const double x0 : {1.0, 1.5, 2.5, 3.0, 1.2}) {  // below 2, above 2 (a flip), below again
+    const std::vector<double> x{x0, 0.3};
+    const double v = objective(x, g);
+    BOOST_TEST(std::fabs(v - branchy_by_hand(x, want)) <= 1e-15);
+    BOOST_TEST(std::fabs(g[0] - want[0]) <= 1e-15, "x0 = " << x0 << ": " << g[0] << " vs " << want[0]);
+  }
+  BOOST_TEST(objective.recordings() == 3U);
+  const slope::Result replayed = slope::minimize(branchy, {0.0, 0.0});
+  const slope::Result recorded = slope::minimize(slope::record_every_call(branchy), {0.0, 0.0});
+  BOOST_TEST(replayed.converged());
+  BOOST_TEST(std::fabs(replayed.x[0] - 2.45) <= 1e-6);  // 2 (x_0 - 2.5) + 0.1 = 0
+  BOOST_TEST(std::fabs(replayed.x[0] - recorded.x[0]) <= 1e-9);
+  BOOST_TEST(std::fabs(replayed.x[1] - recorded.x[1]) <= 1e-9);
+}
+
+BOOST_AUTO_TEST_CASE(record_every_call_runs_the_function_at_every_evaluation) {
+  int calls = 0;
+  const auto counted = [&calls](std::span<const Var> x) {
+    ++calls;
+    return taped(x);
+  };
+  const slope::Result r = slope::minimize(slope::record_every_call(counted), {3.0, -2.0, 0.5});
+  BOOST_TEST(r.converged());
+  BOOST_TEST(static_cast<std::size_t>(calls) == r.evaluations);
+  calls = 0;
+  const slope::Result replayed = slope::minimize(counted, {3.0, -2.0, 0.5});
+  BOOST_TEST(calls == 1);  // recorded once
+  BOOST_TEST(replayed.iterations == r.iterations);
+}
+
+BOOST_AUTO_TEST_CASE(an_objective_a_function_cannot_replay_is_taped_every_call) {
+  // custom_op's partials are numbers, which a replay could not recompute: taped instead.
+  const auto f = [](std::span<const Var> x) {
+    const double v = x[0].value() - 1.0;
+    return slope::custom_op(std::span<const Var>(x.data(), 1), v * v, std::vector<double>{2.0 * v}) + square(x[1]);
+  };
+  const slope::Result r = slope::minimize(f, {3.0, 2.0});
+  BOOST_TEST(r.converged());
+  BOOST_TEST(std::fabs(r.x[0] - 1.0) <= 1e-6);
+  BOOST_TEST(std::fabs(r.x[1]) <= 1e-6);
 }
 
 BOOST_AUTO_TEST_CASE(the_progress_printer_writes_a_header_and_rows) {

@@ -116,7 +116,8 @@ BOOST_AUTO_TEST_CASE(time_limit) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
     return rosenbrock(x);
   };
-  const Result r = slope::minimize(slow, {-1.2, 1.0}, slope::GradientDescent{.step_size = 1e-4, .step_rule = slope::StepRule::Fixed},
+  // Recorded at every call, so that every evaluation sleeps (a replay would not run the lambda).
+  const Result r = slope::minimize(slope::record_every_call(slow), {-1.2, 1.0}, slope::GradientDescent{.step_size = 1e-4, .step_rule = slope::StepRule::Fixed},
                                    {.max_iterations = 100000, .max_evaluations = 100000,
                                     .time_limit = std::chrono::milliseconds(30)});
   BOOST_TEST((r.status == Status::TimeLimit));
