@@ -40,10 +40,13 @@ py::object to_python(std::span<const double> values, const lang::Shape& shape) {
   return out;
 }
 
-py::dict params_dict(const std::vector<lang::ParameterInfo>& parameters, std::span<const double> theta) {
+py::dict params_dict(const std::vector<lang::ParameterInfo>& parameters, const std::vector<py::str>& names,
+                     std::span<const double> theta) {
   py::dict out;
-  for (const lang::ParameterInfo& info : parameters) {
-    out[py::str(info.name)] = to_python(theta.subspan(info.offset, info.shape.size()), info.shape);
+  for (std::size_t i = 0; i < parameters.size(); ++i) {
+    const lang::ParameterInfo& info = parameters[i];
+    const py::object value = to_python(theta.subspan(info.offset, info.shape.size()), info.shape);
+    if (PyDict_SetItem(out.ptr(), names[i].ptr(), value.ptr()) != 0) throw py::error_already_set();
   }
   return out;
 }

@@ -35,7 +35,9 @@ using DoubleArray = py::array_t<double, py::array::c_style>;
 /// A new 1-D float64 array holding a copy of `values`.
 [[nodiscard]] py::array_t<double> to_array(std::span<const double> values);
 
-/// {name: float | ndarray} for the params of `parameters`, read from the flat vector `theta`.
-[[nodiscard]] py::dict params_dict(const std::vector<lang::ParameterInfo>& parameters, std::span<const double> theta);
+/// {name: float | ndarray} for the params of `parameters`, read from the flat vector `theta`;
+/// `names` holds their names as Python strings, made once per model.
+[[nodiscard]] py::dict params_dict(const std::vector<lang::ParameterInfo>& parameters, const std::vector<py::str>& names,
+                                   std::span<const double> theta);
 
 }  // namespace slope::python

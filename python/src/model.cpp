@@ -100,6 +100,10 @@ class PyModel {
       }
       model_.check();
       parameters_ = model_.parameters();
+      // Interned, as the keys of a dict literal are, so that looking a key up is a pointer test.
+      for (const lang::ParameterInfo& info : parameters_) {
+        names_.push_back(py::reinterpret_steal<py::str>(PyUnicode_InternFromString(info.name.c_str())));
+      }
       initial_ = model_.initial_point();
       sense_ = model_.sense();
     });
@@ -113,22 +117,26 @@ class PyModel {
     for (const lang::ParameterInfo& info : parameters_) names.append(info.name);
     return names;
   }
-  [[nodiscard]] py::dict initial() const { return params_dict(parameters_, initial_); }
+  [[nodiscard]] py::dict initial() const { return params_dict(parameters_, names_, initial_); }
   [[nodiscard]] std::string sense() const { return std::string(to_string(sense_)); }
   [[nodiscard]] const std::string& file() const noexcept { return model_.file(); }
 
   double value(const py::object& p) {
-    const std::vector<double> theta = point(p, "p");
+    std::vector<double> theta;
+    point(p, "p", theta);
     return locked([&] { return model_.value(theta); });
   }
 
   py::dict gradient(const py::object& p) { return value_and_gradient(p)[1].cast<py::dict>(); }
 
   py::tuple value_and_gradient(const py::object& p) {
-    const std::vector<double> theta = point(p, "p");
-    std::vector<double> gradient(theta.size());
+    // Per-thread buffers: for a small model, allocating them would cost a tenth of the call.
+    thread_local std::vector<double> theta;
+    thread_local std::vector<double> gradient;
+    point(p, "p", theta);
+    gradient.resize(theta.size());
     const double value = locked([&] { return model_.value_and_gradient(theta, gradient); });
-    return py::make_tuple(value, params_dict(parameters_, gradient));
+    return py::make_tuple(value, params_dict(parameters_, names_, gradient));
   }
 
   /// f(x) -> (value, gradient) in the minimize sense, for flat().
@@ -144,7 +152,7 @@ class PyModel {
 
   py::dict unflatten(const py::object& x) {
     const DoubleArray array = flat_point(x, "x");
-    return params_dict(parameters_, values_of(array));
+    return params_dict(parameters_, names_, values_of(array));
   }
 
   [[nodiscard]] py::array_t<double> initial_flat() const { return to_array(initial_); }
@@ -156,7 +164,7 @@ class PyModel {
     if (start.is_none()) {
       theta = initial_;
     } else if (py::isinstance(start, py::module_::import("collections.abc").attr("Mapping"))) {
-      theta = point(start, "start");
+      point(start, "start", theta);
     } else {
       const DoubleArray array = flat_point(start, "start");
       theta.assign(array.data(), array.data() + array.size());
@@ -173,7 +181,7 @@ class PyModel {
     });
     if (watch.interrupted()) throw py::error_already_set();
     py::dict extra;
-    extra["params"] = params_dict(parameters_, result.x);
+    extra["params"] = params_dict(parameters_, names_, result.x);
     return make_result(result, rows, options.trace, extra);
   }
 
@@ -239,32 +247,60 @@ class PyModel {
 
   /// The flat parameter vector for {name: value}: the initial values, with the given ones over
   /// them (as `slope gradient --at`). Each value must have its param's shape.
-  std::vector<double> point(const py::object& p, const char* what) {
-    const py::dict items = as_dict(p, what, "{param name: number or array}");
-    std::vector<std::pair<std::string, DoubleArray>> given;
-    for (const auto& [key, value] : items) {
-      std::string name = key_name(key, what);
-      DoubleArray array = as_double_array(value, fmt::format("param '{}'", name));
-      const auto info = std::find_if(parameters_.begin(), parameters_.end(),
-                                     [&](const lang::ParameterInfo& i) { return i.name == name; });
-      if (info != parameters_.end() && static_cast<std::size_t>(array.size()) == info->shape.size()) {
-        const bool same = array.ndim() == info->shape.rank &&
-                          (info->shape.rank < 1 || static_cast<std::size_t>(array.shape(0)) == info->shape.rows) &&
-                          (info->shape.rank < 2 || static_cast<std::size_t>(array.shape(1)) == info->shape.cols);
-        if (!same) {
-          throw lang::CheckError(model_.file(), lang::kNowhere,
-                                 fmt::format("param '{}' has shape {}, but a value of shape {} was given", name,
-                                             lang::describe(info->shape), numpy_shape(array)));
-        }
-      }
-      given.emplace_back(std::move(name), std::move(array));
+  void point(const py::object& p, const char* what, std::vector<double>& theta) {
+    // A plain dict of Python numbers is the common case, and for a small model its conversion
+    // costs as much as the evaluation: walk it with the C API and read floats directly.
+    py::dict converted;
+    PyObject* items = p.ptr();
+    if (!PyDict_Check(items)) {
+      converted = as_dict(p, what, "{param name: number or array}");
+      items = converted.ptr();
     }
-    std::vector<double> theta = initial_;
-    // Unknown names and wrong lengths get the model's own messages.
-    locked([&] {
-      for (const auto& [name, array] : given) model_.set_parameter(theta, name, values_of(array));
-    });
-    return theta;
+    theta.assign(initial_.begin(), initial_.end());
+    Py_ssize_t position = 0;
+    PyObject* key = nullptr;
+    PyObject* value = nullptr;
+    while (PyDict_Next(items, &position, &key, &value)) {
+      auto info = parameters_.end();
+      for (std::size_t i = 0; i < names_.size(); ++i) {
+        if (names_[i].ptr() == key) info = parameters_.begin() + static_cast<std::ptrdiff_t>(i);
+      }
+      if (info != parameters_.end() && info->shape.rank == 0 && PyFloat_Check(value)) {
+        theta[info->offset] = PyFloat_AS_DOUBLE(value);
+        continue;
+      }
+      if (!PyUnicode_Check(key)) {
+        throw py::type_error(fmt::format("the keys of {} must be names (str), not {}", what, type_name(key)));
+      }
+      Py_ssize_t length = 0;
+      const char* text = PyUnicode_AsUTF8AndSize(key, &length);
+      if (text == nullptr) throw py::error_already_set();
+      const std::string_view name(text, static_cast<std::size_t>(length));
+      if (info == parameters_.end()) {
+        info = std::find_if(parameters_.begin(), parameters_.end(),
+                            [&](const lang::ParameterInfo& i) { return i.name == name; });
+      }
+      if (info != parameters_.end() && info->shape.rank == 0 && PyFloat_Check(value)) {
+        theta[info->offset] = PyFloat_AS_DOUBLE(value);
+        continue;
+      }
+      const DoubleArray array = as_double_array(value, fmt::format("param '{}'", name));
+      if (info == parameters_.end() || static_cast<std::size_t>(array.size()) != info->shape.size()) {
+        // An unknown name or a wrong length: the model's own message.
+        locked([&] { model_.set_parameter(theta, name, values_of(array)); });
+        continue;
+      }
+      const bool same = array.ndim() == info->shape.rank &&
+                        (info->shape.rank < 1 || static_cast<std::size_t>(array.shape(0)) == info->shape.rows) &&
+                        (info->shape.rank < 2 || static_cast<std::size_t>(array.shape(1)) == info->shape.cols);
+      if (!same) {
+        throw located(lang::CheckError(model_.file(), lang::kNowhere,
+                                       fmt::format("param '{}' has shape {}, but a value of shape {} was given", name,
+                                                   lang::describe(info->shape), numpy_shape(array))),
+                      model_.file(), model_.source());
+      }
+      std::copy(array.data(), array.data() + array.size(), theta.begin() + static_cast<std::ptrdiff_t>(info->offset));
+    }
   }
 
   /// A flat parameter vector given as an array (1-D or a number).
@@ -287,14 +323,41 @@ class PyModel {
   py::list arrays_;
   std::mutex mutex_;
   std::vector<lang::ParameterInfo> parameters_;
+  std::vector<py::str> names_;  ///< the param names as Python strings, the keys of every dict returned
   std::vector<double> initial_;
   Sense sense_ = Sense::Minimize;
 };
 
+/// m.value_and_gradient(p) as a CPython method: for a small model, pybind11's dispatch (argument
+/// loading, type lookups) costs about as much as the evaluation itself. Only the plain call
+/// m.value_and_gradient(p) that succeeds is served here; any other call, and any error, goes to
+/// the pybind11 method _value_and_gradient, which does the same and raises the translated
+/// exception.
+PyObject* fast_value_and_gradient(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  const py::detail::value_and_holder v_h = reinterpret_cast<py::detail::instance*>(self)->get_value_and_holder();
+  if (nargs == 1 && kwnames == nullptr && v_h.holder_constructed()) {
+    try {
+      return v_h.value_ptr<PyModel>()->value_and_gradient(py::reinterpret_borrow<py::object>(args[0])).release().ptr();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the slow path raises it properly
+    }
+  }
+  PyObject* method = PyObject_GetAttrString(self, "_value_and_gradient");
+  if (method == nullptr) return nullptr;
+  PyObject* result = PyObject_Vectorcall(method, args, static_cast<std::size_t>(nargs), kwnames);
+  Py_DECREF(method);
+  return result;
+}
+
+PyMethodDef fast_value_and_gradient_def{
+    "value_and_gradient", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fast_value_and_gradient)),
+    METH_FASTCALL | METH_KEYWORDS,
+    "value_and_gradient($self, /, p)\n--\n\n(value, gradient) of the objective as written at p = {name: float | array-like}, "
+    "in one evaluation."};
+
 }  // namespace
 
 void bind_model(py::module_& m) {
-  py::class_<PyModel>(m, "Model", R"doc(A .slope model with its data bound, ready to evaluate and optimize.
+  py::class_<PyModel> cls(m, "Model", R"doc(A .slope model with its data bound, ready to evaluate and optimize.
 
     Model(source, data=None, consts=None, file="<string>")   parses the text `source`;
     Model.load(path, data=None, consts=None)                 reads a .slope file.
@@ -302,7 +365,8 @@ void bind_model(py::module_& m) {
 `data` maps each `data` name to an array (float64 in C order is used without a copy: the model
 keeps a reference, so do not modify it while the model is in use; anything else is converted
 once); `consts` overrides scalar `const`s. Errors in the model raise slope.ModelError with the
-message `slope` prints.)doc")
+message `slope` prints.)doc");
+  cls
       .def(py::init([](const std::string& source, const py::object& data, const py::object& consts,
                        const std::string& file) {
              return std::make_unique<PyModel>(parse(source, file), data, consts);
@@ -327,8 +391,8 @@ message `slope` prints.)doc")
       .def("gradient", &PyModel::gradient, py::arg("p"),
            "{name: float | ndarray}: the gradient of the objective as written (of what is maximized, for a "
            "maximize model).")
-      .def("value_and_gradient", &PyModel::value_and_gradient, py::arg("p"),
-           "(value, gradient) of the objective as written, in one evaluation.")
+      .def("_value_and_gradient", &PyModel::value_and_gradient, py::arg("p"),
+           "value_and_gradient through pybind11 (see value_and_gradient).")
       .def("optimize", &PyModel::optimize, py::arg("method") = "lbfgs", py::arg("tol") = 1e-6,
            py::arg("max_iter") = 1000, py::arg("start") = py::none(), py::kw_only(), py::arg("step_size") = py::none(),
            py::arg("trace") = true,
@@ -351,6 +415,10 @@ trace.)doc")
 model) of a flat vector x, and the flat initial point: scipy.optimize.minimize(f, x0, jac=True).)doc")
       .def("unflatten", &PyModel::unflatten, py::arg("x"), "{name: float | ndarray} from a flat vector.")
       .def("__repr__", &PyModel::repr);
+  const py::object method = py::reinterpret_steal<py::object>(
+      PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), &fast_value_and_gradient_def));
+  if (!method) throw py::error_already_set();
+  py::setattr(cls, "value_and_gradient", method);
 }
 
 }  // namespace slope::python

@@ -1,5 +1,7 @@
 """slope.Model: every name of the contract, checked against NumPy formulas and scipy."""
 
+import inspect
+
 import numpy as np
 import pytest
 import scipy.optimize
@@ -52,6 +54,20 @@ def test_value_gradient_and_value_and_gradient_agree_with_numpy(model, data):
     v, g2 = model.value_and_gradient(p)
     assert v == pytest.approx(expected, rel=1e-12)
     np.testing.assert_allclose(g2["w"], gw, rtol=1e-10)
+
+
+def test_value_and_gradient_takes_p_by_keyword_and_checks_its_arguments(model):
+    p = {"w": [0.1, 0.2, 0.3], "b": 1}
+    assert model.value_and_gradient(p=p)[0] == model.value_and_gradient(p)[0] == model.value(p)
+    assert model.value_and_gradient({"b": np.float32(1.0)})[0] == model.value({"b": 1.0})
+    with pytest.raises(TypeError):
+        model.value_and_gradient()
+    with pytest.raises(TypeError):
+        model.value_and_gradient(p, p)
+    with pytest.raises(TypeError):
+        model.value_and_gradient(q=p)
+    assert "(value, gradient)" in slope.Model.value_and_gradient.__doc__
+    assert str(inspect.signature(model.value_and_gradient)) == "(p)"
 
 
 def test_params_left_out_keep_their_initial_values_and_lists_are_accepted(model):
