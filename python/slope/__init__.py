@@ -18,6 +18,11 @@ from . import _core
 
 __all__ = ["Model", "minimize", "maximize", "Error", "ModelError", "DomainError", "OptimizeResult", "Trace"]
 
+# Shown as slope.ModelError, slope.Model, ... in tracebacks and reprs, where users import them from.
+for _name in ("Model", "Error", "ModelError", "DomainError", "OptimizeResult", "Trace"):
+    globals()[_name].__module__ = __name__
+del _name
+
 
 def _check_bounds(bounds, x0):
     """Accepts bounds only when they bound nothing: box constraints are not in slope's optimizer yet."""
