@@ -11,8 +11,7 @@ namespace slope::detail {
 CompactBfgs::CompactBfgs(std::size_t memory, std::size_t n)
     : memory_(memory),
       n_(n),
-      s_(memory * n),
-      y_(memory * n),
+      rows_(2 * memory * n, 0.0),
       sy_(memory * memory),
       ss_(memory * memory),
       yy_(memory * memory),
@@ -44,22 +43,32 @@ void CompactBfgs::push(std::span<const double> x_new, std::span<const double> x_
   }
   if (!(sy > std::numeric_limits<double>::epsilon() * yy) || !std::isfinite(sy) || !std::isfinite(yy)) return;
   if (size_ == memory_) drop_oldest();
-  const std::size_t slot = (first_ + size_) % memory_;
-  double* s_new = &s_[slot * n_];
-  double* y_new = &y_[slot * n_];
-  for (std::size_t i = 0; i < n_; ++i) {
-    s_new[i] = x_new[i] - x_old[i];
-    y_new[i] = g_new[i] - g_old[i];
-  }
-  const std::size_t j = size_++;
   const std::size_t m = memory_;
-  const std::span<const double> sj(s_new, n_), yj(y_new, n_);
+  const std::size_t stride = 2 * m;
+  const std::size_t new_slot = slot(size_);
+  const std::size_t j = size_++;
+  // One pass over the components stores the pair and accumulates its products with every
+  // slot (unused slots hold finite leftovers that are never read back).
+  std::vector<double> s_y(m, 0.0), y_s(m, 0.0), s_s(m, 0.0), y_y(m, 0.0);
+  for (std::size_t i = 0; i < n_; ++i) {
+    double* row = &rows_[i * stride];
+    const double si = x_new[i] - x_old[i];
+    const double yi = g_new[i] - g_old[i];
+    row[new_slot] = yi;
+    row[m + new_slot] = si;
+    for (std::size_t c = 0; c < m; ++c) {
+      s_y[c] += si * row[c];
+      y_s[c] += yi * row[m + c];
+      s_s[c] += si * row[m + c];
+      y_y[c] += yi * row[c];
+    }
+  }
   for (std::size_t a = 0; a < size_; ++a) {
-    const std::span<const double> sa(s(a), n_), ya(y(a), n_);
-    sy_[j * m + a] = dot(sj, ya);
-    sy_[a * m + j] = a == j ? sy_[j * m + a] : dot(sa, yj);
-    ss_[j * m + a] = ss_[a * m + j] = dot(sj, sa);
-    yy_[j * m + a] = yy_[a * m + j] = dot(yj, ya);
+    const std::size_t c = slot(a);
+    sy_[j * m + a] = s_y[c];
+    sy_[a * m + j] = a == j ? s_y[c] : y_s[c];  // s_a.y_new
+    ss_[j * m + a] = ss_[a * m + j] = s_s[c];
+    yy_[j * m + a] = yy_[a * m + j] = y_y[c];
   }
   theta_ = yy_[j * m + j] / sy_[j * m + j];
   form_middle();
@@ -132,16 +141,26 @@ void CompactBfgs::form_middle() {
 }
 
 void CompactBfgs::row(std::size_t i, std::span<double> out) const noexcept {
+  const double* row = &rows_[i * 2 * memory_];
   for (std::size_t a = 0; a < size_; ++a) {
-    out[a] = y(a)[i];
-    out[size_ + a] = theta_ * s(a)[i];
+    const std::size_t c = slot(a);
+    out[a] = row[c];
+    out[size_ + a] = theta_ * row[memory_ + c];
   }
 }
 
 void CompactBfgs::transpose_times(std::span<const double> v, std::span<double> out) const noexcept {
+  const std::size_t stride = 2 * memory_;
+  std::vector<double> sums(stride, 0.0);
+  for (std::size_t i = 0; i < n_; ++i) {
+    const double vi = v[i];
+    if (vi == 0.0) continue;  // the Cauchy path is zero on every pinned component
+    const double* row = &rows_[i * stride];
+    for (std::size_t c = 0; c < stride; ++c) sums[c] += row[c] * vi;
+  }
   for (std::size_t a = 0; a < size_; ++a) {
-    out[a] = dot(std::span<const double>(y(a), n_), v);
-    out[size_ + a] = theta_ * dot(std::span<const double>(s(a), n_), v);
+    out[a] = sums[slot(a)];
+    out[size_ + a] = theta_ * sums[memory_ + slot(a)];
   }
 }
 
@@ -151,18 +170,6 @@ void CompactBfgs::middle_times(std::span<const double> v, std::span<double> out)
     double sum = 0.0;
     for (std::size_t b = 0; b < w; ++b) sum += middle_[a * w + b] * v[b];
     out[a] = sum;
-  }
-}
-
-void CompactBfgs::gram(std::span<const std::size_t> rows, std::span<double> out) const {
-  const std::size_t w = 2 * size_;
-  std::fill(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(w * w), 0.0);
-  std::vector<double> r(w);
-  for (const std::size_t i : rows) {
-    row(i, r);
-    for (std::size_t a = 0; a < w; ++a) {
-      for (std::size_t b = 0; b < w; ++b) out[a * w + b] += r[a] * r[b];
-    }
   }
 }
 

@@ -37,19 +37,23 @@ class CompactBfgs {
   void transpose_times(std::span<const double> v, std::span<double> out) const noexcept;
   /// out = M v (2k entries; out must not alias v).
   void middle_times(std::span<const double> v, std::span<double> out) const noexcept;
-  /// out = sum over the listed rows of w_i w_i^T (2k x 2k, row-major).
-  void gram(std::span<const std::size_t> rows, std::span<double> out) const;
   /// out = W^T W (2k x 2k, row-major), from the inner products kept up to date by push.
   void full_gram(std::span<double> out) const;
 
  private:
-  [[nodiscard]] const double* s(std::size_t j) const noexcept { return &s_[((first_ + j) % memory_) * n_]; }
-  [[nodiscard]] const double* y(std::size_t j) const noexcept { return &y_[((first_ + j) % memory_) * n_]; }
+  /// The ring slot of the j-th oldest pair.
+  [[nodiscard]] std::size_t slot(std::size_t j) const noexcept {
+    const std::size_t c = first_ + j;  // < 2 memory_: a subtraction, not a division (row() is hot)
+    return c < memory_ ? c : c - memory_;
+  }
   void drop_oldest() noexcept;
   void form_middle();
 
   std::size_t memory_, n_;
-  std::vector<double> s_, y_;         // ring of pairs, memory_ x n_
+  // The pairs by component: row i holds y_i of each ring slot, then s_i of each slot. The
+  // bounded direction reads W a row at a time, often for most components, so a row is one or
+  // two cache lines instead of 2k scattered reads.
+  std::vector<double> rows_;          // n_ x 2 memory_
   std::vector<double> sy_, ss_, yy_;  // s_a.y_b, s_a.s_b, y_a.y_b in logical order (memory_ x memory_)
   std::vector<double> middle_;        // M, 2k x 2k row-major
   std::size_t first_ = 0;

@@ -46,6 +46,22 @@ void axpy(double alpha, std::span<const double> x, std::span<double> y) noexcept
   for (std::size_t i = 0; i < x.size(); ++i) y[i] += alpha * x[i];
 }
 
+/// The upper triangle of gram (r.size() square, row-major) += sign r r^T.
+void add_outer(std::span<const double> r, double sign, std::span<double> gram) noexcept {
+  const std::size_t w = r.size();
+  for (std::size_t a = 0; a < w; ++a) {
+    const double ra = sign * r[a];
+    for (std::size_t b = a; b < w; ++b) gram[a * w + b] += ra * r[b];
+  }
+}
+
+/// Copies the upper triangle of a (w x w, row-major) into its lower triangle.
+void mirror_upper(std::span<double> a, std::size_t w) noexcept {
+  for (std::size_t i = 0; i < w; ++i) {
+    for (std::size_t j = 0; j < i; ++j) a[i * w + j] = a[j * w + i];
+  }
+}
+
 /// Walks the projected steepest-descent path from x to the first minimizer of the model along
 /// it. Leaves the point in work.cauchy and returns M c, with c = W^T (cauchy - x).
 std::vector<double> cauchy_point(const Box& box, const CompactBfgs& bfgs, std::span<const double> x,
@@ -82,11 +98,17 @@ std::vector<double> cauchy_point(const Box& box, const CompactBfgs& bfgs, std::s
   double f2 = -theta * f1 - dot(p, mp);
   const double f2_floor = std::numeric_limits<double>::epsilon() * f2;  // keeps f2 > 0 against rounding
   double dt_min = moving > 0 ? -f1 / f2 : 0.0;
-  std::sort(work.breakpoints.begin(), work.breakpoints.end());
+  // A heap, not a sort: most iterations pass only a few of the breakpoints.
+  auto& heap = work.breakpoints;
+  const auto later = [](const auto& a, const auto& b) { return a > b; };
+  std::make_heap(heap.begin(), heap.end(), later);
   double t_old = 0.0;
-  for (const auto& [t_b, b] : work.breakpoints) {
+  while (!heap.empty()) {
+    const auto [t_b, b] = heap.front();
     const double dt = t_b - t_old;
     if (dt_min < dt) break;  // the model's minimizer lies before this breakpoint
+    std::pop_heap(heap.begin(), heap.end(), later);
+    heap.pop_back();
     // Pass the breakpoint: component b is pinned at the bound it reached.
     cauchy[b] = path[b] > 0.0 ? box.upper(b) : box.lower(b);
     const double z_b = cauchy[b] - x[b];
@@ -136,9 +158,11 @@ bool lbfgsb_direction(const Box& box, const CompactBfgs& bfgs, std::span<const d
   }
   if (work.free.empty()) return descends(cauchy, x, g, d);
 
-  // The model's gradient at the Cauchy point, g + B (cauchy - x) = g + theta z - W M c, on the
-  // free components, and v = M W_F^T r.
-  std::vector<double> wi(w), wr(w, 0.0), v(w);
+  // One pass over the free rows of W: the model's gradient at the Cauchy point there,
+  // r = g + B (cauchy - x) = g + theta z - W M c, then v = M W_F^T r, and W_F^T W_F when the free
+  // rows are the fewer (otherwise W^T W minus the fixed rows).
+  const bool free_rows_fewer = work.free.size() <= work.fixed.size();
+  std::vector<double> wi(w), wr(w, 0.0), v(w), gram(w * w, 0.0);
   work.reduced.resize(work.free.size());
   for (std::size_t f = 0; f < work.free.size(); ++f) {
     const std::size_t i = work.free[f];
@@ -146,20 +170,21 @@ bool lbfgsb_direction(const Box& box, const CompactBfgs& bfgs, std::span<const d
     const double r = g[i] + theta * (cauchy[i] - x[i]) - dot(wi, mc);
     work.reduced[f] = r;
     axpy(r, wi, wr);
+    if (free_rows_fewer) add_outer(wi, 1.0, gram);
   }
   bfgs.middle_times(wr, v);
+  if (!free_rows_fewer) {
+    bfgs.full_gram(gram);
+    for (const std::size_t i : work.fixed) {
+      bfgs.row(i, wi);
+      add_outer(wi, -1.0, gram);
+    }
+  }
+  mirror_upper(gram, w);
 
   // Newton step on the free subspace, -(B_FF)^-1 r with B_FF = theta I - W_F M W_F^T:
   //   (B_FF)^-1 = I / theta + W_F N^-1 M W_F^T / theta^2,   N = I - M W_F^T W_F / theta.
-  std::vector<double> gram(w * w), n_matrix(w * w, 0.0), mg(w);
-  if (work.free.size() <= work.fixed.size()) {
-    bfgs.gram(work.free, gram);
-  } else {  // fewer rows to go through: subtract the fixed rows from the whole W^T W
-    std::vector<double> fixed_gram(w * w);
-    bfgs.full_gram(gram);
-    bfgs.gram(work.fixed, fixed_gram);
-    for (std::size_t e = 0; e < w * w; ++e) gram[e] -= fixed_gram[e];
-  }
+  std::vector<double> n_matrix(w * w, 0.0), mg(w);
   std::vector<double> column(w);
   for (std::size_t b = 0; b < w; ++b) {
     for (std::size_t a = 0; a < w; ++a) column[a] = gram[a * w + b];
