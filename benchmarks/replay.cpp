@@ -142,7 +142,7 @@ void add_rows(Table& table, SummaryOut& out, const ReplayBench<K>& bench, const 
                  number(replay / primal), fmt::format("{:g}", target_ratio(K::id)),
                  verdict(replay / primal, target_ratio(K::id)), number(replay / record),
                  verdict(replay / record, 1.0), number(hvp / replay), verdict(hvp / replay, kHvpTarget),
-                 fmt::format("{}, {}", s.kept, s.edges), fmt::format("{}", s.guards),
+                 fmt::format("{}, {}", s.kept, s.edges), fmt::format("{}", s.decisions),
                  bench.status_at_x1 == ReplayStatus::Ok ? "ok" : "branch changed"});
   out.add("replay", {{"kernel", std::string(K::id)},
                      {"name", std::string(K::name)},
@@ -189,7 +189,7 @@ int run(int argc, char** argv) {
   benchmark::Shutdown();
 
   Table table({"kernel", "primal ns", "replay ns", "record ns", "replay/primal", "target", "met", "replay/record",
-               "<= 1", "hvp/replay", "<= 4", "instructions, edges", "guards", "at x1"});
+               "<= 1", "hvp/replay", "<= 4", "instructions, edges", "decisions", "at x1"});
   std::apply([&](auto&... bench) { (add_rows(table, summary, *bench, reporter), ...); }, benches);
   fmt::print("\n{}replay: a Function recorded once at x0, value and gradient at x1 (forward replay + reverse sweep);\n"
              "record: Slope's tape recorded and swept at x1; hvp: one Hessian-vector product at x1. Median CPU time\n"

@@ -200,7 +200,7 @@ void schedule(Program& p) {
   p.edge_slot = std::move(edge_slot);
   p.nary_operands = std::move(nary_operands);
   p.coefficients = std::move(coefficients);
-  for (GuardCheck& g : p.guards) {
+  for (Decision& g : p.decisions) {
     g.a = moved(g.a);
     g.b = moved(g.b);
   }
@@ -222,7 +222,7 @@ void build_runs(Program& p) {
       p.runs.back().end = i + 1;
       continue;
     }
-    p.runs.push_back(Run{i, i + 1, ins.edge, ins.op, ins.form, each});
+    p.runs.push_back(InstructionRun{i, i + 1, ins.edge, ins.op, ins.form, each});
   }
 }
 
@@ -369,7 +369,7 @@ Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std:
   p.code.push_back(sentinel);
 
   for (const ReplayLog::Decision& d : log.decisions()) {
-    p.guards.push_back(GuardCheck{slot(d.a), slot(d.b), d.kind, d.outcome});
+    p.decisions.push_back(Decision{slot(d.a), slot(d.b), d.kind, d.outcome});
   }
   for (const Var& y : outputs) p.output_slot.push_back(y.is_constant() ? pool.slot(y.value()) : slot_of[VarAccess::id(y)]);
 
@@ -382,9 +382,9 @@ Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std:
   p.stats.kept = p.instructions();
   p.stats.dead = nodes - n - kept;
   p.stats.merged = merged;
-  p.stats.folded = log.folded();
+  p.stats.precomputed = log.precomputed();
   p.stats.constants = p.constants;
-  p.stats.guards = p.guards.size();
+  p.stats.decisions = p.decisions.size();
   p.stats.edges = edges;
   return p;
 }

@@ -15,7 +15,7 @@ namespace slope::detail {
 /// Runs `step` with rule R on every instruction of a run. The form (which operands are active,
 /// or the variadic form) is decided once per run, not per instruction.
 template <class R, class Step>
-void rule_run(Step& step, const Instruction* code, const Run& run) {
+void rule_run(Step& step, const Instruction* code, const InstructionRun& run) {
   if constexpr (VariadicRule<R>) {
     if (run.form == Form::Nary) {
       for (std::uint32_t i = run.begin; i < run.end; ++i) step.template variadic<R>(code[i], i);
@@ -39,7 +39,7 @@ void rule_run(Step& step, const Instruction* code, const Run& run) {
 }
 
 template <class Step>
-using RunFunction = void (*)(Step&, const Instruction*, const Run&);
+using RunFunction = void (*)(Step&, const Instruction*, const InstructionRun&);
 
 /// One entry per rule of BuiltinRules, in op-code order.
 template <class Step, class... Rules>
@@ -56,7 +56,7 @@ template <class Step>
 void dispatch(const Program& p, Step& step) {
   static constexpr std::array<RunFunction<Step>, BuiltinRules::size> kRuns = run_table<Step>(BuiltinRules{});
   const Instruction* code = p.code.data();
-  for (const Run& run : p.runs) {
+  for (const InstructionRun& run : p.runs) {
     if (is_rule(run.op)) {
       kRuns[rule_index(run.op)](step, code, run);
     } else {  // compile() emits no other code than a rule's or Fused

@@ -10,21 +10,29 @@
 
 namespace slope {
 
-namespace detail {
-
-FunctionRecorder::FunctionRecorder(std::span<const double> x0)
-    : tape_(std::make_unique<Tape>()),
-      recording_(tape_->record({.fuse = false, .replayable = true})),
-      inputs_(tape_->inputs(x0)) {}
-
-FunctionRecorder::~FunctionRecorder() = default;
-
-std::shared_ptr<const Program> FunctionRecorder::finish(std::span<const Var> outputs) {
-  for (const Var& y : outputs) tape_->check_owner(y);
-  return std::make_shared<const Program>(compile(*tape_, *tape_->replay_log(), inputs_.size(), outputs));
+Function Function::record_outputs(std::span<const double> x0, void* body,
+                                  void (*call)(void*, const std::vector<Var>&, std::vector<Var>&)) {
+  Tape tape;
+  // Alive until compiled: the replay log is the tape's only while it records replayably.
+  auto recording = tape.record({.fuse = false, .replayable = true});
+  const std::vector<Var> inputs = tape.inputs(x0);
+  std::vector<Var> outputs;
+  call(body, inputs, outputs);
+  for (const Var& y : outputs) tape.check_owner(y);
+  return Function(std::make_shared<const detail::Program>(
+      detail::compile(tape, *tape.replay_log(), inputs.size(), outputs)));
 }
 
-}  // namespace detail
+Function::Workspace::Workspace() = default;
+Function::Workspace::~Workspace() = default;
+Function::Workspace::Workspace(Workspace&&) noexcept = default;
+Function::Workspace& Function::Workspace::operator=(Workspace&&) noexcept = default;
+Function::Workspace::Workspace(const Workspace& other)
+    : data_(other.data_ ? std::make_unique<detail::WorkspaceData>(*other.data_) : nullptr) {}
+Function::Workspace& Function::Workspace::operator=(const Workspace& other) {
+  if (this != &other) data_ = other.data_ ? std::make_unique<detail::WorkspaceData>(*other.data_) : nullptr;
+  return *this;
+}
 
 std::size_t Function::inputs() const noexcept { return program_->inputs; }
 std::size_t Function::outputs() const noexcept { return program_->output_slot.size(); }
@@ -37,7 +45,8 @@ Function::Workspace Function::workspace() const {
 }
 
 detail::WorkspaceData& Function::prepare(Workspace& ws) const {
-  detail::WorkspaceData& d = ws.data_;
+  if (!ws.data_) ws.data_ = std::make_unique<detail::WorkspaceData>();
+  detail::WorkspaceData& d = *ws.data_;
   const detail::Program& p = *program_;
   if (d.program == p.id) return d;
   // Laid out for another program (or new): resize, and load the constants once.
@@ -71,17 +80,17 @@ Function::Workspace& thread_workspace() {
 
 void Function::check_sizes(std::span<const double> x, std::size_t out, std::size_t expected, const char* what) const {
   if (x.size() != program_->inputs) {
-    throw std::invalid_argument(fmt::format("slope::Function: {} inputs given, the function has {}", x.size(), program_->inputs));
+    throw ShapeError(fmt::format("slope::Function: {} inputs given, the function has {}", x.size(), program_->inputs));
   }
   if (out != expected) {
-    throw std::invalid_argument(fmt::format("slope::Function: {} has {} entries, expected {}", what, out, expected));
+    throw ShapeError(fmt::format("slope::Function: {} has {} entries, expected {}", what, out, expected));
   }
 }
 
 ReplayStatus Function::evaluate(std::span<const double> x, std::span<double> y, Workspace& ws) const {
   check_sizes(x, y.size(), outputs(), "the output buffer");
   detail::WorkspaceData& d = prepare(ws);
-  const ReplayStatus status = detail::forward(*program_, x.data(), d, false);
+  const ReplayStatus status = detail::replay_forward(*program_, x.data(), d, false);
   for (std::size_t k = 0; k < y.size(); ++k) y[k] = d.value[program_->output_slot[k]];
   return status;
 }
@@ -98,13 +107,13 @@ Evaluation Function::value(std::span<const double> x) const { return value(x, de
 Evaluation Function::value_and_gradient(std::span<const double> x, std::span<double> grad, Workspace& ws) const {
   check_sizes(x, grad.size(), inputs(), "the gradient buffer");
   if (outputs() != 1) {
-    throw std::invalid_argument(fmt::format("slope::Function: gradient of a function with {} outputs (use jacobian)", outputs()));
+    throw ShapeError(fmt::format("slope::Function: gradient of a function with {} outputs (use jacobian)", outputs()));
   }
   detail::WorkspaceData& d = prepare(ws);
   const detail::Program& p = *program_;
-  const ReplayStatus status = detail::forward(p, x.data(), d, true);
+  const ReplayStatus status = detail::replay_forward(p, x.data(), d, true);
   const double seed = 1.0;
-  detail::reverse(p, &seed, d);
+  detail::replay_reverse(p, &seed, d);
   std::copy_n(d.adjoint.data() + p.constants, p.inputs, grad.data());
   return Evaluation{d.value[p.output_slot[0]], status};
 }
@@ -125,7 +134,7 @@ ReplayStatus Function::jacobian(std::span<const double> x, Jacobian& out, Worksp
   check_sizes(x, 0, 0, "");
   detail::WorkspaceData& d = prepare(ws);
   const detail::Program& p = *program_;
-  const ReplayStatus status = detail::forward(p, x.data(), d, true);
+  const ReplayStatus status = detail::replay_forward(p, x.data(), d, true);
   out.rows = outputs();
   out.cols = inputs();
   out.values.resize(out.rows);
@@ -134,7 +143,7 @@ ReplayStatus Function::jacobian(std::span<const double> x, Jacobian& out, Worksp
     out.values[i] = d.value[p.output_slot[i]];
     std::fill(d.seed.begin(), d.seed.end(), 0.0);
     d.seed[i] = 1.0;
-    detail::reverse(p, d.seed.data(), d);
+    detail::replay_reverse(p, d.seed.data(), d);
     std::copy_n(d.adjoint.data() + p.constants, p.inputs, out.entries.data() + i * out.cols);
   }
   return status;

@@ -15,27 +15,24 @@ std::vector<double> gradient(const Var& y, std::span<const Var> xs) {
 namespace detail {
 
 namespace {
-struct TapePool {
-  std::vector<std::unique_ptr<Tape>> free;
+struct Pool {
+  std::vector<std::unique_ptr<TapeGradient>> free;
 };
-thread_local TapePool pool;
+thread_local Pool pool;
 }  // namespace
 
-BorrowedTape::BorrowedTape() {
+BorrowedTapeGradient::BorrowedTapeGradient() {
   if (pool.free.empty()) {
-    // Room for this tape's return now, so that the destructor's push_back cannot throw.
+    // Room for this one's return now, so that the destructor's push_back cannot throw.
     pool.free.reserve(pool.free.capacity() + 1);
-    tape_ = std::make_unique<Tape>();
+    evaluator_ = std::make_unique<TapeGradient>();
   } else {
-    tape_ = std::move(pool.free.back());
+    evaluator_ = std::move(pool.free.back());
     pool.free.pop_back();
   }
 }
 
-BorrowedTape::~BorrowedTape() {
-  tape_->clear();
-  pool.free.push_back(std::move(tape_));
-}
+BorrowedTapeGradient::~BorrowedTapeGradient() { pool.free.push_back(std::move(evaluator_)); }
 
 }  // namespace detail
 }  // namespace slope

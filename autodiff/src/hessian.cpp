@@ -8,6 +8,7 @@
 
 #include "dispatch.hpp"
 #include "program.hpp"
+#include "slope/autodiff/errors.hpp"
 #include "slope/autodiff/math.hpp"
 
 namespace slope {
@@ -142,7 +143,7 @@ void reverse_pairs(const Program& p, WorkspaceData& ws) {
     const double a = adjoint[first + i];
     const double at = adjoint_tangent[first + i];
     const std::uint32_t end = code[i + 1].edge;
-    // Each product only where its factor is nonzero, so that 0 * inf stays out, as in reverse().
+    // Each product only where its factor is nonzero, so that 0 * inf stays out, as in replay_reverse().
     if (a != 0.0) {
       for (std::uint32_t k = code[i].edge; k < end; ++k) {
         adjoint[arg[k]] += partial[k] * a;
@@ -164,12 +165,12 @@ ReplayStatus Function::hessian_vector_product(std::span<const double> x, std::sp
   check_sizes(x, v.size(), inputs(), "the direction v");
   check_sizes(x, out.size(), inputs(), "the output buffer");
   if (outputs() != 1) {
-    throw std::invalid_argument(fmt::format("slope::Function: Hessian of a function with {} outputs", outputs()));
+    throw ShapeError(fmt::format("slope::Function: Hessian of a function with {} outputs", outputs()));
   }
   detail::WorkspaceData& d = prepare(ws);
   const detail::Program& p = *program_;
   detail::prepare_second_order(p, d);
-  const ReplayStatus status = detail::forward(p, x.data(), d, true);
+  const ReplayStatus status = detail::replay_forward(p, x.data(), d, true);
   detail::tangent_sweep(p, v.data(), d);
   detail::reverse_pairs(p, d);
   std::copy_n(d.adjoint_tangent.data() + p.constants, p.inputs, out.data());
@@ -185,12 +186,12 @@ ReplayStatus Function::hessian(std::span<const double> x, std::span<double> out,
   const std::size_t n = inputs();
   check_sizes(x, out.size(), n * n, "the Hessian buffer");
   if (outputs() != 1) {
-    throw std::invalid_argument(fmt::format("slope::Function: Hessian of a function with {} outputs", outputs()));
+    throw ShapeError(fmt::format("slope::Function: Hessian of a function with {} outputs", outputs()));
   }
   detail::WorkspaceData& d = prepare(ws);
   const detail::Program& p = *program_;
   detail::prepare_second_order(p, d);
-  const ReplayStatus status = detail::forward(p, x.data(), d, true);  // once: the tangents vary, x does not
+  const ReplayStatus status = detail::replay_forward(p, x.data(), d, true);  // once: the tangents vary, x does not
   std::vector<double> unit(n, 0.0);
   for (std::size_t j = 0; j < n; ++j) {
     unit[j] = 1.0;

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "slope/autodiff/errors.hpp"
 #include "slope/autodiff/tape.hpp"
 
 namespace slope {
@@ -113,7 +114,7 @@ std::size_t GradientPool::threads() const noexcept { return state_->workers.size
 double GradientPool::run(std::size_t items, std::span<const double> x, std::span<double> grad, Shard shard,
                          const void* context, std::size_t grain) {
   if (grad.size() != x.size()) {
-    throw std::invalid_argument(fmt::format("parallel_sum_gradient: {} inputs but room for {} partials", x.size(), grad.size()));
+    throw ShapeError(fmt::format("parallel_sum_gradient: {} inputs but room for {} partials", x.size(), grad.size()));
   }
   State& s = *state_;
   if (s.busy.exchange(true, std::memory_order_acquire)) {

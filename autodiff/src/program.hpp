@@ -13,11 +13,26 @@
 #include <vector>
 
 #include "slope/autodiff/function.hpp"
-#include "slope/autodiff/replay_log.hpp"
+#include "slope/autodiff/math.hpp"
+#include "replay_log.hpp"
 #include "slope/autodiff/op_code.hpp"
 #include "slope/autodiff/var.hpp"
 
 namespace slope::detail {
+
+/// A Workspace's buffers (see Function::Workspace).
+struct WorkspaceData {
+  std::uint64_t program = 0;  // id of the Program the buffers are laid out for
+  std::vector<double> value;
+  std::vector<double> partial;
+  std::vector<double> adjoint;
+  std::vector<double> seed;
+  std::vector<double> scratch;           // operands and partials of n-ary operations
+  std::vector<double> value_tangent;     // second order: forward tangents of values,
+  std::vector<double> partial_tangent;   // of partials,
+  std::vector<double> adjoint_tangent;   // and tangents of adjoints
+  std::vector<Dual> dual_scratch;        // n-ary operations along a tangent
+};
 
 /// Which operands of an instruction are active (not constants), and where they are.
 enum class Form : std::uint8_t {
@@ -40,7 +55,7 @@ struct Instruction {
 
 /// Consecutive instructions with the same operation and form, which the replay dispatches
 /// once (dispatch.hpp) and the reverse sweep walks without looking at each instruction.
-struct Run {
+struct InstructionRun {
   std::uint32_t begin = 0;  // first instruction
   std::uint32_t end = 0;    // one past the last
   std::uint32_t edge = 0;   // first edge of the first instruction
@@ -50,10 +65,10 @@ struct Run {
 };
 
 /// A decision re-checked on every evaluation: `kind` of slots a and b must give `outcome`.
-struct GuardCheck {
+struct Decision {
   std::uint32_t a = 0;
   std::uint32_t b = 0;
-  Guard kind = Guard::Order;
+  DecisionKind kind = DecisionKind::Order;
   int outcome = 0;
 };
 
@@ -64,12 +79,12 @@ struct Program {
   std::uint32_t constants = 0;   // C
   std::vector<double> constant_values;
   std::vector<Instruction> code;  // plus a sentinel whose `edge` is the number of edges
-  std::vector<Run> runs;           // the instructions, in order, grouped (compile.cpp's schedule)
+  std::vector<InstructionRun> runs;           // the instructions, in order, grouped (compile.cpp's schedule)
   std::vector<std::uint32_t> edge_slot;
   std::vector<std::uint32_t> nary_operands;
   std::vector<double> coefficients;  // beside nary_operands: an OpCode::Fused term's coefficient
   std::vector<std::uint32_t> output_slot;
-  std::vector<GuardCheck> guards;
+  std::vector<Decision> decisions;  // re-checked after every forward replay
   std::size_t widest_nary = 0;   // scratch a workspace needs for n-ary operations
   FunctionStats stats;
 
@@ -81,12 +96,12 @@ struct Program {
 
 /// Forward replay at x: fills the workspace's values (and partials when `partials`), then
 /// re-checks the recorded decisions.
-ReplayStatus forward(const Program& program, const double* x, WorkspaceData& ws, bool partials);
+ReplayStatus replay_forward(const Program& program, const double* x, WorkspaceData& ws, bool partials);
 /// The convenience overloads' workspace: one per thread, re-laid out when the thread switches
 /// between Functions.
 Function::Workspace& thread_workspace();
-/// Reverse sweep after forward(..., true): adjoints of every slot for the given output seeds.
-void reverse(const Program& program, const double* seeds, WorkspaceData& ws);
+/// Reverse sweep after replay_forward(..., true): adjoints of every slot for the given output seeds.
+void replay_reverse(const Program& program, const double* seeds, WorkspaceData& ws);
 /// True when `op` is a built-in rule with a variadic form (a VariadicRule: log_sum_exp).
 bool variadic_rule(OpCode op) noexcept;
 /// Compiles a replayable recording: inputs are nodes [0, n) of `tape`, outputs as given.

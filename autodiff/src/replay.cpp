@@ -90,16 +90,16 @@ struct ValueStep {
 
 bool same(double a, double b) noexcept { return a == b || (std::isnan(a) && std::isnan(b)); }
 
-bool holds(const GuardCheck& g, const double* v) noexcept {
+bool holds(const Decision& g, const double* v) noexcept {
   const double a = v[g.a];
   const double b = v[g.b];
   switch (g.kind) {
-    case Guard::Order: return ordering_code(a <=> b) == g.outcome;
-    case Guard::Equal: return (a == b ? 1 : 0) == g.outcome;
-    case Guard::Floor: return same(std::floor(a), b);
-    case Guard::Ceil: return same(std::ceil(a), b);
-    case Guard::Round: return same(std::round(a), b);
-    case Guard::Trunc: return same(std::trunc(a), b);
+    case DecisionKind::Order: return ordering_code(a <=> b) == g.outcome;
+    case DecisionKind::Equal: return (a == b ? 1 : 0) == g.outcome;
+    case DecisionKind::Floor: return same(std::floor(a), b);
+    case DecisionKind::Ceil: return same(std::ceil(a), b);
+    case DecisionKind::Round: return same(std::round(a), b);
+    case DecisionKind::Trunc: return same(std::trunc(a), b);
   }
   return false;
 }
@@ -118,7 +118,7 @@ bool variadic_rule(OpCode op) noexcept {
   return is_rule(op) && kVariadic[rule_index(op)];
 }
 
-ReplayStatus forward(const Program& p, const double* x, WorkspaceData& ws, bool partials) {
+ReplayStatus replay_forward(const Program& p, const double* x, WorkspaceData& ws, bool partials) {
   double* value = ws.value.data();
   std::copy_n(x, p.inputs, value + p.constants);
   double* out = value + p.constants + p.inputs;
@@ -131,13 +131,13 @@ ReplayStatus forward(const Program& p, const double* x, WorkspaceData& ws, bool 
                           p.coefficients.data(), p.constants};
     dispatch(p, step);
   }
-  for (const GuardCheck& g : p.guards) {
+  for (const Decision& g : p.decisions) {
     if (!holds(g, value)) return ReplayStatus::BranchChanged;
   }
   return ReplayStatus::Ok;
 }
 
-void reverse(const Program& p, const double* seeds, WorkspaceData& ws) {
+void replay_reverse(const Program& p, const double* seeds, WorkspaceData& ws) {
   double* const adjoint = ws.adjoint.data();
   std::fill(adjoint + p.constants, adjoint + p.slots(), 0.0);
   for (std::size_t k = 0; k < p.output_slot.size(); ++k) {
@@ -151,7 +151,7 @@ void reverse(const Program& p, const double* seeds, WorkspaceData& ws) {
   // loop needs neither the instructions nor an inner loop. Every `a == 0` skip also stops
   // 0 * inf from turning unrelated adjoints into NaN.
   for (std::size_t r = p.runs.size(); r-- > 0;) {
-    const Run& run = p.runs[r];
+    const InstructionRun& run = p.runs[r];
     switch (run.edges_each) {
       case 1:
         for (std::uint32_t i = run.end, k = run.edge + (run.end - run.begin); i-- > run.begin;) {

@@ -1,4 +1,4 @@
-#include "slope/autodiff/replay_log.hpp"
+#include "replay_log.hpp"
 
 #include <fmt/format.h>
 
@@ -30,7 +30,7 @@ void ReplayLog::add_coefficients(std::span<const double> coefficients) {
   coefficients_.insert(coefficients_.end(), coefficients.begin(), coefficients.end());
 }
 
-void ReplayLog::add_decision(Guard kind, const Var& a, const Var& b, int outcome, std::uint32_t nodes) {
+void ReplayLog::add_decision(DecisionKind kind, const Var& a, const Var& b, int outcome, std::uint32_t nodes) {
   decisions_.push_back(Decision{reference(a), reference(b), nodes, kind, outcome});
 }
 
@@ -61,7 +61,7 @@ void ReplayLog::clear() noexcept {
   constants_.clear();
   coefficients_.clear();
   decisions_.clear();
-  folded_ = 0;
+  precomputed_ = 0;
   failed_ = false;
 }
 
@@ -78,9 +78,9 @@ void log_operation(ReplayLog& log, OpCode op, std::string_view name, const Var& 
   log.add_operation(op, VarAccess::id(result), operands, nary);
 }
 
-void log_folded(ReplayLog& log) noexcept { log.add_folded(); }
+void log_precomputed(ReplayLog& log) noexcept { log.add_precomputed(); }
 
-void log_guard(Guard kind, const Var& a, const Var& b, int outcome) noexcept {
+void log_decision(DecisionKind kind, const Var& a, const Var& b, int outcome) noexcept {
   Tape* tape = active_tape;
   ReplayLog* log = tape != nullptr ? tape->replay_log() : nullptr;
   if (log == nullptr) return;

@@ -38,7 +38,7 @@ class ReplayLog {
     std::uint32_t a;
     std::uint32_t b;
     std::uint32_t nodes;  // tape size when it was taken, to drop it on rewind
-    Guard kind;
+    DecisionKind kind;
     int outcome;
   };
 
@@ -48,9 +48,9 @@ class ReplayLog {
   /// recorded by Tape::nary: sum_k coefficients[k] * operand k), one per operand.
   void add_coefficients(std::span<const double> coefficients);
   /// Appends a decision on `a` and `b` taken while the tape held `nodes` nodes.
-  void add_decision(Guard kind, const Var& a, const Var& b, int outcome, std::uint32_t nodes);
+  void add_decision(DecisionKind kind, const Var& a, const Var& b, int outcome, std::uint32_t nodes);
   /// Counts an operation on constants only (its result is a constant).
-  void add_folded() noexcept { ++folded_; }
+  void add_precomputed() noexcept { ++precomputed_; }
   /// Marks the log unusable (a decision could not be stored).
   void fail() noexcept { failed_ = true; }
   /// Drops what was logged for nodes at or after `nodes` (Tape::rewind).
@@ -69,7 +69,7 @@ class ReplayLog {
   /// The logged decisions.
   [[nodiscard]] std::span<const Decision> decisions() const noexcept { return decisions_; }
   /// Operations on constants only, evaluated once while recording.
-  [[nodiscard]] std::size_t folded() const noexcept { return folded_; }
+  [[nodiscard]] std::size_t precomputed() const noexcept { return precomputed_; }
   /// True when a decision was lost (out of memory while logging it).
   [[nodiscard]] bool failed() const noexcept { return failed_; }
 
@@ -81,7 +81,7 @@ class ReplayLog {
   std::vector<double> constants_;
   std::vector<double> coefficients_;  // beside operands_, filled up to the last linear combination
   std::vector<Decision> decisions_;
-  std::size_t folded_ = 0;
+  std::size_t precomputed_ = 0;
   bool failed_ = false;
 };
 

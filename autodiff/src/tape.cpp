@@ -12,7 +12,7 @@
 
 #include "slope/autodiff/errors.hpp"
 #include "slope/autodiff/recording.hpp"
-#include "slope/autodiff/replay_log.hpp"
+#include "replay_log.hpp"
 #include "vector_node.hpp"
 
 namespace slope {
@@ -67,13 +67,13 @@ Recording::Recording(Tape& tape, RecordOptions options)
   if (options.replayable && !tape.replay_log_) tape.replay_log_ = std::make_unique<detail::ReplayLog>();
   tape.set_options(options);
   detail::active_tape = &tape;
-  detail::log_guards = options.replayable;
+  detail::log_decisions = options.replayable;
 }
 
 Recording::~Recording() {
   tape_->set_options(previous_options_);
   detail::active_tape = previous_;
-  detail::log_guards = previous_ != nullptr && previous_->options_.replayable;
+  detail::log_decisions = previous_ != nullptr && previous_->options_.replayable;
 }
 
 void Tape::set_options(const RecordOptions& options) noexcept {
@@ -217,7 +217,7 @@ Var Tape::nary(std::span<const Var> args, double value, std::span<const double> 
   }
   detail::ReplayLog* log = replay_log();
   if (active == 0) {
-    if (log != nullptr) detail::log_folded(*log);
+    if (log != nullptr) detail::log_precomputed(*log);
     return Var(value);
   }
   ensure(1, active);

@@ -55,10 +55,10 @@ using detail::VectorTapeAccess;
 
 constexpr std::uint32_t kNone = VectorNodes::kNone;
 
-/// Throws std::invalid_argument naming the operation and the operand (formatted only then:
+/// Throws ShapeError naming the operation and the operand (formatted only then:
 /// a message built on every call would allocate).
 void require_size(std::size_t got, std::size_t want, std::string_view op, std::string_view operand) {
-  if (got != want) throw std::invalid_argument(fmt::format("{}: {} has size {}, expected {}", op, operand, got, want));
+  if (got != want) throw ShapeError(fmt::format("{}: {} has size {}, expected {}", op, operand, got, want));
 }
 
 bool any_active(std::span<const Var> x) noexcept {
@@ -320,7 +320,7 @@ void set_matrix(VectorNode& node, ConstMatrixView X, bool transpose_x, std::stri
     node.stride = X.col_stride;
     node.transposed = !transpose_x;
   } else {
-    throw std::invalid_argument(fmt::format("{}: the matrix needs a unit row or column stride", what));
+    throw ShapeError(fmt::format("{}: the matrix needs a unit row or column stride", what));
   }
 }
 

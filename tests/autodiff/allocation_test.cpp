@@ -82,3 +82,22 @@ BOOST_AUTO_TEST_CASE(a_taped_objective_allocates_nothing_after_its_first_evaluat
   BOOST_TEST(allocations.load() - before == 0);
   BOOST_TEST(g[0] != 0.0);
 }
+
+BOOST_AUTO_TEST_CASE(value_and_gradient_into_a_span_allocates_nothing_after_its_first_call) {
+  const auto f = [](std::span<const slope::Var> x) {
+    slope::Var p = 1.0;
+    for (const slope::Var& v : x) p *= v;
+    return p;
+  };
+  std::vector<double> x(20, 1.01), g(20);
+  const double first = slope::value_and_gradient(f, x, g);
+  const long before = allocations.load();
+  double value = 0.0;
+  for (int round = 0; round < 10; ++round) {
+    x[0] += 0.01;
+    value = slope::value_and_gradient(f, x, g);
+  }
+  BOOST_TEST(allocations.load() - before == 0);
+  BOOST_TEST(value > first);
+  BOOST_TEST(g[1] == value / x[1], boost::test_tools::tolerance(1e-14));
+}

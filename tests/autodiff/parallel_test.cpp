@@ -176,7 +176,7 @@ BOOST_AUTO_TEST_CASE(an_exception_in_a_shard_reaches_the_caller_and_the_pool_sur
 BOOST_AUTO_TEST_CASE(a_gradient_of_the_wrong_size_throws) {
   GradientPool pool(2);
   std::vector<double> grad(w0.size() + 1);
-  BOOST_CHECK_THROW(slope::parallel_sum_gradient(pool, Data::rows, w0, grad, scalar_terms), std::invalid_argument);
+  BOOST_CHECK_THROW(slope::parallel_sum_gradient(pool, Data::rows, w0, grad, scalar_terms), slope::ShapeError);
 }
 
 BOOST_AUTO_TEST_CASE(the_callers_own_recording_is_left_alone) {

@@ -65,13 +65,13 @@ namespace slope {
 
 /// A view of an Eigen matrix of doubles (Matrix, Map, Block, Ref...) for matvec / vecmat,
 /// referencing its data (it must outlive the sweeps, see ConstMatrixView). Throws
-/// std::invalid_argument when neither rows nor columns are contiguous (an inner stride other
+/// slope::ShapeError when neither rows nor columns are contiguous (an inner stride other
 /// than 1).
 template <class Derived>
   requires std::same_as<typename Derived::Scalar, double>
 ConstMatrixView matrix_view(const Eigen::DenseBase<Derived>& m) {
   const Derived& d = m.derived();
-  if (d.innerStride() != 1) throw std::invalid_argument("matrix_view: Eigen matrix with an inner stride other than 1");
+  if (d.innerStride() != 1) throw ShapeError("matrix_view: Eigen matrix with an inner stride other than 1");
   const auto rows = static_cast<std::size_t>(d.rows());
   const auto cols = static_cast<std::size_t>(d.cols());
   const auto outer = static_cast<std::size_t>(d.outerStride());
@@ -86,7 +86,7 @@ namespace detail {
 template <class Derived>
 void require_contiguous(const Derived& d) {
   if (d.innerStride() != 1 || (d.outerStride() != d.innerSize() && d.outerSize() > 1)) {
-    throw std::invalid_argument("slope::span: the Eigen object's coefficients are not contiguous");
+    throw ShapeError("slope::span: the Eigen object's coefficients are not contiguous");
   }
 }
 }  // namespace detail
@@ -94,7 +94,7 @@ void require_contiguous(const Derived& d) {
 /// The coefficients of an Eigen vector or matrix with contiguous storage (Matrix, Map, a
 /// contiguous Block...), in storage order, as a span and without a copy: Vars for the vector
 /// nodes' operands and outputs, doubles for their passive operands. Throws
-/// std::invalid_argument when the coefficients are not contiguous.
+/// slope::ShapeError when the coefficients are not contiguous.
 template <class Derived>
 auto span(Eigen::DenseBase<Derived>& m) {
   Derived& d = m.derived();

@@ -40,4 +40,12 @@ class TapeError : public Error {
   using Error::Error;
 };
 
+/// Arguments of the wrong size or layout: a gradient buffer that does not match the inputs, vector
+/// operands of different lengths, a matrix whose rows and columns are both strided. The message
+/// names the function and both sizes, e.g. "dot: b has size 3, expected 2".
+class ShapeError : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace slope

@@ -77,48 +77,17 @@ struct FunctionStats {
   std::size_t recorded = 0;   ///< operations recorded on active Vars
   std::size_t kept = 0;       ///< instructions of the compiled function
   std::size_t dead = 0;       ///< recorded operations no output or decision depends on: dropped
-  std::size_t folded = 0;     ///< operations on constants only: evaluated once while recording
+  std::size_t precomputed = 0;  ///< operations on constants only: evaluated once while recording
   std::size_t merged = 0;     ///< additions, subtractions and products with a constant merged
                               ///< into linear combinations (one instruction, constant partials)
   std::size_t constants = 0;  ///< distinct constant operands stored
-  std::size_t guards = 0;     ///< decisions re-checked on every evaluation
+  std::size_t decisions = 0;     ///< decisions re-checked on every evaluation
   std::size_t edges = 0;      ///< partial derivatives computed per gradient
 };
 
 namespace detail {
 struct Program;
-
-/// A Workspace's buffers (see Function::Workspace).
-struct WorkspaceData {
-  std::uint64_t program = 0;  // id of the Program the buffers are laid out for
-  std::vector<double> value;
-  std::vector<double> partial;
-  std::vector<double> adjoint;
-  std::vector<double> seed;
-  std::vector<double> scratch;           // operands and partials of n-ary operations
-  std::vector<double> value_tangent;     // second order: forward tangents of values,
-  std::vector<double> partial_tangent;   // of partials,
-  std::vector<double> adjoint_tangent;   // and tangents of adjoints
-  std::vector<Dual> dual_scratch;        // n-ary operations along a tangent
-};
-
-/// Records f on a fresh tape in replayable mode and compiles the result (function.cpp).
-class FunctionRecorder {
- public:
-  explicit FunctionRecorder(std::span<const double> x0);
-  ~FunctionRecorder();
-  FunctionRecorder(const FunctionRecorder&) = delete;
-  FunctionRecorder& operator=(const FunctionRecorder&) = delete;
-  /// The input Vars to call f with.
-  [[nodiscard]] const std::vector<Var>& inputs() const noexcept { return inputs_; }
-  /// Compiles the recording with these outputs.
-  [[nodiscard]] std::shared_ptr<const Program> finish(std::span<const Var> outputs);
-
- private:
-  std::unique_ptr<Tape> tape_;
-  Recording recording_;  // after tape_: ends (restoring the thread's previous tape) before it dies
-  std::vector<Var> inputs_;
-};
+struct WorkspaceData;  // a Workspace's buffers (function.cpp)
 }  // namespace detail
 
 /// A function of n inputs and m outputs, recorded once and replayed at any input.
@@ -129,11 +98,17 @@ class Function {
   /// evaluations allocation-free; one Workspace must not be used by two threads at once.
   class Workspace {
    public:
-    Workspace() = default;
+    Workspace();
+    ~Workspace();
+    Workspace(Workspace&&) noexcept;
+    Workspace& operator=(Workspace&&) noexcept;
+    /// A copy has buffers of its own (laid out the same way).
+    Workspace(const Workspace& other);
+    Workspace& operator=(const Workspace& other);
 
    private:
     friend class Function;
-    detail::WorkspaceData data_;
+    std::unique_ptr<detail::WorkspaceData> data_;  // allocated by its first evaluation
   };
 
   /// Records f at x0. `f` takes the inputs as Vars (std::span<const Var> or
@@ -141,16 +116,19 @@ class Function {
   /// vector-valued function. Throws TapeError for an operation that cannot be replayed.
   template <VarFunction F>
   [[nodiscard]] static Function record(F&& f, std::span<const double> x0) {
-    detail::FunctionRecorder recorder(x0);
-    decltype(auto) y = detail::call_with_vars(f, recorder.inputs());
-    using Y = std::remove_cvref_t<decltype(y)>;
-    if constexpr (std::is_convertible_v<Y, Var>) {
-      const Var output = y;
-      return Function(recorder.finish(std::span<const Var>(&output, 1)));
-    } else {
-      const std::vector<Var> outputs(std::begin(y), std::end(y));
-      return Function(recorder.finish(outputs));
-    }
+    // The recording itself is compiled once in the library; f reaches it through one pointer.
+    auto body = [&f](const std::vector<Var>& x, std::vector<Var>& outputs) {
+      decltype(auto) y = detail::call_with_vars(f, x);
+      using Y = std::remove_cvref_t<decltype(y)>;
+      if constexpr (std::is_convertible_v<Y, Var>) {
+        outputs.emplace_back(y);
+      } else {
+        outputs.assign(std::begin(y), std::end(y));
+      }
+    };
+    return record_outputs(x0, &body, [](void* b, const std::vector<Var>& x, std::vector<Var>& outputs) {
+      (*static_cast<decltype(body)*>(b))(x, outputs);
+    });
   }
   /// \overload for a braced list or a vector.
   template <VarFunction F>
@@ -162,7 +140,7 @@ class Function {
   [[nodiscard]] std::size_t inputs() const noexcept;
   /// Number of outputs.
   [[nodiscard]] std::size_t outputs() const noexcept;
-  /// What recording kept, dropped and folded.
+  /// What recording kept, dropped and precomputed.
   [[nodiscard]] const FunctionStats& stats() const noexcept;
   /// A workspace laid out for this function.
   [[nodiscard]] Workspace workspace() const;
@@ -200,6 +178,9 @@ class Function {
 
  private:
   explicit Function(std::shared_ptr<const detail::Program> program) noexcept : program_(std::move(program)) {}
+  /// Records `call(body, inputs, outputs)` on a fresh replayable tape at x0 and compiles it.
+  static Function record_outputs(std::span<const double> x0, void* body,
+                                 void (*call)(void*, const std::vector<Var>&, std::vector<Var>&));
   detail::WorkspaceData& prepare(Workspace& ws) const;
   void check_sizes(std::span<const double> x, std::size_t out, std::size_t expected, const char* what) const;
 

@@ -42,20 +42,6 @@ concept VarFunction = std::invocable<F&, std::span<const Var>> || std::invocable
 
 namespace detail {
 
-/// A tape borrowed from a per-thread pool, so that repeated value_and_gradient calls reuse
-/// memory; nested calls get distinct tapes.
-class BorrowedTape {
- public:
-  BorrowedTape();
-  ~BorrowedTape();
-  BorrowedTape(const BorrowedTape&) = delete;
-  BorrowedTape& operator=(const BorrowedTape&) = delete;
-  Tape& operator*() const noexcept { return *tape_; }
-
- private:
-  std::unique_ptr<Tape> tape_;
-};
-
 template <VarFunction F>
 decltype(auto) call_with_vars(F& f, const std::vector<Var>& xs) {
   if constexpr (std::invocable<F&, std::span<const Var>>) {
@@ -67,6 +53,57 @@ decltype(auto) call_with_vars(F& f, const std::vector<Var>& xs) {
 
 }  // namespace detail
 
+/// A tape and its input Vars kept between evaluations of one function: the one place where a
+/// function of Vars is recorded, swept and its gradient read. After the first evaluation at a
+/// given number of inputs, evaluations allocate nothing (the tape is rewound, not freed).
+class TapeGradient {
+ public:
+  /// f(x), with its gradient written into `grad` (x.size() entries).
+  template <VarFunction F>
+  double operator()(F& f, std::span<const double> x, std::span<double> grad, RecordOptions options = {}) {
+    auto recording = tape_.record(options);
+    tape_.clear();
+    inputs_.resize(x.size());
+    tape_.inputs(x, inputs_);
+    const Var y = detail::call_with_vars(f, inputs_);
+    tape_.backward(y);
+    tape_.adjoints(inputs_, grad);
+    return y.value();
+  }
+
+  /// The tape of the last evaluation (its size, its stats).
+  [[nodiscard]] const Tape& tape() const noexcept { return tape_; }
+
+ private:
+  Tape tape_;
+  std::vector<Var> inputs_;
+};
+
+namespace detail {
+/// This thread's TapeGradient for value_and_gradient; nested calls (an f that itself calls
+/// value_and_gradient) get distinct ones.
+class BorrowedTapeGradient {
+ public:
+  BorrowedTapeGradient();
+  ~BorrowedTapeGradient();
+  BorrowedTapeGradient(const BorrowedTapeGradient&) = delete;
+  BorrowedTapeGradient& operator=(const BorrowedTapeGradient&) = delete;
+  TapeGradient& operator*() const noexcept { return *evaluator_; }
+
+ private:
+  std::unique_ptr<TapeGradient> evaluator_;
+};
+}  // namespace detail
+
+/// Records f at x, sweeps once, writes the gradient into `grad` (x.size() entries) and returns
+/// f(x). Allocates nothing after the first call on this thread with as many inputs: the
+/// form for loops (an optimizer's evaluations).
+template <VarFunction F>
+double value_and_gradient(F&& f, std::span<const double> x, std::span<double> grad, RecordOptions options = {}) {
+  detail::BorrowedTapeGradient borrowed;
+  return (*borrowed)(f, x, grad, options);
+}
+
 /// Records f at x, sweeps once, and returns f(x) and its gradient.
 /// `f` is any callable taking the inputs as Vars and returning a Var (or something a Var can
 /// be made from), e.g. a generic lambda `[](auto x) { return x[0] * sin(x[1]); }`.
@@ -74,14 +111,8 @@ decltype(auto) call_with_vars(F& f, const std::vector<Var>& xs) {
 /// from the first operation that leaves its domain.
 template <VarFunction F>
 ValueAndGradient value_and_gradient(F&& f, std::span<const double> x, RecordOptions options = {}) {
-  detail::BorrowedTape borrowed;
-  Tape& tape = *borrowed;
-  auto recording = tape.record(options);
-  const std::vector<Var> xs = tape.inputs(x);
-  const Var y = detail::call_with_vars(f, xs);
-  tape.backward(y);
-  ValueAndGradient out{y.value(), std::vector<double>(x.size())};
-  tape.adjoints(xs, out.gradient);
+  ValueAndGradient out{0.0, std::vector<double>(x.size())};
+  out.value = value_and_gradient(f, x, std::span<double>(out.gradient), options);
   return out;
 }
 
@@ -95,8 +126,7 @@ ValueAndGradient value_and_gradient(F&& f, const std::vector<double>& x, RecordO
 /// `f` returns a range of Vars (e.g. std::vector<Var>).
 template <VarFunction F>
 Jacobian jacobian(F&& f, std::span<const double> x, RecordOptions options = {}) {
-  detail::BorrowedTape borrowed;
-  Tape& tape = *borrowed;
+  Tape tape;
   auto recording = tape.record(options);
   const std::vector<Var> xs = tape.inputs(x);
   const auto ys = detail::call_with_vars(f, xs);
@@ -108,7 +138,7 @@ Jacobian jacobian(F&& f, std::span<const double> x, RecordOptions options = {}) 
   std::size_t i = 0;
   for (const Var& y : ys) {
     tape.backward(y);
-    for (std::size_t j = 0; j < xs.size(); ++j) out.entries[i * out.cols + j] = tape.adjoint(xs[j]);
+    tape.adjoints(xs, std::span<double>(out.entries).subspan(i * out.cols, out.cols));
     ++i;
   }
   return out;

@@ -97,7 +97,7 @@ void log_operation(ReplayLog& log, OpCode op, std::string_view name, const Var& 
                    std::span<const Var> operands, bool nary = false);
 /// Replayable mode: counts an operation whose operands were all constants (evaluated once,
 /// while recording; the Function stores its result as a constant).
-void log_folded(ReplayLog& log) noexcept;
+void log_precomputed(ReplayLog& log) noexcept;
 
 /// The thread's active tape when it records in checked mode, else null.
 inline Tape* checked_tape() noexcept {
@@ -122,7 +122,7 @@ SLOPE_COLD Var record_unary_slow(Var x, double y) {
   const bool checked = tape != nullptr && tape->checked();
   if (x.is_constant()) {
     if (checked) check_operation(Rule::name, {&xv, 1}, rule_in_domain<Rule>(xv), domain_text<Rule>(), y, {});
-    if (tape != nullptr && tape->replay_log() != nullptr) log_folded(*tape->replay_log());
+    if (tape != nullptr && tape->replay_log() != nullptr) log_precomputed(*tape->replay_log());
     return Var(y);
   }
   if (tape == nullptr) throw_no_active_tape();
@@ -143,7 +143,7 @@ SLOPE_COLD Var record_binary_slow(Var a, Var b, double z) {
   const bool checked = tape != nullptr && tape->checked();
   if (!a_active && !b_active) {
     if (checked) check_operation(Rule::name, args, rule_in_domain<Rule>(args[0], args[1]), domain_text<Rule>(), z, {});
-    if (tape != nullptr && tape->replay_log() != nullptr) log_folded(*tape->replay_log());
+    if (tape != nullptr && tape->replay_log() != nullptr) log_precomputed(*tape->replay_log());
     return Var(z);
   }
   if (tape == nullptr) throw_no_active_tape();

@@ -16,13 +16,13 @@ struct VarAccess;
 
 /// A value-dependent decision taken while recording replayably (see slope::Function): the
 /// ordering of two values, their equality, or the result of a rounding function.
-enum class Guard : std::uint8_t { Order, Equal, Floor, Ceil, Round, Trunc };
+enum class DecisionKind : std::uint8_t { Order, Equal, Floor, Ceil, Round, Trunc };
 /// True while this thread's active tape records replayably: decisions on active Vars are then
 /// logged, so that a replay can tell when one would go the other way.
-inline thread_local bool log_guards = false;
+inline thread_local bool log_decisions = false;
 /// Logs that `kind` applied to a and b gave `outcome` on the active tape's replay log.
-void log_guard(Guard kind, const Var& a, const Var& b, int outcome) noexcept;
-/// less 0, equivalent 1, greater 2, unordered 3: the outcome logged for Guard::Order.
+void log_decision(DecisionKind kind, const Var& a, const Var& b, int outcome) noexcept;
+/// less 0, equivalent 1, greater 2, unordered 3: the outcome logged for DecisionKind::Order.
 constexpr int ordering_code(std::partial_ordering order) noexcept {
   return order < 0 ? 0 : order == 0 ? 1 : order > 0 ? 2 : 3;
 }
@@ -72,12 +72,12 @@ class Var {
   /// recording logs their outcome; see slope::Function).
   friend constexpr bool operator==(const Var& a, const Var& b) noexcept {
     const bool equal = a.value_ == b.value_;
-    note(detail::Guard::Equal, a, b, equal ? 1 : 0);
+    note(detail::DecisionKind::Equal, a, b, equal ? 1 : 0);
     return equal;
   }
   friend constexpr std::partial_ordering operator<=>(const Var& a, const Var& b) noexcept {
     const std::partial_ordering order = a.value_ <=> b.value_;
-    note(detail::Guard::Order, a, b, detail::ordering_code(order));
+    note(detail::DecisionKind::Order, a, b, detail::ordering_code(order));
     return order;
   }
   friend constexpr bool operator==(const Var& a, double b) noexcept { return a == Var(b); }
@@ -93,10 +93,10 @@ class Var {
       : value_(value), id_(id), tape_(tape), fresh_(fresh) {}
 
   // Off the hot path unless a replayable recording runs on this thread.
-  static constexpr void note(detail::Guard kind, const Var& a, const Var& b, int outcome) noexcept {
+  static constexpr void note(detail::DecisionKind kind, const Var& a, const Var& b, int outcome) noexcept {
     if (std::is_constant_evaluated()) return;
-    if ((a.id_ != kConstant || b.id_ != kConstant) && detail::log_guards) [[unlikely]] {
-      detail::log_guard(kind, a, b, outcome);
+    if ((a.id_ != kConstant || b.id_ != kConstant) && detail::log_decisions) [[unlikely]] {
+      detail::log_decision(kind, a, b, outcome);
     }
   }
 

@@ -16,7 +16,7 @@
 /// Passive vectors are copied onto the tape; passive matrices are referenced (ConstMatrixView).
 /// Outputs are never folded into by later scalar operations. Constant Vars are allowed among
 /// the operands; with no active operand, the results are constants and nothing is recorded.
-/// Size mismatches throw std::invalid_argument.
+/// Size mismatches throw slope::ShapeError.
 ///
 /// Inside slope::Function::record the same calls record their scalar form instead, which a
 /// Function replays: a sum, mean or dot product with a passive vector, and each output of a

@@ -56,29 +56,6 @@ concept VarObjective = requires(F& f, std::span<const Var> x) {
 template <class F>
 concept Objective = GradientFunction<F> || ValueAndGradientObject<F> || ValueThenGradientObject<F> || VarObjective<F>;
 
-namespace detail {
-/// Records a function of Vars on a tape kept between calls, sweeps, and reads the gradient:
-/// after the first call nothing is allocated.
-class TapeEvaluator {
- public:
-  template <class F>
-  double evaluate(F& f, std::span<const double> x, std::span<double> g) {
-    auto recording = tape_.record();
-    tape_.clear();
-    inputs_.resize(x.size());
-    tape_.inputs(x, inputs_);
-    const Var y = f(std::span<const Var>(inputs_));
-    tape_.backward(y);
-    tape_.adjoints(inputs_, g);
-    return y.value();
-  }
-
- private:
-  Tape tape_;
-  std::vector<Var> inputs_;
-};
-}  // namespace detail
-
 /// A non-owning reference to "value and gradient at x": the form every method consumes.
 /// Calling it costs one indirect call, which is nothing next to an evaluation; in exchange
 /// the methods are compiled once, not once per objective type.
@@ -119,9 +96,9 @@ class TapedObjective {
   explicit TapedObjective(F& f) : f_(f) {}
 
   double operator()(std::span<const double> x, std::span<double> g) {
-    if (every_call_) return tape_.evaluate(f_, x, g);
+    if (every_call_) return tape_(f_, x, g);
     if (!function_ || function_->inputs() != x.size()) {
-      if (!record(x)) return tape_.evaluate(f_, x, g);
+      if (!record(x)) return tape_(f_, x, g);
     }
     Evaluation e = function_->value_and_gradient(x, g, workspace_);
     if (!e.ok()) {  // a recorded decision flipped at x: follow f's path there
@@ -153,7 +130,7 @@ class TapedObjective {
   Function::Workspace workspace_;
   std::size_t recordings_ = 0;
   bool every_call_ = false;
-  detail::TapeEvaluator tape_;
+  TapeGradient tape_;
 };
 
 /// A function of Vars recorded on a tape at every evaluation (see record_every_call).
@@ -162,13 +139,13 @@ class RecordedEveryCall {
  public:
   explicit RecordedEveryCall(F f) : f_(std::forward<F>(f)) {}
   /// f(x), with the gradient of the recording made at x written into g.
-  double operator()(std::span<const double> x, std::span<double> g) { return tape_.evaluate(f_, x, g); }
+  double operator()(std::span<const double> x, std::span<double> g) { return tape_(f_, x, g); }
   /// \overload
-  double operator()(std::span<const double> x, std::span<double> g) const { return tape_.evaluate(f_, x, g); }
+  double operator()(std::span<const double> x, std::span<double> g) const { return tape_(f_, x, g); }
 
  private:
   F f_;  // a reference for an lvalue given to record_every_call, else the callable itself
-  mutable detail::TapeEvaluator tape_;
+  mutable TapeGradient tape_;
 };
 
 /// Wraps a function of Vars so that minimize/maximize record it on a tape at every evaluation

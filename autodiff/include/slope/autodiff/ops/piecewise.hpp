@@ -104,22 +104,22 @@ SLOPE_ALWAYS_INLINE Var fma(const Var& a, const Var& b, const Var& c) { return r
 // Rounding is piecewise constant: the derivative is 0 wherever it exists (and taken as 0 at
 // the jumps), so the result is a constant and costs no tape space.
 
-// A replayable recording logs the result as a guard: a replay where it differs reports
+// A replayable recording logs the result as a decision: a replay where it differs reports
 // BranchChanged rather than reusing a stale constant.
 namespace detail {
-SLOPE_ALWAYS_INLINE Var rounded(const Var& x, double result, Guard kind) {
-  if (!x.is_constant() && log_guards) [[unlikely]] log_guard(kind, x, Var(result), 0);
+SLOPE_ALWAYS_INLINE Var rounded(const Var& x, double result, DecisionKind kind) {
+  if (!x.is_constant() && log_decisions) [[unlikely]] log_decision(kind, x, Var(result), 0);
   return result;
 }
 }  // namespace detail
 
 /// floor(x) as a constant (derivative 0).
-SLOPE_ALWAYS_INLINE Var floor(const Var& x) { return detail::rounded(x, std::floor(x.value()), detail::Guard::Floor); }
+SLOPE_ALWAYS_INLINE Var floor(const Var& x) { return detail::rounded(x, std::floor(x.value()), detail::DecisionKind::Floor); }
 /// ceil(x) as a constant (derivative 0).
-SLOPE_ALWAYS_INLINE Var ceil(const Var& x) { return detail::rounded(x, std::ceil(x.value()), detail::Guard::Ceil); }
+SLOPE_ALWAYS_INLINE Var ceil(const Var& x) { return detail::rounded(x, std::ceil(x.value()), detail::DecisionKind::Ceil); }
 /// round(x) as a constant (derivative 0).
-SLOPE_ALWAYS_INLINE Var round(const Var& x) { return detail::rounded(x, std::round(x.value()), detail::Guard::Round); }
+SLOPE_ALWAYS_INLINE Var round(const Var& x) { return detail::rounded(x, std::round(x.value()), detail::DecisionKind::Round); }
 /// trunc(x) as a constant (derivative 0).
-SLOPE_ALWAYS_INLINE Var trunc(const Var& x) { return detail::rounded(x, std::trunc(x.value()), detail::Guard::Trunc); }
+SLOPE_ALWAYS_INLINE Var trunc(const Var& x) { return detail::rounded(x, std::trunc(x.value()), detail::DecisionKind::Trunc); }
 
 }  // namespace slope
