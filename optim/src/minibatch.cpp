@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "box.hpp"
 #include "run.hpp"
 #include "steppers.hpp"
 
@@ -23,8 +24,8 @@ void shuffle(std::vector<std::size_t>& rows, std::mt19937_64& rng) {
 }
 
 template <class Stepper, class Method>
-Result run_epochs(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const Method& method,
-                  const Minibatch& batches, const StopOptions& options) {
+Result run_epochs(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const Bounds& bounds,
+                  const Method& method, const Minibatch& batches, const StopOptions& options) {
   validate(method);
   if (batches.batch_size == 0) throw std::invalid_argument("Minibatch: batch_size must be > 0");
   if (rows == 0) throw std::invalid_argument("minibatch run: there are no rows");
@@ -32,11 +33,13 @@ Result run_epochs(RowSumRef f, std::size_t rows, std::span<const double> x0, Sen
   std::iota(order.begin(), order.end(), std::size_t{0});
   const std::vector<std::size_t> all_rows = order;
   auto full = [&](std::span<const double> x, std::span<double> g) { return f(x, g, all_rows); };
-  Run run(ObjectiveRef(full), sense, options, x0);
-
   const std::size_t n = x0.size();
-  const double sign = sense == Sense::Minimize ? 1.0 : -1.0;
+  const Box box(bounds, n);
   std::vector<double> x(x0.begin(), x0.end()), g(n), previous_x(n), batch_g(n);
+  if (box.bounded()) box.project(x);  // a start outside the box begins at its projection
+  Run run(ObjectiveRef(full), sense, options, x, &box);
+
+  const double sign = sense == Sense::Minimize ? 1.0 : -1.0;
   double f_full = run.evaluate(x, g);
   if (auto stop = run.start(x, f_full, g)) return run.finish(*stop, x, f_full, g);
   Stepper stepper(method, n);
@@ -52,6 +55,7 @@ Result run_epochs(RowSumRef f, std::size_t rows, std::span<const double> x0, Sen
       const double scale = sign / static_cast<double>(count);
       for (double& gi : batch_g) gi *= scale;
       stepper.apply(x, batch_g);
+      if (box.bounded()) box.project(x);
     }
     const double previous_f = f_full;
     f_full = run.evaluate(x, g);
@@ -61,25 +65,25 @@ Result run_epochs(RowSumRef f, std::size_t rows, std::span<const double> x0, Sen
 
 }  // namespace
 
-Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense,
+Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const Bounds& bounds,
                           const GradientDescent& m, const Minibatch& b, const StopOptions& o) {
-  return run_epochs<FixedStepper>(f, rows, x0, sense, m, b, o);
+  return run_epochs<FixedStepper>(f, rows, x0, sense, bounds, m, b, o);
 }
-Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const Momentum& m,
-                          const Minibatch& b, const StopOptions& o) {
-  return run_epochs<MomentumStepper>(f, rows, x0, sense, m, b, o);
+Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const Bounds& bounds,
+                          const Momentum& m, const Minibatch& b, const StopOptions& o) {
+  return run_epochs<MomentumStepper>(f, rows, x0, sense, bounds, m, b, o);
 }
-Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const Adam& m,
-                          const Minibatch& b, const StopOptions& o) {
-  return run_epochs<AdamStepper>(f, rows, x0, sense, m, b, o);
+Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const Bounds& bounds,
+                          const Adam& m, const Minibatch& b, const StopOptions& o) {
+  return run_epochs<AdamStepper>(f, rows, x0, sense, bounds, m, b, o);
 }
-Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const AdaGrad& m,
-                          const Minibatch& b, const StopOptions& o) {
-  return run_epochs<AdaGradStepper>(f, rows, x0, sense, m, b, o);
+Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const Bounds& bounds,
+                          const AdaGrad& m, const Minibatch& b, const StopOptions& o) {
+  return run_epochs<AdaGradStepper>(f, rows, x0, sense, bounds, m, b, o);
 }
-Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const RmsProp& m,
-                          const Minibatch& b, const StopOptions& o) {
-  return run_epochs<RmsPropStepper>(f, rows, x0, sense, m, b, o);
+Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const Bounds& bounds,
+                          const RmsProp& m, const Minibatch& b, const StopOptions& o) {
+  return run_epochs<RmsPropStepper>(f, rows, x0, sense, bounds, m, b, o);
 }
 
 }  // namespace slope::detail

@@ -337,6 +337,34 @@ BOOST_AUTO_TEST_CASE(a_start_outside_the_box_begins_at_its_projection) {
   check(slope::Adam{.step_size = 0.01});
 }
 
+BOOST_AUTO_TEST_CASE(minibatch_steps_are_projected_too) {
+  // NNLS as a sum over rows, by minibatch Adam: every point is inside, and the components that
+  // the solution pins at zero end exactly there.
+  const auto p = slope::test::nnls_problem(4, 40, 8);
+  const Result exact = slope::test::solve_nnls(p);
+  bool stayed_inside = true;
+  const auto rows_sum = [&](std::span<const double> x, std::span<double> g, std::span<const std::size_t> rows) {
+    stayed_inside = stayed_inside && std::all_of(x.begin(), x.end(), [](double v) { return v >= 0.0; });
+    std::fill(g.begin(), g.end(), 0.0);
+    double f = 0.0;
+    for (const std::size_t i : rows) {
+      double r = -p.b[i];
+      for (std::size_t j = 0; j < p.cols; ++j) r += p.a[i * p.cols + j] * x[j];
+      f += 0.5 * r * r;
+      for (std::size_t j = 0; j < p.cols; ++j) g[j] += r * p.a[i * p.cols + j];
+    }
+    return f;
+  };
+  const Result r = slope::minimize_minibatch(rows_sum, p.rows, std::vector<double>(p.cols, 1.0),
+                                             Bounds::at_least(p.cols, 0.0), slope::Adam{.step_size = 0.01},
+                                             {.batch_size = 8, .seed = 3}, {.max_iterations = 400});
+  BOOST_TEST(stayed_inside);
+  BOOST_TEST(r.value == exact.value, boost::test_tools::tolerance(1e-3));
+  for (std::size_t j = 0; j < p.cols; ++j) {
+    if (exact.x[j] == 0.0) BOOST_TEST(r.x[j] == 0.0, "component " << j);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(bad_bounds_are_refused_naming_the_component) {
   const Quadratic q{{1.0, 1.0}};
   const std::vector<double> x0{0.0, 0.0};

@@ -9,6 +9,8 @@
 /// Each iteration is one epoch: the rows are shuffled (reproducibly, from `seed`), each batch
 /// moves x along the batch's mean gradient, and the full objective and gradient are then
 /// evaluated for the stopping rules, the callback and the best point.
+///
+/// Bounds (bounds.hpp) go after x0, as for minimize: each batch step is projected onto the box.
 
 #include <concepts>
 #include <cstddef>
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "slope/optim/adaptive.hpp"
+#include "slope/optim/bounds.hpp"
 #include "slope/optim/gradient_descent.hpp"
 #include "slope/optim/momentum.hpp"
 #include "slope/optim/options.hpp"
@@ -60,30 +63,45 @@ class RowSumRef {
 
 namespace detail {
 // Minibatch runs of the first-order methods (GradientDescent uses its step_size as a fixed step).
-Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense,
+Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const Bounds& bounds,
                           const GradientDescent& m, const Minibatch& b, const StopOptions& o);
-Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const Momentum& m,
-                          const Minibatch& b, const StopOptions& o);
-Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const Adam& m,
-                          const Minibatch& b, const StopOptions& o);
-Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const AdaGrad& m,
-                          const Minibatch& b, const StopOptions& o);
-Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const RmsProp& m,
-                          const Minibatch& b, const StopOptions& o);
+Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const Bounds& bounds,
+                          const Momentum& m, const Minibatch& b, const StopOptions& o);
+Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const Bounds& bounds,
+                          const Adam& m, const Minibatch& b, const StopOptions& o);
+Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const Bounds& bounds,
+                          const AdaGrad& m, const Minibatch& b, const StopOptions& o);
+Result optimize_minibatch(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const Bounds& bounds,
+                          const RmsProp& m, const Minibatch& b, const StopOptions& o);
 }  // namespace detail
+
+/// Minimizes a sum over `rows` data rows on minibatches inside `bounds` (see the file comment).
+template <RowSumObjective F, class M = Adam>
+Result minimize_minibatch(F&& f, std::size_t rows, std::span<const double> x0, const Bounds& bounds,
+                          const M& method = {}, const Minibatch& batches = {}, const StopOptions& options = {}) {
+  return detail::optimize_minibatch(RowSumRef(f), rows, x0, Sense::Minimize, bounds, method, batches, options);
+}
+
+/// Maximizes a sum over `rows` data rows on minibatches inside `bounds` (the same run as
+/// minimizing its negation inside them).
+template <RowSumObjective F, class M = Adam>
+Result maximize_minibatch(F&& f, std::size_t rows, std::span<const double> x0, const Bounds& bounds,
+                          const M& method = {}, const Minibatch& batches = {}, const StopOptions& options = {}) {
+  return detail::optimize_minibatch(RowSumRef(f), rows, x0, Sense::Maximize, bounds, method, batches, options);
+}
 
 /// Minimizes a sum over `rows` data rows on minibatches (see the file comment).
 template <RowSumObjective F, class M = Adam>
 Result minimize_minibatch(F&& f, std::size_t rows, std::span<const double> x0, const M& method = {},
                           const Minibatch& batches = {}, const StopOptions& options = {}) {
-  return detail::optimize_minibatch(RowSumRef(f), rows, x0, Sense::Minimize, method, batches, options);
+  return detail::optimize_minibatch(RowSumRef(f), rows, x0, Sense::Minimize, Bounds{}, method, batches, options);
 }
 
 /// Maximizes a sum over `rows` data rows on minibatches (the same run as minimizing its negation).
 template <RowSumObjective F, class M = Adam>
 Result maximize_minibatch(F&& f, std::size_t rows, std::span<const double> x0, const M& method = {},
                           const Minibatch& batches = {}, const StopOptions& options = {}) {
-  return detail::optimize_minibatch(RowSumRef(f), rows, x0, Sense::Maximize, method, batches, options);
+  return detail::optimize_minibatch(RowSumRef(f), rows, x0, Sense::Maximize, Bounds{}, method, batches, options);
 }
 
 }  // namespace slope
