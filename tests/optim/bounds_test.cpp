@@ -220,6 +220,26 @@ BOOST_AUTO_TEST_CASE(maximizing_inside_a_box_runs_exactly_the_minimization_of_th
   BOOST_TEST((min.active_bounds == std::vector<BoundState>{BoundState::AtLower, BoundState::AtUpper}));
 }
 
+BOOST_AUTO_TEST_CASE(every_method_maximizes_inside_a_box_as_it_minimizes_the_negation) {
+  const Bounds box{{1.2, -kInf}, {kInf, 1.2}};
+  const auto same = [&](const auto& method) {
+    const slope::StopOptions options{.max_iterations = 300};
+    const Result max = slope::maximize(negated_rosenbrock, {2.0, 0.0}, box, method, options);
+    const Result min = slope::minimize(rosenbrock, {2.0, 0.0}, box, method, options);
+    BOOST_TEST(max.x == min.x, boost::test_tools::per_element());
+    BOOST_TEST(max.value == -min.value);
+    BOOST_TEST(max.gradient_norm == min.gradient_norm);
+    BOOST_TEST(max.active_bounds == min.active_bounds, boost::test_tools::per_element());
+    BOOST_TEST(max.evaluations == min.evaluations);
+  };
+  same(slope::GradientDescent{});
+  same(slope::GradientDescent{.step_size = 1e-3, .step_rule = slope::StepRule::Fixed});
+  same(slope::Momentum{.step_size = 1e-4});
+  same(slope::Adam{.step_size = 0.01});
+  same(slope::AdaGrad{});
+  same(slope::RmsProp{});
+}
+
 BOOST_AUTO_TEST_CASE(upper_bounds_when_maximizing_mirror_lower_bounds_when_minimizing_the_negation) {
   // Maximizing f(x) over x <= u is minimizing h(z) = -f(-z) over z >= -u, with x = -z.
   const Quadratic q{{3.0, 0.2, -2.0, 2.5}};
