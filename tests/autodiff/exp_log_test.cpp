@@ -15,13 +15,18 @@
 #include <vector>
 
 #include "support/check_derivative.hpp"
+#include "support/unary_checks.hpp"
 
 namespace bdata = boost::unit_test::data;
 using slope::DomainError;
 using slope::OpCode;
 using slope::Tape;
 using slope::Var;
+using slope::test::check_domain_error;
+using slope::test::check_ieee;
 using slope::test::check_unary;
+using slope::test::Known;
+using slope::test::Unary;
 using slope::test::close;
 using slope::test::kExact;
 using slope::test::Tolerance;
@@ -59,43 +64,6 @@ Tolerance fd_exponential(double x, double k) {
   const double kh = k * slope::test::central_step(x);
   return {std::max(1e-6, kh * kh / 5.0), 1e-8};
 }
-
-using Unary = Var (*)(Var);
-
-// Records f(x) on a checked tape: it must throw DomainError naming `op`, with `message`.
-void check_domain_error(Unary f, double x, std::string_view op, std::string_view message) {
-  Tape tape;
-  auto recording = tape.record({.checked = true});
-  const Var v = tape.input(x);
-  BOOST_CHECK_EXCEPTION(f(v), DomainError, [&](const DomainError& e) {
-    BOOST_TEST(e.operation() == op);
-    BOOST_TEST(std::string_view(e.what()) == message);
-    return e.operation() == op && std::string_view(e.what()) == message;
-  });
-}
-
-// Records f(x) on a default tape: IEEE behaviour, no exception, the given value and derivative.
-void check_ieee(Unary f, double x, double value, std::optional<double> derivative) {
-  Tape tape;
-  auto recording = tape.record();
-  const Var v = tape.input(x);
-  Var y;
-  BOOST_REQUIRE_NO_THROW(y = f(v));
-  tape.backward(y);
-  BOOST_TEST(close(y.value(), value, kExact), "value " << y.value() << " vs " << value);
-  if (derivative) {
-    BOOST_TEST(close(tape.adjoint(v), *derivative, kExact), "derivative " << tape.adjoint(v) << " vs " << *derivative);
-  }
-}
-
-struct Known {
-  std::string_view op;
-  Unary f;
-  OpCode code;
-  double x;
-  double value;
-  double derivative;
-};
 
 // Values and derivatives worked out by hand at points where they have a closed form.
 const Known kKnown[] = {
@@ -157,18 +125,7 @@ BOOST_DATA_TEST_CASE(cbrt_derivative_is_a_third_of_x_to_minus_two_thirds, bdata:
 }
 
 BOOST_AUTO_TEST_CASE(values_derivatives_and_op_codes_at_known_points) {
-  for (const Known& k : kKnown) {
-    BOOST_TEST_CONTEXT(k.op << " at " << k.x) {
-      const auto [value, grad] =
-          slope::test::tape_gradient([&k](auto xs) { return k.f(xs[0]); }, std::vector<double>{k.x}, {});
-      BOOST_TEST(close(value, k.value, kExact), "value " << value << " vs " << k.value);
-      BOOST_TEST(close(grad[0], k.derivative, kExact), "derivative " << grad[0] << " vs " << k.derivative);
-      Tape tape;
-      auto recording = tape.record({.fuse = false});
-      static_cast<void>(k.f(tape.input(k.x)));
-      BOOST_TEST((tape.operation(static_cast<std::uint32_t>(tape.size() - 1)) == k.code));
-    }
-  }
+  for (const Known& k : kKnown) slope::test::check_known(k);
 }
 
 BOOST_AUTO_TEST_CASE(expm1_and_log1p_keep_precision_near_zero) {
