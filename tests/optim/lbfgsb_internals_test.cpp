@@ -4,6 +4,7 @@
 // step -B^-1 g; the projected gradient and the steps of the box.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -158,6 +159,80 @@ BOOST_AUTO_TEST_CASE(far_from_every_bound_the_direction_is_the_quasi_newton_step
   BOOST_REQUIRE(slope::detail::lbfgsb_direction(box, bfgs, x, g, d, work));
   const std::vector<double> bd = compact_times(bfgs, d);  // B d = -g
   for (std::size_t i = 0; i < kN; ++i) BOOST_TEST(bd[i] == -g[i], boost::test_tools::tolerance(1e-9));
+}
+
+/// The generalized Cauchy point by brute force with the dense B: walk the path P(x - t g)
+/// segment by segment; on each, the model's slope along the segment's direction u is
+/// q'(t) = g.u + u.B z(t) with z(t) = P(x - t g) - x, linear in t; stop where it first turns >= 0.
+std::vector<double> dense_cauchy_point(const Box& box, const CompactBfgs& bfgs, std::span<const double> x,
+                                       std::span<const double> g) {
+  std::vector<double> breaks;
+  for (std::size_t i = 0; i < kN; ++i) {
+    if (g[i] < 0.0) breaks.push_back((x[i] - box.upper(i)) / g[i]);
+    if (g[i] > 0.0) breaks.push_back((x[i] - box.lower(i)) / g[i]);
+  }
+  breaks.push_back(kInf);
+  std::sort(breaks.begin(), breaks.end());
+  const auto point = [&](double t) {
+    std::vector<double> p(kN);
+    for (std::size_t i = 0; i < kN; ++i) p[i] = std::clamp(x[i] - t * g[i], box.lower(i), box.upper(i));
+    return p;
+  };
+  double start = 0.0;
+  for (const double end : breaks) {
+    if (end <= start) continue;
+    std::vector<double> u(kN, 0.0), z = point(start);
+    for (std::size_t i = 0; i < kN; ++i) {
+      z[i] -= x[i];
+      // Components that still move on (start, end) move at -g_i.
+      const double mid = start + (end < kInf ? 0.5 * (end - start) : 1.0);
+      if (box.lower(i) < x[i] - mid * g[i] && x[i] - mid * g[i] < box.upper(i)) u[i] = -g[i];
+    }
+    const std::vector<double> bu = compact_times(bfgs, u), bz = compact_times(bfgs, z);
+    const double slope = dot(g, u) + dot(u, bz);  // q' at the segment's start
+    const double curvature = dot(u, bu);
+    if (slope >= 0.0) return point(start);
+    const double t = start - slope / curvature;
+    if (t < end) return point(t);
+    start = end;
+  }
+  return point(start);
+}
+
+BOOST_AUTO_TEST_CASE(the_cauchy_point_matches_a_dense_walk_along_the_path) {
+  const Pairs pairs = make_pairs(4, 47);
+  CompactBfgs bfgs(4, kN);
+  for (std::size_t k = 0; k < 4; ++k) push(bfgs, pairs, k);
+  std::mt19937_64 rng(3);
+  const auto uniform = [&rng] { return static_cast<double>(rng() >> 11) * 0x1.0p-53 * 2.0 - 1.0; };
+  std::size_t pinned_on_the_way = 0;  // components the walk pinned, over all trials
+  for (int trial = 0; trial < 50; ++trial) {
+    // Boxes of every width: tight ones pin several components on the path, wide ones none.
+    const double width = std::pow(10.0, 2.0 * uniform());
+    Bounds bounds{std::vector<double>(kN), std::vector<double>(kN)};
+    std::vector<double> x(kN), g(kN);
+    for (std::size_t i = 0; i < kN; ++i) {
+      bounds.lower[i] = -width * (1.0 + uniform()) / 2.0;
+      bounds.upper[i] = width * (1.0 + uniform()) / 2.0;
+      x[i] = bounds.lower[i] + (bounds.upper[i] - bounds.lower[i]) * (uniform() + 1.0) / 2.0;
+      g[i] = 10.0 * uniform();
+    }
+    if (trial % 5 == 0) x[0] = bounds.lower[0], g[0] = std::fabs(g[0]);  // pinned from the start
+    const Box box(bounds, kN);
+    std::vector<double> d(kN);
+    slope::detail::LbfgsbWorkspace work(kN);
+    slope::detail::lbfgsb_direction(box, bfgs, x, g, d, work);
+    const std::vector<double> expected = dense_cauchy_point(box, bfgs, x, g);
+    BOOST_TEST_CONTEXT("trial " << trial << ", width " << width) {
+      for (std::size_t i = 0; i < kN; ++i) {
+        BOOST_TEST(work.cauchy[i] == expected[i], boost::test_tools::tolerance(1e-9));
+        const bool at_bound = expected[i] == bounds.lower[i] || expected[i] == bounds.upper[i];
+        pinned_on_the_way += at_bound && x[i] != expected[i];
+      }
+    }
+  }
+  BOOST_TEST(pinned_on_the_way >= 20U);  // the walk passed breakpoints, not only the first segment
+  BOOST_TEST_MESSAGE(pinned_on_the_way << " components pinned on the way");
 }
 
 BOOST_AUTO_TEST_CASE(a_direction_keeps_pinned_components_on_their_bounds) {
