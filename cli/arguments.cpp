@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <system_error>
 
@@ -45,9 +46,12 @@ struct RawArguments {
   std::vector<std::string> constants;
   std::vector<std::string> at;
   std::string method = "lbfgs";
-  std::optional<double> step_size;
-  std::size_t max_iterations = 1000;
-  double tolerance = 1e-6;
+  // Numbers stay text until finish(), which names the flag and the text in its message (CLI11
+  // would print "Value abc not in range 0 to 1.79769e+308").
+  std::optional<std::string> step_size;
+  std::optional<std::string> max_iterations;
+  std::optional<std::string> max_evaluations;
+  std::optional<std::string> tolerance;
   bool json = false;
   std::string trace;
 };
@@ -58,8 +62,9 @@ void add_common(CLI::App& command, RawArguments& raw) {
   command
       .add_option("--data", raw.data,
                   "bind a data name to a CSV file, optionally to some of its columns by header name or "
-                  "1-based number: X=data.csv:1-20, y=data.csv:label (repeatable)")
-      ->type_name("NAME=PATH[:COLUMNS]")
+                  "1-based number (X=data.csv:1-20, y=data.csv:label), or to a NumPy file (X=X.npy); or bind every "
+                  "name a JSON file holds (data.json) (repeatable)")
+      ->type_name("NAME=PATH[:COLUMNS]|FILE.json")
       ->allow_extra_args(false);
   command.add_option("--set", raw.constants, "override a const: lambda=0.1 (repeatable)")
       ->type_name("NAME=VALUE")
@@ -75,6 +80,34 @@ void add_at(CLI::App& command, RawArguments& raw) {
       ->allow_extra_args(false);
 }
 
+/// A whole number >= 1 given to `flag`.
+std::size_t positive_count(std::string_view flag, std::string_view text) {
+  const std::string_view digits = trim(text);
+  std::size_t value = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || error != std::errc{} || end != digits.data() + digits.size() || value == 0) {
+    throw UsageError(fmt::format("{} \"{}\": expected a whole number >= 1", flag, text));
+  }
+  return value;
+}
+
+/// A finite number given to `flag`, > 0 or >= 0.
+double finite_number(std::string_view flag, std::string_view text, bool zero_allowed) {
+  const std::optional<double> value = parse_number(text);
+  if (!value || !std::isfinite(*value) || *value < 0.0 || (*value == 0.0 && !zero_allowed)) {
+    throw UsageError(fmt::format("{} \"{}\": expected a number {} 0", flag, text, zero_allowed ? ">=" : ">"));
+  }
+  return *value;
+}
+
+MethodName method_named(std::string_view name) {
+  if (name == "lbfgs") return MethodName::Lbfgs;
+  if (name == "gd") return MethodName::GradientDescent;
+  if (name == "momentum") return MethodName::Momentum;
+  if (name == "adam") return MethodName::Adam;
+  throw UsageError(fmt::format("--method \"{}\": expected lbfgs, gd, momentum or adam", name));
+}
+
 Arguments finish(Command command, const RawArguments& raw) {
   Arguments out;
   out.command = command;
@@ -82,37 +115,80 @@ Arguments finish(Command command, const RawArguments& raw) {
   for (const std::string& text : raw.data) out.data.push_back(parse_data_binding(text));
   for (const std::string& text : raw.constants) out.constants.push_back(parse_constant_setting(text));
   for (const std::string& text : raw.at) out.at.push_back(parse_parameter_setting(text));
-  out.method = raw.method == "gd"         ? MethodName::GradientDescent
-               : raw.method == "momentum" ? MethodName::Momentum
-               : raw.method == "adam"     ? MethodName::Adam
-                                          : MethodName::Lbfgs;
-  out.step_size = raw.step_size;
-  out.max_iterations = raw.max_iterations;
-  out.tolerance = raw.tolerance;
+  out.method = method_named(raw.method);
+  if (raw.step_size) out.step_size = finite_number("--step-size", *raw.step_size, false);
+  if (raw.max_iterations) out.max_iterations = positive_count("--max-iter", *raw.max_iterations);
+  if (raw.max_evaluations) out.max_evaluations = positive_count("--max-evals", *raw.max_evaluations);
+  if (raw.tolerance) out.tolerance = finite_number("--tol", *raw.tolerance, true);
   out.json = raw.json;
   if (!raw.trace.empty()) out.trace = raw.trace;
   return out;
 }
 
+/// CLI11's message for a usage error, said the way every other error of the command is.
+std::string usage_message(const CLI::ParseError& error, int argc, const char* const* argv) {
+  std::string message = error.what();
+  if (message == "A subcommand is required") return "no command given: expected optimize, gradient or check";
+  if (message == "model is required") return "no model given: expected MODEL.slope after the command";
+  const std::size_t colon = message.find(": ");
+  if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr && colon != std::string::npos) {
+    // CLI11 lists the words last first: list them in the order they were given.
+    std::vector<std::string> words;
+    for (int i = 1; i < argc; ++i) {
+      if (message.find(argv[i], colon) != std::string::npos) words.emplace_back(argv[i]);
+    }
+    std::string list;
+    for (const std::string& word : words) list += (list.empty() ? "" : " ") + word;
+    return fmt::format("unexpected argument{}: {}", words.size() == 1 ? "" : "s", list);
+  }
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr && message.ends_with(" missing")) {
+    return fmt::format("{} needs a value", message.substr(0, message.find(':')));  // "--tol: 1 required X missing"
+  }
+  if (!message.empty() && message[0] >= 'A' && message[0] <= 'Z') message[0] = static_cast<char>(message[0] - 'A' + 'a');
+  return message;
+}
+
+/// The extension of `path` in lower case, with its dot.
+std::string extension_of(const std::filesystem::path& path) {
+  std::string extension = path.extension().string();
+  for (char& c : extension) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return extension;
+}
+
+DataFormat format_of(const std::filesystem::path& path) {
+  const std::string extension = extension_of(path);
+  return extension == ".json" ? DataFormat::Json : extension == ".npy" ? DataFormat::Npy : DataFormat::Csv;
+}
+
 }  // namespace
 
 DataBinding parse_data_binding(std::string_view text) {
-  constexpr std::string_view form = "NAME=PATH[:COLUMNS], e.g. X=data.csv:1-20";
+  constexpr std::string_view form = "NAME=PATH[:COLUMNS] or FILE.json, e.g. X=data.csv:1-20";
+  if (text.find('=') == std::string_view::npos && format_of(std::filesystem::path(trim(text))) == DataFormat::Json) {
+    return DataBinding{{}, std::filesystem::path(trim(text)), {}, DataFormat::Json};
+  }
   auto [name, rest] = split_name(text, "--data", form);
   rest = trim(rest);
   if (rest.empty()) throw UsageError(fmt::format("--data \"{}\": expected {}", text, form));
-  DataBinding binding{std::move(name), std::filesystem::path(rest), {}};
+  DataBinding binding{std::move(name), std::filesystem::path(rest), {}, DataFormat::Csv};
   const std::size_t colon = rest.rfind(':');
   std::error_code ignored;
-  if (colon == std::string_view::npos || std::filesystem::exists(binding.path, ignored)) return binding;
-  const std::string_view columns = rest.substr(colon + 1);
-  if (columns.find_first_of("/\\") != std::string_view::npos) return binding;
-  if (trim(columns).empty() || colon == 0) {
-    throw UsageError(fmt::format("--data \"{}\": nothing {} the ':'; expected {}", text,
-                                 colon == 0 ? "before" : "after", form));
+  const std::string_view columns = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
+  if (colon != std::string_view::npos && !std::filesystem::exists(binding.path, ignored) &&
+      columns.find_first_of("/\\") == std::string_view::npos) {
+    if (trim(columns).empty() || colon == 0) {
+      throw UsageError(fmt::format("--data \"{}\": nothing {} the ':'; expected {}", text,
+                                   colon == 0 ? "before" : "after", form));
+    }
+    binding.path = std::filesystem::path(rest.substr(0, colon));
+    binding.columns = std::string(trim(columns));
   }
-  binding.path = std::filesystem::path(rest.substr(0, colon));
-  binding.columns = std::string(trim(columns));
+  binding.format = format_of(binding.path);
+  if (binding.format != DataFormat::Csv && !binding.columns.empty()) {
+    throw UsageError(fmt::format("--data \"{}\": columns (\"{}\") are for CSV files; {}", text, binding.columns,
+                                 binding.format == DataFormat::Npy ? "a .npy file holds one array"
+                                                                   : "a JSON file binds values by name"));
+  }
   return binding;
 }
 
@@ -138,9 +214,12 @@ ParameterSetting parse_parameter_setting(std::string_view text) {
   }
 }
 
+std::string_view version() noexcept { return SLOPE_VERSION; }
+
 std::variant<Arguments, int> parse_arguments(int argc, const char* const* argv) {
   CLI::App app{"Optimize, differentiate and check the objectives of .slope models.", "slope"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", fmt::format("slope {}", version()), "print the version of slope and exit");
   app.footer(
       "Exit status: 0 converged (or the gradient or check succeeded), 1 the optimizer stopped without "
       "converging or the check found a mismatch, 2 bad input.\n");
@@ -149,13 +228,17 @@ std::variant<Arguments, int> parse_arguments(int argc, const char* const* argv) 
   CLI::App* optimize = app.add_subcommand("optimize", "minimize or maximize the model's objective");
   add_common(*optimize, raw);
   add_at(*optimize, raw);
-  optimize->add_option("--method", raw.method, "the optimizer (default lbfgs)")
-      ->check(CLI::IsMember({"lbfgs", "gd", "momentum", "adam"}));
+  optimize->add_option("--method", raw.method, "the optimizer: lbfgs (default), gd, momentum or adam")
+      ->type_name("METHOD");
   optimize->add_option("--step-size", raw.step_size, "the step of gd (first trial step), momentum or adam")
-      ->check(CLI::PositiveNumber);
-  optimize->add_option("--max-iter", raw.max_iterations, "iteration limit (default 1000)")->check(CLI::PositiveNumber);
+      ->type_name("X");
+  optimize->add_option("--max-iter", raw.max_iterations, "iteration limit (default 1000)")->type_name("N");
+  optimize
+      ->add_option("--max-evals", raw.max_evaluations,
+                   "limit on evaluations of the objective and gradient (default: none, --max-iter stops the run)")
+      ->type_name("N");
   optimize->add_option("--tol", raw.tolerance, "converged when max |gradient component| <= X (default 1e-6)")
-      ->check(CLI::NonNegativeNumber);
+      ->type_name("X");
   optimize->add_option("--trace", raw.trace,
                        "write iteration,objective,gradient_norm,step and the params per iteration to a CSV file")
       ->type_name("FILE.csv");
@@ -167,21 +250,27 @@ std::variant<Arguments, int> parse_arguments(int argc, const char* const* argv) 
   CLI::App* check = app.add_subcommand("check", "the tape's gradient against central finite differences");
   add_common(*check, raw);
   add_at(*check, raw);
-  check->add_option("--tol", raw.tolerance, "largest relative error accepted (default 1e-6)")
-      ->check(CLI::NonNegativeNumber);
+  check->add_option("--tol", raw.tolerance, "largest relative error accepted (default 1e-6)")->type_name("X");
 
+  const auto usage_error = [](std::string_view message) {
+    std::fputs(fmt::format("slope: error: {}\nRun with --help for more information.\n", message).c_str(), stderr);
+    return 2;
+  };
   // CLI11 would only say that a subcommand is required; name the word it did not know.
   const std::string_view first = argc > 1 ? argv[1] : "-";
   if (!first.starts_with('-') && first != "optimize" && first != "gradient" && first != "check") {
-    std::fputs(fmt::format("slope: error: unknown command \"{}\": expected optimize, gradient or check\n"
-                           "Run with --help for more information.\n", argv[1]).c_str(),
-               stderr);
-    return 2;
+    return usage_error(fmt::format("unknown command \"{}\": expected optimize, gradient or check", first));
   }
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& request) {
+    return app.exit(request);
+  } catch (const CLI::CallForAllHelp& request) {
+    return app.exit(request);
+  } catch (const CLI::CallForVersion& request) {
+    return app.exit(request);
   } catch (const CLI::ParseError& error) {
-    return app.exit(error) == 0 ? 0 : 2;
+    return usage_error(usage_message(error, argc, argv));
   }
   const Command command = optimize->parsed() ? Command::Optimize
                           : gradient->parsed() ? Command::Gradient

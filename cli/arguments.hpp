@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,8 +16,8 @@
 
 namespace slope::cli {
 
-/// A command-line mistake found after CLI11 accepted the words: a malformed --data, --set or
-/// --at, or an unreadable model file. Exit status 2.
+/// A command-line mistake: a malformed flag value (--data, --set, --at, --max-iter, ...), an
+/// unknown method, or an unreadable model file. Exit status 2.
 class UsageError : public slope::Error {
  public:
   using Error::Error;
@@ -28,11 +29,15 @@ enum class Command { Optimize, Gradient, Check };
 /// The optimization methods --method names.
 enum class MethodName { Lbfgs, GradientDescent, Momentum, Adam };
 
-/// --data NAME=PATH[:COLUMNS].
+/// What a --data file holds, by its extension: .npy and .json (any case), else CSV.
+enum class DataFormat { Csv, Npy, Json };
+
+/// --data NAME=PATH[:COLUMNS], or --data FILE.json for every name the file holds.
 struct DataBinding {
-  std::string name;
+  std::string name;     ///< empty for a JSON file that binds every name it holds
   std::filesystem::path path;
-  std::string columns;  ///< empty for every column
+  std::string columns;  ///< empty for every column; CSV only
+  DataFormat format = DataFormat::Csv;
 };
 
 /// --set NAME=VALUE: a `const` overridden.
@@ -57,19 +62,26 @@ struct Arguments {
   MethodName method = MethodName::Lbfgs;
   std::optional<double> step_size;     ///< --step-size, for gd, momentum and adam
   std::size_t max_iterations = 1000;
+  /// --max-evals: evaluations of the objective and gradient; by default no limit, so that only
+  /// --max-iter stops a run (each iteration's line search is bounded on its own).
+  std::size_t max_evaluations = std::numeric_limits<std::size_t>::max();
   double tolerance = 1e-6;             ///< optimize: on max |g_i|; check: on the relative error
   bool json = false;
   std::optional<std::filesystem::path> trace;
 };
 
-/// Parses the command line. Returns the arguments, or the exit status when CLI11 already
-/// handled the run: 0 after --help, 2 after a usage message on stderr. Throws UsageError for a
-/// malformed --data, --set or --at.
+/// The version of Slope this command was built from (the CMake project version).
+[[nodiscard]] std::string_view version() noexcept;
+
+/// Parses the command line. Returns the arguments, or the exit status when the run ends here:
+/// 0 after --help or --version (printed on stdout), 2 after a usage error printed on stderr as
+/// "slope: error: ..." and a pointer to --help. Throws UsageError for a malformed flag value.
 [[nodiscard]] std::variant<Arguments, int> parse_arguments(int argc, const char* const* argv);
 
-/// Splits NAME=PATH[:COLUMNS]. The text after the last ':' is a column list when the whole
-/// PATH[:COLUMNS] is not an existing file and that text has no '/' or '\' in it; so a path
-/// that contains ':' works as long as the file exists (or give the columns explicitly).
+/// Splits NAME=PATH[:COLUMNS], or takes FILE.json alone. The text after the last ':' is a
+/// column list when the whole PATH[:COLUMNS] is not an existing file and that text has no '/'
+/// or '\' in it; so a path that contains ':' works as long as the file exists (or give the
+/// columns explicitly). Columns are for CSV files only.
 [[nodiscard]] DataBinding parse_data_binding(std::string_view text);
 /// Parses NAME=VALUE, VALUE a number (nan and inf spellings included).
 [[nodiscard]] ConstantSetting parse_constant_setting(std::string_view text);

@@ -15,9 +15,11 @@ namespace slope::cli {
 /// The text of the model file; throws UsageError when it cannot be read.
 [[nodiscard]] std::string read_model_text(const std::filesystem::path& path);
 
-/// Parses `source` (the text of arguments.model), binds every --data, applies every --set and
-/// checks the model. Throws lang::Error (render it with `source`) or UsageError: a --data for
-/// a name the model does not declare, or a declared data name left without --data.
+/// Parses `source` (the text of arguments.model), binds every --data (CSV, .npy, or every value
+/// of a JSON file: its data, then its consts and dimensions), applies every --set (after the
+/// JSON files, so the command line wins) and checks the model. Each data name is bound from the
+/// last --data that gives it. Throws lang::Error (render it with `source`) or UsageError: a
+/// --data for a name the model does not declare, or a declared data name left without --data.
 [[nodiscard]] lang::Model load_model(const Arguments& arguments, const std::string& source);
 
 /// The initial values of the params, with the --at values written over them.

@@ -112,6 +112,7 @@ int run_optimize(const Arguments& arguments, const std::string& source) {
   std::vector<TraceEntry> trace;
   StopOptions stop;
   stop.max_iterations = arguments.max_iterations;
+  stop.max_evaluations = arguments.max_evaluations;
   stop.gradient_tolerance = arguments.tolerance;
   if (trace_file) stop.trace = &trace;
   // Progress is for a person watching: never mixed into a pipe or a log that a program reads.

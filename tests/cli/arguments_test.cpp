@@ -56,17 +56,35 @@ BOOST_AUTO_TEST_CASE(an_existing_file_with_a_colon_in_its_name_is_a_path) {
   BOOST_TEST(b.columns.empty());
 }
 
+BOOST_AUTO_TEST_CASE(formats_by_extension) {
+  using slope::cli::DataFormat;
+  BOOST_TEST((parse_data_binding("X=data.csv:1-2").format == DataFormat::Csv));
+  BOOST_TEST((parse_data_binding("X=data.txt").format == DataFormat::Csv));
+  BOOST_TEST((parse_data_binding("X=dir/X.npy").format == DataFormat::Npy));
+  BOOST_TEST((parse_data_binding("X=X.NPY").format == DataFormat::Npy));
+  const auto one = parse_data_binding("y=data.json");
+  BOOST_TEST((one.format == DataFormat::Json));
+  BOOST_TEST(one.name == "y");
+  // A JSON file alone binds every name it holds.
+  const auto all = parse_data_binding(" dir/data.JSON ");
+  BOOST_TEST((all.format == DataFormat::Json));
+  BOOST_TEST(all.name.empty());
+  BOOST_TEST(all.path.string() == "dir/data.JSON");
+}
+
 BOOST_AUTO_TEST_CASE(malformed) {
   const auto parse = [](std::string_view t) { (void)parse_data_binding(t); };
-  BOOST_TEST(usage_error(parse, "data.csv") ==
-             "--data \"data.csv\": expected NAME=PATH[:COLUMNS], e.g. X=data.csv:1-20");
-  BOOST_TEST(usage_error(parse, "=data.csv") ==
-             "--data \"=data.csv\": expected NAME=PATH[:COLUMNS], e.g. X=data.csv:1-20");
-  BOOST_TEST(usage_error(parse, "X=") == "--data \"X=\": expected NAME=PATH[:COLUMNS], e.g. X=data.csv:1-20");
-  BOOST_TEST(usage_error(parse, "X=data.csv:") ==
-             "--data \"X=data.csv:\": nothing after the ':'; expected NAME=PATH[:COLUMNS], e.g. X=data.csv:1-20");
-  BOOST_TEST(usage_error(parse, "X=:2") ==
-             "--data \"X=:2\": nothing before the ':'; expected NAME=PATH[:COLUMNS], e.g. X=data.csv:1-20");
+  const std::string form = "expected NAME=PATH[:COLUMNS] or FILE.json, e.g. X=data.csv:1-20";
+  BOOST_TEST(usage_error(parse, "data.csv") == "--data \"data.csv\": " + form);
+  BOOST_TEST(usage_error(parse, "X.npy") == "--data \"X.npy\": " + form);
+  BOOST_TEST(usage_error(parse, "=data.csv") == "--data \"=data.csv\": " + form);
+  BOOST_TEST(usage_error(parse, "X=") == "--data \"X=\": " + form);
+  BOOST_TEST(usage_error(parse, "X=data.csv:") == "--data \"X=data.csv:\": nothing after the ':'; " + form);
+  BOOST_TEST(usage_error(parse, "X=:2") == "--data \"X=:2\": nothing before the ':'; " + form);
+  BOOST_TEST(usage_error(parse, "X=X.npy:1-2") ==
+             "--data \"X=X.npy:1-2\": columns (\"1-2\") are for CSV files; a .npy file holds one array");
+  BOOST_TEST(usage_error(parse, "X=d.json:X") ==
+             "--data \"X=d.json:X\": columns (\"X\") are for CSV files; a JSON file binds values by name");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

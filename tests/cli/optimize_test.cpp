@@ -117,6 +117,28 @@ BOOST_AUTO_TEST_CASE(not_converging_exits_1_and_still_prints_the_result) {
   BOOST_TEST(out["params"]["x"].is_number());
 }
 
+BOOST_AUTO_TEST_CASE(max_evals_stops_a_run) {
+  const ProcessResult run = run_slope({"optimize", model("rosenbrock.slope"), "--max-evals", "5", "--json"});
+  BOOST_TEST(run.exit_code == 1, run.err);
+  BOOST_TEST(json_of(run)["status"] == "max_evaluations");
+  BOOST_TEST(json_of(run)["evaluations"] == 5);
+  const ProcessResult text = run_slope({"optimize", model("rosenbrock.slope"), "--max-evals", "5"});
+  BOOST_TEST(text.out.starts_with("status:        max_evaluations (reached the evaluation limit (5))\n"), text.out);
+}
+
+BOOST_AUTO_TEST_CASE(by_default_only_max_iter_stops_a_long_run) {
+  // exp(x) decreases forever: Adam takes one evaluation per iteration, 25,000 of them, past
+  // what used to be a hidden limit of 20,000 evaluations.
+  const TempDir dir;
+  const std::string path = dir.write("down.slope", "param x = 0\nminimize exp(x)\n");
+  const ProcessResult run =
+      run_slope({"optimize", path, "--method", "adam", "--max-iter", "25000", "--tol", "0", "--json"});
+  BOOST_TEST(run.exit_code == 1, run.err);
+  BOOST_TEST(json_of(run)["status"] == "max_iterations");
+  BOOST_TEST(json_of(run)["iterations"] == 25000);
+  BOOST_TEST(json_of(run)["evaluations"].get<int>() > 25000);
+}
+
 BOOST_AUTO_TEST_CASE(tolerance_sets_the_gradient_criterion) {
   const ProcessResult loose = run_slope({"optimize", model("rosenbrock.slope"), "--tol", "1e-1", "--json"});
   const ProcessResult tight = run_slope({"optimize", model("rosenbrock.slope"), "--tol", "1e-9", "--json"});
