@@ -1,5 +1,6 @@
 # Installs Slope from BUILD_DIR into a scratch prefix, then configures, builds and runs the
-# consumer project against it: proves find_package(slope) + slope::autodiff work for users.
+# consumer project against it: proves find_package(slope) with slope::autodiff, slope::optim
+# and slope::lang works for users.
 foreach(var BUILD_DIR WORK_DIR CONSUMER_DIR)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "${var} is not set")
@@ -19,4 +20,5 @@ run(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${prefix}")
 run(${CMAKE_COMMAND} -S "${CONSUMER_DIR}" -B "${WORK_DIR}/build" -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release)
 run(${CMAKE_COMMAND} --build "${WORK_DIR}/build")
 run("${WORK_DIR}/build/consumer")
+run("${WORK_DIR}/build/lang_consumer")
 message(STATUS "consumer project built and ran against the installed Slope")
