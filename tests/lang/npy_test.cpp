@@ -225,6 +225,44 @@ BOOST_AUTO_TEST_CASE(malformed_headers) {
                               "after the preamble");
 }
 
+BOOST_AUTO_TEST_CASE(every_way_a_header_dict_can_be_malformed) {
+  // A version 1.0 file around a header dict written by hand.
+  const auto with_dict = [](std::string dict) {
+    std::string bytes = "\x93NUMPY\x01";
+    bytes += '\0';
+    bytes += static_cast<char>(dict.size() & 0xff);
+    bytes += static_cast<char>(dict.size() >> 8);
+    return error_of(bytes + dict);
+  };
+  const std::string prefix = "X.npy: error: the .npy header is malformed: ";
+  BOOST_TEST(with_dict("{'descr': '<f8', 'fortran_order': False}") == prefix + "no 'shape' (header: {'descr': '<f8', "
+                                                                         "'fortran_order': False})");
+  BOOST_TEST(with_dict("{'shape': (1,), 'fortran_order': False}") ==
+             prefix + "no 'descr' (header: {'shape': (1,), 'fortran_order': False})");
+  BOOST_TEST(with_dict("{'descr': '<f8', 'shape': (1,)}") ==
+             prefix + "no 'fortran_order' (header: {'descr': '<f8', 'shape': (1,)})");
+  BOOST_TEST(with_dict("['descr']") == prefix + "expected '{' at byte 0 of the header (header: ['descr'])");
+  BOOST_TEST(with_dict("{descr: 1}") == prefix + "expected a string at byte 1 of the header (header: {descr: 1})");
+  BOOST_TEST(with_dict("{'descr': '<f8") == prefix + "a string is not closed (header: {'descr': '<f8)");
+  BOOST_TEST(with_dict("{'fortran_order': 0}") ==
+             prefix + "fortran_order is neither True nor False (header: {'fortran_order': 0})");
+  BOOST_TEST(with_dict("{'shape': (1 2)}") ==
+             prefix + "expected ',' or ')' at byte 13 of the header (header: {'shape': (1 2)})");
+  BOOST_TEST(with_dict("{'shape': (1, x)}") ==
+             prefix + "expected a dimension at byte 14 of the header (header: {'shape': (1, x)})");
+  BOOST_TEST(with_dict("{'shape': (99999999999999999999999,)}") ==
+             prefix + "a dimension is too large (header: {'shape': (99999999999999999999999,)})");
+  const std::string wide = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': (4294967296, 4294967296), }}",
+                                       kF8);
+  BOOST_TEST(with_dict(wide) == "X.npy: error: the shape (4294967296, 4294967296) is too large");
+  // A long header is shortened in the message.
+  const std::string long_dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'x': '" +
+                                std::string(100, 'a') + "'}";
+  BOOST_TEST(with_dict(long_dict) ==
+             prefix + "unexpected key 'x' (header: {'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'x': '" +
+                 std::string(35, 'a') + "...)");
+}
+
 BOOST_AUTO_TEST_CASE(an_integer_a_double_cannot_hold) {
   const std::int64_t too_big = (std::int64_t{1} << 53) + 1;
   BOOST_TEST(error_of(npy(kLittle ? "<i8" : ">i8", "(2, 2)", raw<std::int64_t>({0, 1, too_big, 3}))) ==
