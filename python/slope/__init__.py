@@ -24,36 +24,44 @@ for _name in ("Model", "Error", "ModelError", "DomainError", "OptimizeResult", "
 del _name
 
 
-def _check_bounds(bounds, x0):
-    """Accepts bounds only when they bound nothing: box constraints are not in slope's optimizer yet."""
+def _bounds(bounds):
+    """(lower, upper) for the core from scipy's forms: a sequence of (low, high) pairs, one per
+    component, None meaning no bound on that side; or an object with lb and ub (scipy's Bounds)."""
     if bounds is None:
-        return
+        return None, None
+    if hasattr(bounds, "lb") and hasattr(bounds, "ub"):
+        return bounds.lb, bounds.ub
     try:
         pairs = [tuple(pair) for pair in bounds]
-        unbounded = all(len(p) == 2 and (p[0] is None or p[0] == float("-inf")) and
-                        (p[1] is None or p[1] == float("inf")) for p in pairs)
     except TypeError:
-        raise TypeError("bounds must be None or a sequence of (low, high) pairs") from None
-    if not unbounded:
-        raise NotImplementedError("bounds: slope's optimizer has no box constraints yet; pass bounds=None")
+        raise TypeError("bounds must be None, a sequence of (low, high) pairs or scipy.optimize.Bounds") from None
+    if any(len(pair) != 2 for pair in pairs):
+        raise ValueError("bounds must hold one (low, high) pair per component")
+    inf = float("inf")
+    lower = [-inf if low is None else low for low, _ in pairs]
+    upper = [inf if high is None else high for _, high in pairs]
+    return lower, upper
 
 
 def minimize(fun, x0, method="lbfgs", tol=1e-6, max_iter=1000, bounds=None, *, step_size=None, trace=True):
     """Minimizes fun from x0, where fun(x) -> (value, gradient ndarray), as scipy's jac=True.
 
     method: 'lbfgs' (default), 'gd', 'momentum' or 'adam', as `slope optimize --method`, with
-    step_size for the last three. Stops when max_i |g_i| <= tol or after max_iter iterations.
-    fun is called with a fresh float64 array of x0's length; an exception it raises propagates,
-    and a value or gradient of the wrong shape raises ValueError. Ctrl-C raises
-    KeyboardInterrupt. Returns an OptimizeResult: x, objective, status, converged, iterations,
-    evaluations, gradient_norm, message, trace.
+    step_size for the last three. Stops when max_i |g_i| <= tol (of the projected gradient, with
+    bounds) or after max_iter iterations. bounds, as scipy's: None, one (low, high) pair per
+    component (None for no bound on a side), or scipy.optimize.Bounds; with bounds, L-BFGS is
+    projected (the L-BFGS-B idea) and the other methods take projected steps, and a start
+    outside the box is projected onto it. fun is called with a fresh float64 array of x0's
+    length; an exception it raises propagates, and a value or gradient of the wrong shape raises
+    ValueError. Ctrl-C raises KeyboardInterrupt. Returns an OptimizeResult: x, objective, status,
+    converged, iterations, evaluations, gradient_norm, active_bounds, message, trace.
     """
-    _check_bounds(bounds, x0)
-    return _core.optimize_function(fun, x0, "minimize", method, tol, max_iter, step_size, trace)
+    lower, upper = _bounds(bounds)
+    return _core.optimize_function(fun, x0, "minimize", method, tol, max_iter, step_size, trace, lower, upper)
 
 
 def maximize(fun, x0, method="lbfgs", tol=1e-6, max_iter=1000, bounds=None, *, step_size=None, trace=True):
     """Maximizes fun from x0: the same run as minimizing -fun, reported in fun's own sense.
     Arguments and result as for minimize."""
-    _check_bounds(bounds, x0)
-    return _core.optimize_function(fun, x0, "maximize", method, tol, max_iter, step_size, trace)
+    lower, upper = _bounds(bounds)
+    return _core.optimize_function(fun, x0, "maximize", method, tol, max_iter, step_size, trace, lower, upper)

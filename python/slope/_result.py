@@ -27,7 +27,8 @@ class OptimizeResult(_AttributeDict):
     converged      status == 'converged'
     sense          'minimize' or 'maximize'
     message        what stopped the run, in words; criterion: which convergence test held
-    iterations, evaluations, gradient_norm (max_i |g_i| at x)
+    iterations, evaluations, gradient_norm (max_i |g_i| at x; of the projected gradient, with bounds)
+    active_bounds  per component of x: 'free', 'at_lower' or 'at_upper' (all 'free' without bounds)
     params         (Model.optimize) {name: float | ndarray} at x
     trace          per iteration (0 is the start): iteration, objective, gradient_norm, step,
                    evaluations, as NumPy arrays, and x (one row per iteration: the flat point);

@@ -83,9 +83,17 @@ class PythonObjective {
   py::handle fun_;
 };
 
+/// A bound vector: None for none, else one number per component (+-inf for none).
+std::vector<double> bound_values(const py::object& values, const char* what) {
+  if (values.is_none()) return {};
+  const DoubleArray array = as_double_array(values, what);
+  return {array.data(), array.data() + array.size()};
+}
+
 py::object optimize_function(const py::object& fun, const py::object& x0, const std::string& sense,
                              const std::string& method, double tol, const py::object& max_iter,
-                             const py::object& step_size, bool trace) {
+                             const py::object& step_size, bool trace, const py::object& lower,
+                             const py::object& upper) {
   if (!PyCallable_Check(fun.ptr())) throw py::type_error(fmt::format("fun must be callable, not {}", type_name(fun)));
   if (sense != "minimize" && sense != "maximize") throw py::value_error("sense must be 'minimize' or 'maximize'");
   const RunOptions options = run_options(method, tol, max_iter, step_size, trace);
@@ -93,6 +101,8 @@ py::object optimize_function(const py::object& fun, const py::object& x0, const 
   if (start.ndim() > 1) {
     throw py::value_error(fmt::format("x0 must be one-dimensional, not an array with {} dimensions", start.ndim()));
   }
+  Bounds bounds{bound_values(lower, "the lower bounds"), bound_values(upper, "the upper bounds")};
+  validate(bounds, static_cast<std::size_t>(start.size()));  // std::invalid_argument: ValueError
   PythonObjective objective(fun);
   std::vector<TraceEntry> rows;
   SignalWatch watch;
@@ -100,7 +110,7 @@ py::object optimize_function(const py::object& fun, const py::object& x0, const 
   try {
     const py::gil_scoped_release release;
     result = run(ObjectiveRef(objective), values_of(start), sense == "maximize" ? Sense::Maximize : Sense::Minimize,
-                 options, watch, rows);
+                 bounds, options, watch, rows);
   } catch (const PythonErrorPending&) {
     throw py::error_already_set();
   }
@@ -113,8 +123,10 @@ py::object optimize_function(const py::object& fun, const py::object& x0, const 
 void bind_function(py::module_& m) {
   m.def("optimize_function", &optimize_function, py::arg("fun"), py::arg("x0"), py::arg("sense"),
         py::arg("method") = "lbfgs", py::arg("tol") = 1e-6, py::arg("max_iter") = 1000,
-        py::arg("step_size") = py::none(), py::arg("trace") = true,
-        "Optimizes fun(x) -> (value, gradient) from x0 in `sense` ('minimize' or 'maximize'); see slope.minimize.");
+        py::arg("step_size") = py::none(), py::arg("trace") = true, py::arg("lower") = py::none(),
+        py::arg("upper") = py::none(),
+        "Optimizes fun(x) -> (value, gradient) from x0 in `sense` ('minimize' or 'maximize') within the bounds "
+        "lower <= x <= upper (None: none); see slope.minimize.");
 }
 
 }  // namespace slope::python

@@ -177,7 +177,7 @@ class PyModel {
       // (log of a negative, NaN in the data) is a DomainError naming its place in the model.
       (void)model_.value_and_gradient(theta, gradient, /*checked=*/true);
       const auto objective = model_.objective();
-      return run(ObjectiveRef(objective), theta, sense_, options, watch, rows);
+      return run(ObjectiveRef(objective), theta, sense_, Bounds{}, options, watch, rows);
     });
     if (watch.interrupted()) throw py::error_already_set();
     py::dict extra;

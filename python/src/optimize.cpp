@@ -56,8 +56,8 @@ bool SignalWatch::operator()(const IterationInfo& /*info*/) {
   return true;
 }
 
-Result run(ObjectiveRef f, std::span<const double> x0, Sense sense, const RunOptions& options, SignalWatch& watch,
-           std::vector<TraceEntry>& trace) {
+Result run(ObjectiveRef f, std::span<const double> x0, Sense sense, const Bounds& bounds, const RunOptions& options,
+           SignalWatch& watch, std::vector<TraceEntry>& trace) {
   StopOptions stop;
   stop.max_iterations = options.max_iterations;
   stop.gradient_tolerance = options.tolerance;
@@ -66,19 +66,19 @@ Result run(ObjectiveRef f, std::span<const double> x0, Sense sense, const RunOpt
   if (options.method == "gd") {
     GradientDescent method;
     if (options.step_size) method.step_size = *options.step_size;
-    return optimize(f, x0, sense, method, stop);
+    return optimize(f, x0, sense, bounds, method, stop);
   }
   if (options.method == "momentum") {
     Momentum method;
     if (options.step_size) method.step_size = *options.step_size;
-    return optimize(f, x0, sense, method, stop);
+    return optimize(f, x0, sense, bounds, method, stop);
   }
   if (options.method == "adam") {
     Adam method;
     if (options.step_size) method.step_size = *options.step_size;
-    return optimize(f, x0, sense, method, stop);
+    return optimize(f, x0, sense, bounds, method, stop);
   }
-  return optimize(f, x0, sense, Lbfgs{}, stop);
+  return optimize(f, x0, sense, bounds, Lbfgs{}, stop);
 }
 
 namespace {
@@ -114,6 +114,9 @@ py::object make_result(const Result& result, const std::vector<TraceEntry>& trac
   fields["iterations"] = result.iterations;
   fields["evaluations"] = result.evaluations;
   fields["gradient_norm"] = result.gradient_norm;
+  py::list active;
+  for (const BoundState state : result.active_bounds) active.append(py::str(std::string(to_string(state))));
+  fields["active_bounds"] = active;
   if (traced) {
     fields["trace"] = module.attr("Trace")(
         py::arg("iteration") = column<std::int64_t>(trace, &TraceEntry::iteration),

@@ -45,14 +45,14 @@ class SignalWatch {
   bool interrupted_ = false;
 };
 
-/// Runs `options.method` on `f` from `x0`. Call it with the GIL released: `f` takes the GIL
-/// itself if it calls Python. Afterwards, with the GIL held, raise the pending Python error when
-/// watch.interrupted().
-[[nodiscard]] Result run(ObjectiveRef f, std::span<const double> x0, Sense sense, const RunOptions& options,
-                         SignalWatch& watch, std::vector<TraceEntry>& trace);
+/// Runs `options.method` on `f` from `x0` inside `bounds`. Call it with the GIL released: `f`
+/// takes the GIL itself if it calls Python. Afterwards, with the GIL held, raise the pending
+/// Python error when watch.interrupted().
+[[nodiscard]] Result run(ObjectiveRef f, std::span<const double> x0, Sense sense, const Bounds& bounds,
+                         const RunOptions& options, SignalWatch& watch, std::vector<TraceEntry>& trace);
 
 /// A slope.OptimizeResult with the fields both entry points share: x, objective, status,
-/// converged, sense, message, criterion, iterations, evaluations, gradient_norm and trace
+/// converged, sense, message, criterion, iterations, evaluations, gradient_norm, active_bounds and trace
 /// (None unless traced: iteration, objective, gradient_norm, step, evaluations and the points x,
 /// one row each); `extra` adds more (Model.optimize's params).
 [[nodiscard]] py::object make_result(const Result& result, const std::vector<TraceEntry>& trace, bool traced,

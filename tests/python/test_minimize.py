@@ -118,10 +118,41 @@ def test_bad_arguments():
         slope.maximize(quad, [1.0], method="newton")
     with pytest.raises(ValueError, match="max_iter must be >= 1"):
         slope.minimize(quad, [1.0], max_iter=-5)
-    with pytest.raises(NotImplementedError, match="no box constraints"):
-        slope.minimize(quad, [1.0, 2.0], bounds=[(0, 1), (0, 1)])
-    r = slope.minimize(quad, [1.0, 2.0], bounds=[(None, None), (-np.inf, np.inf)])
-    assert r.converged
+    with pytest.raises(ValueError, match=r"lower\[0\] = 1 > upper\[0\] = 0"):
+        slope.minimize(quad, [1.0, 2.0], bounds=[(1, 0), (0, 1)])
+    with pytest.raises(ValueError, match="lower has 1 entries but x0 has 2"):
+        slope.minimize(quad, [1.0, 2.0], bounds=[(0, 1)])
+    with pytest.raises(ValueError, match="one \\(low, high\\) pair per component"):
+        slope.minimize(quad, [1.0, 2.0], bounds=[(0, 1, 2), (0, 1)])
+    with pytest.raises(TypeError, match="bounds must be None"):
+        slope.minimize(quad, [1.0, 2.0], bounds=3)
+    with pytest.raises(TypeError, match="the lower bounds must be"):
+        slope.minimize(quad, [1.0, 2.0], bounds=[("a", 1), (0, 1)])
+
+
+def test_bounds_as_scipy_takes_them():
+    x0 = np.array([-1.2, 1.0])
+    box = [(None, 0.5), (None, None)]
+    r = slope.minimize(rosen, x0, bounds=box)
+    s = scipy.optimize.minimize(rosen, x0, jac=True, method="L-BFGS-B", bounds=box, options={"gtol": 1e-10})
+    assert r.converged and r.active_bounds == ["at_upper", "free"]
+    np.testing.assert_allclose(r.x, s.x, atol=1e-6)
+    assert r.x[0] == 0.5  # exactly on its bound
+    same = slope.minimize(rosen, x0, bounds=scipy.optimize.Bounds([-np.inf, -np.inf], [0.5, np.inf]))
+    np.testing.assert_array_equal(same.x, r.x)
+    # Unbounded sides are the unbounded run, and without bounds every component is free.
+    free = slope.minimize(rosen, x0, bounds=[(None, None), (-np.inf, np.inf)])
+    np.testing.assert_array_equal(free.x, slope.minimize(rosen, x0).x)
+    assert free.active_bounds == ["free", "free"]
+    # maximize in a box is minimize of the negation in the same box.
+    up = slope.maximize(lambda x: tuple(-v for v in rosen(x)), x0, bounds=box)
+    np.testing.assert_array_equal(up.x, r.x)
+    for method, step in (("gd", None), ("adam", 0.01)):
+        q = slope.minimize(lambda x: (float((x - 3) @ (x - 3)), 2 * (x - 3)), [0.0, 0.0], method=method,
+                           step_size=step, bounds=[(0, 1), (0, 5)], max_iter=20000)
+        assert q.converged, (method, q.message)
+        np.testing.assert_allclose(q.x, [1.0, 3.0], atol=1e-5)
+        assert q.active_bounds == ["at_upper", "free"]
 
 
 def test_non_finite_values_are_a_status_not_an_exception():

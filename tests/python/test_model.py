@@ -87,6 +87,7 @@ def test_optimize_maximizes_and_reports_every_field(model, data):
     assert r.objective == pytest.approx(log_likelihood(X, y, 0.1, r.params["w"], r.params["b"]), rel=1e-12)
     np.testing.assert_array_equal(np.concatenate([r.params["w"], [r.params["b"]]]), r.x)
     assert r["objective"] == r.objective and r.criterion == "gradient_norm" and "gradient norm" in r.message
+    assert r.active_bounds == ["free"] * 4
     # The same optimum as scipy's L-BFGS-B on the negative log-likelihood.
     f, x0 = model.flat()
     s = scipy.optimize.minimize(f, x0, jac=True, method="L-BFGS-B", options={"gtol": 1e-10, "ftol": 0})
