@@ -114,15 +114,24 @@ def fits(n, d, lam, tol, repeat):
     f = numpy_objective(X, y, lam)
     x0 = np.zeros(d + 1)
 
-    t_slope, r = best_of(repeat, lambda: m.optimize(tol=tol))
-    # scipy's L-BFGS-B also stops when the objective's relative decrease falls below ftol
-    # (2.2e-9 by default), usually well before max|g| <= gtol; ftol=0 leaves gtol alone, as slope has.
-    t_scipy, s = best_of(repeat, lambda: scipy.optimize.minimize(
-        f, x0, jac=True, method="L-BFGS-B", options={"gtol": tol, "ftol": 0.0, "maxiter": 1000}))
-    t_scipy_ftol, s_ftol = best_of(repeat, lambda: scipy.optimize.minimize(
-        f, x0, jac=True, method="L-BFGS-B", options={"gtol": tol, "maxiter": 1000}))
-    t_sk, k = best_of(repeat, lambda: LogisticRegression(
-        C=1.0 / (2.0 * lam), tol=tol, solver="lbfgs", max_iter=1000).fit(X, y))
+    # Interleaved, so that a change in the machine's load touches every fit alike.
+    fit = {
+        "slope": lambda: m.optimize(tol=tol),
+        # scipy's L-BFGS-B also stops when the objective's relative decrease falls below ftol
+        # (2.2e-9 by default), usually well before max|g| <= gtol; ftol=0 leaves gtol alone, as slope has.
+        "scipy": lambda: scipy.optimize.minimize(f, x0, jac=True, method="L-BFGS-B",
+                                                 options={"gtol": tol, "ftol": 0.0, "maxiter": 1000}),
+        "scipy_ftol": lambda: scipy.optimize.minimize(f, x0, jac=True, method="L-BFGS-B",
+                                                      options={"gtol": tol, "maxiter": 1000}),
+        "sklearn": lambda: LogisticRegression(C=1.0 / (2.0 * lam), tol=tol, solver="lbfgs", max_iter=1000).fit(X, y),
+    }
+    best, out = {name: float("inf") for name in fit}, {}
+    for _ in range(repeat):
+        for name, run in fit.items():
+            seconds, out[name] = best_of(1, run)
+            best[name] = min(best[name], seconds)
+    t_slope, t_scipy, t_scipy_ftol, t_sk = best["slope"], best["scipy"], best["scipy_ftol"], best["sklearn"]
+    r, s, s_ftol, k = out["slope"], out["scipy"], out["scipy_ftol"], out["sklearn"]
 
     theta_sk = np.append(k.coef_.ravel(), k.intercept_)
     rows = []
@@ -141,7 +150,7 @@ def main():
     parser = argparse.ArgumentParser(description="The Python binding's benchmark (issue 14).")
     parser.add_argument("--driver", help="path of slope_python_bench_model_call")
     parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--repeat", type=int, default=3, help="timings per figure; the best counts")
+    parser.add_argument("--repeat", type=int, default=5, help="timings per figure; the best counts")
     parser.add_argument("--smoke", action="store_true", help="toy sizes, seconds, meaningless timings")
     args = parser.parse_args()
     driver = find_driver(args.driver)
