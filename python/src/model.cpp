@@ -102,7 +102,9 @@ class PyModel {
       parameters_ = model_.parameters();
       // Interned, as the keys of a dict literal are, so that looking a key up is a pointer test.
       for (const lang::ParameterInfo& info : parameters_) {
-        names_.push_back(py::reinterpret_steal<py::str>(PyUnicode_InternFromString(info.name.c_str())));
+        PyObject* name = PyUnicode_InternFromString(info.name.c_str());
+        if (name == nullptr) throw py::error_already_set();
+        names_.push_back(py::reinterpret_steal<py::str>(name));
       }
       initial_ = model_.initial_point();
       sense_ = model_.sense();
