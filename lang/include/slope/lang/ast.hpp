@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "slope/lang/source.hpp"
-#include "slope/optim/result.hpp"
+#include "slope/optim/sense.hpp"
 
 namespace slope::lang {
 

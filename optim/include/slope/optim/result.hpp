@@ -8,12 +8,9 @@
 #include <vector>
 
 #include "slope/optim/bounds.hpp"
+#include "slope/optim/sense.hpp"
 
 namespace slope {
-
-/// Whether the objective is minimized or maximized. Maximizing f runs exactly the code that
-/// minimizes -f; everything reported stays in the user's sense.
-enum class Sense { Minimize, Maximize };
 
 /// Why a run stopped.
 enum class Status {
