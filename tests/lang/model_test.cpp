@@ -9,6 +9,7 @@
 
 #include <slope/autodiff.hpp>
 #include <slope/optim.hpp>
+#include <slope/lang/functions.hpp>
 
 #include "lang/support.hpp"
 #include "support/finite_difference.hpp"
@@ -357,3 +358,53 @@ BOOST_AUTO_TEST_CASE(value_and_gradient_reuses_its_tape) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The elementwise functions are generated from autodiff's one list of operations: each one of
+// the language's table, called in a model, gives its rule's value and derivative (so a rule
+// added to the list is a working function of the language, never the identity).
+BOOST_AUTO_TEST_CASE(every_elementwise_function_of_the_table_applies_its_rule) {
+  std::size_t tried = 0;
+  for (const slope::lang::FunctionInfo& f : slope::lang::functions()) {
+    if (f.kind != slope::lang::FunctionKind::Elementwise) continue;
+    const bool binary = f.min_arguments == 2;
+    // The rule itself, found in the list by its code, applied on a tape.
+    const auto direct = [&](const std::vector<double>& theta, std::vector<double>& g) {
+      double v = std::nan("");
+      slope::for_each_rule(slope::BuiltinRules{}, [&]<class R>() {
+        if (slope::op_code<R> != f.rule) return;
+        if constexpr (slope::UnaryRule<R>) {
+          v = slope::value_and_gradient([](std::span<const slope::Var> x) { return slope::record_unary<R>(x[0]); }, theta, g);
+        } else if constexpr (slope::BinaryRule<R>) {
+          v = slope::value_and_gradient([](std::span<const slope::Var> x) { return slope::record_binary<R>(x[0], x[1]); },
+                                        theta, g);
+        }
+      });
+      return v;
+    };
+    std::vector<double> theta = binary ? std::vector<double>{0.6, 0.3} : std::vector<double>{0.6};
+    std::vector<double> want(theta.size());
+    if (!std::isfinite(direct(theta, want))) theta[0] = 1.6;  // acosh: x >= 1
+    const double expected = direct(theta, want);
+    const std::string params = binary ? fmt::format("param x = {}\nparam y = {}\n", theta[0], theta[1])
+                                      : fmt::format("param x = {}\n", theta[0]);
+    const std::string source = params + (binary ? fmt::format("minimize {}(x, y)", f.name) : fmt::format("minimize {}(x)", f.name));
+    BOOST_TEST_CONTEXT(source) {
+      Model model = Model::parse(source, "f.slope");
+      std::vector<double> grad(theta.size());
+      BOOST_TEST(model.value_and_gradient(theta, grad) == expected);
+      const auto plain = [&](std::span<const double> p) {
+        std::vector<double> g(p.size());
+        return Model::parse(source, "f.slope").value_and_gradient(std::vector<double>(p.begin(), p.end()), g);
+      };
+      const std::vector<double> fd = slope::test::central_gradient(plain, theta);
+      for (std::size_t i = 0; i < theta.size(); ++i) {
+        BOOST_TEST(grad[i] == want[i]);
+        BOOST_TEST(slope::test::close(grad[i], fd[i], slope::test::Tolerance{}), grad[i] << " vs fd " << fd[i]);
+      }
+    }
+    ++tried;
+  }
+  // Every rule of FunctionRules but fma (three arguments) and log_sum_exp (a reduction), plus
+  // the aliases min and max.
+  BOOST_TEST(tried == slope::FunctionRules::size - 2 + 2);
+}
