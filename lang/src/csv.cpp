@@ -279,8 +279,11 @@ PendingError cell_error(Index line, std::size_t field, CellProblem problem, std:
   switch (problem) {
     case CellProblem::Empty: return {line, column, "empty cell, expected a number"};
     case CellProblem::TooLarge: return {line, column, fmt::format("number \"{}\" is too large for a double", shown(cell))};
-    default: return {line, column, fmt::format("cell \"{}\" is not a number", shown(cell))};
+    case CellProblem::NotANumber:
+    case CellProblem::None:  // never reported: parse_number found no problem
+      break;
   }
+  return {line, column, fmt::format("cell \"{}\" is not a number", shown(cell))};
 }
 
 /// How every data row is read: its field count and the fields to keep, in order.

@@ -42,8 +42,13 @@ std::string found(const Json& value) {
     }
     case Json::value_t::array: return "an array";
     case Json::value_t::object: return "an object";
-    default: return "a number";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+    case Json::value_t::number_float: return "a number";
+    case Json::value_t::binary: return "binary data";
+    case Json::value_t::discarded: return "a discarded value";
   }
+  return "a value";
 }
 
 class MemberReader {

@@ -248,7 +248,7 @@ std::optional<double> element(const Header& h, const std::byte* data, std::size_
         case 1: v = load<std::int8_t>(p, false); break;
         case 2: v = load<std::int16_t>(p, h.swap); break;
         case 4: v = load<std::int32_t>(p, h.swap); break;
-        default: v = load<std::int64_t>(p, h.swap); break;
+        case 8: v = load<std::int64_t>(p, h.swap); break;  // read_descr admits only 1, 2, 4, 8
       }
       if (v > kExact || v < -kExact) return std::nullopt;
       return static_cast<double>(v);
@@ -259,7 +259,7 @@ std::optional<double> element(const Header& h, const std::byte* data, std::size_
         case 1: v = load<std::uint8_t>(p, false); break;
         case 2: v = load<std::uint16_t>(p, h.swap); break;
         case 4: v = load<std::uint32_t>(p, h.swap); break;
-        default: v = load<std::uint64_t>(p, h.swap); break;
+        case 8: v = load<std::uint64_t>(p, h.swap); break;
       }
       if (v > std::uint64_t{kExact}) return std::nullopt;
       return static_cast<double>(v);
