@@ -29,19 +29,25 @@ void CompactBfgs::drop_oldest() noexcept {
   --size_;
 }
 
-void CompactBfgs::push(std::span<const double> x_new, std::span<const double> x_old, std::span<const double> g_new,
-                       std::span<const double> g_old) {
-  // Decide before writing: when the ring is full the new pair's slot holds the oldest pair,
-  // which must survive a rejected one.
+std::optional<Curvature> curvature(std::span<const double> x_new, std::span<const double> x_old,
+                                   std::span<const double> g_new, std::span<const double> g_old) noexcept {
   double sy = 0.0;
   double yy = 0.0;
-  for (std::size_t i = 0; i < n_; ++i) {
+  for (std::size_t i = 0; i < x_new.size(); ++i) {
     const double si = x_new[i] - x_old[i];
     const double yi = g_new[i] - g_old[i];
     sy += si * yi;
     yy += yi * yi;
   }
-  if (!(sy > std::numeric_limits<double>::epsilon() * yy) || !std::isfinite(sy) || !std::isfinite(yy)) return;
+  if (!(sy > std::numeric_limits<double>::epsilon() * yy) || !std::isfinite(sy) || !std::isfinite(yy)) return std::nullopt;
+  return Curvature{sy, yy};
+}
+
+void CompactBfgs::push(std::span<const double> x_new, std::span<const double> x_old, std::span<const double> g_new,
+                       std::span<const double> g_old) {
+  // Decide before writing: when the ring is full the new pair's slot holds the oldest pair,
+  // which must survive a rejected one.
+  if (!curvature(x_new, x_old, g_new, g_old)) return;
   if (size_ == memory_) drop_oldest();
   const std::size_t m = memory_;
   const std::size_t stride = 2 * m;

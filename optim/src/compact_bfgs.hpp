@@ -10,10 +10,23 @@
 // triangle of S^T Y (L_ab = s_a.y_b for a > b), and theta = y.y / s.y of the newest pair.
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <vector>
 
 namespace slope::detail {
+
+/// s.y and y.y of a pair s = x_new - x_old, y = g_new - g_old.
+struct Curvature {
+  double sy = 0.0;
+  double yy = 0.0;
+};
+
+/// The pair's curvature when it is enough (s.y > eps |y|^2, finite) to keep a quasi-Newton
+/// matrix positive definite, else nothing: both L-BFGS memories (the two-loop pairs of Lbfgs and
+/// CompactBfgs) store only such pairs.
+std::optional<Curvature> curvature(std::span<const double> x_new, std::span<const double> x_old,
+                                   std::span<const double> g_new, std::span<const double> g_old) noexcept;
 
 class CompactBfgs {
  public:

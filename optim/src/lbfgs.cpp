@@ -42,15 +42,8 @@ class History {
             std::span<const double> g_old) {
     // Decide before writing: when the ring is full the new pair's slot holds the oldest pair,
     // which must survive a skipped one.
-    double sy = 0.0;
-    double yy = 0.0;
-    for (std::size_t i = 0; i < n_; ++i) {
-      const double si = x_new[i] - x_old[i];
-      const double yi = g_new[i] - g_old[i];
-      sy += si * yi;
-      yy += yi * yi;
-    }
-    if (!(sy > std::numeric_limits<double>::epsilon() * yy) || !std::isfinite(sy)) return;
+    const std::optional<Curvature> c = curvature(x_new, x_old, g_new, g_old);
+    if (!c) return;
     const std::size_t slot = (first_ + size_) % rho_.size();
     double* s = &s_[slot * n_];
     double* y = &y_[slot * n_];
@@ -58,8 +51,8 @@ class History {
       s[i] = x_new[i] - x_old[i];
       y[i] = g_new[i] - g_old[i];
     }
-    rho_[slot] = 1.0 / sy;
-    gamma_ = sy / yy;
+    rho_[slot] = 1.0 / c->sy;
+    gamma_ = c->sy / c->yy;
     if (size_ < rho_.size()) {
       ++size_;
     } else {
