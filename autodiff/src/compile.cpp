@@ -65,7 +65,7 @@ class LinearMerge {
     const auto nodes = static_cast<std::uint32_t>(step_of.size());
     std::vector<std::uint32_t> uses(nodes, 0);
     for (std::uint32_t i = inputs; i < nodes; ++i) {
-      if (live[i] == 0) continue;
+      if (live[i] == 0 || !first_output(i)) continue;
       for (const std::uint32_t ref : operands(i)) {
         if ((ref & kConstantRef) == 0) ++uses[ref];
       }
@@ -85,6 +85,8 @@ class LinearMerge {
   }
 
   [[nodiscard]] Role role(std::uint32_t node) const noexcept { return role_[node]; }
+  /// False for the outputs of a vector operation after its first (they share its operands).
+  [[nodiscard]] bool first_output(std::uint32_t node) const noexcept { return log_.steps()[step_of_[node]].node == node; }
   /// True for an addition or subtraction of two operands.
   [[nodiscard]] bool linear(std::uint32_t node) const noexcept {
     const ReplayLog::Step& step = log_.steps()[step_of_[node]];
@@ -134,6 +136,10 @@ class LinearMerge {
 /// The operand slots of an instruction (constants included).
 std::span<const std::uint32_t> operand_slots(const Program& p, const Instruction& ins) noexcept {
   if (ins.form == Form::Nary) return std::span<const std::uint32_t>(p.nary_operands).subspan(ins.a, ins.b);
+  if (ins.form == Form::Vector) {
+    const VectorInstruction& v = p.vectors[ins.a];
+    return std::span<const std::uint32_t>(p.nary_operands).subspan(v.operands, v.map.inputs());
+  }
   return {&ins.a, ins.form == Form::Unary ? 1U : 2U};
 }
 
@@ -154,8 +160,15 @@ void schedule(Program& p) {
   const std::uint32_t first = p.constants + p.inputs;
   std::vector<std::uint32_t> order(count);
   std::vector<std::uint32_t> level(count, 0);
-  for (std::size_t start = 0; start < count; start += kScheduleWindow) {
-    const std::size_t end = std::min(count, start + kScheduleWindow);
+  for (std::size_t start = 0, end = 0; start < count; start = end) {
+    // A vector instruction's outputs stay together and in place: a window of their own.
+    if (p.code[start].form == Form::Vector) {
+      end = start + p.vectors[p.code[start].a].map.outputs();
+      for (std::size_t i = start; i < end; ++i) order[i] = static_cast<std::uint32_t>(i);
+      continue;
+    }
+    end = start;
+    while (end < count && end - start < kScheduleWindow && p.code[end].form != Form::Vector) ++end;
     for (std::size_t i = start; i < end; ++i) {
       for (const std::uint32_t s : operand_slots(p, p.code[i])) {
         if (s >= first + start) level[i] = std::max(level[i], level[s - first] + 1);  // written in this window
@@ -188,6 +201,17 @@ void schedule(Program& p) {
         coefficients.push_back(p.coefficients[k]);
       }
       ins.a = at;
+    } else if (ins.form == Form::Vector) {
+      if (ins.b == 0) {  // the first output: the instruction's operands and place
+        VectorInstruction& v = p.vectors[ins.a];
+        const auto at = static_cast<std::uint32_t>(nary_operands.size());
+        for (std::uint32_t k = v.operands; k < v.operands + v.map.inputs(); ++k) {
+          nary_operands.push_back(moved(p.nary_operands[k]));
+          coefficients.push_back(0.0);
+        }
+        v.operands = at;
+        v.first = static_cast<std::uint32_t>(code.size());
+      }
     } else {
       ins.a = moved(ins.a);
       if (ins.form != Form::Unary) ins.b = moved(ins.b);
@@ -215,6 +239,11 @@ void build_runs(Program& p) {
     const Instruction& ins = p.code[i];
     const std::uint32_t edges = p.code[i + 1].edge - ins.edge;
     const auto each = static_cast<std::uint8_t>(edges == 1 || edges == 2 ? edges : 0);
+    if (ins.form == Form::Vector) {  // one run per vector instruction: its outputs
+      if (ins.b == 0) p.runs.push_back(InstructionRun{i, i + 1, ins.edge, ins.op, ins.form, 0});
+      else p.runs.back().end = i + 1;
+      continue;
+    }
     // A run also ends where the edge count changes (as from an addition of two Vars to one of
     // a Var and a constant), so that the reverse sweep's fixed-count loops cover most runs.
     if (!p.runs.empty() && p.runs.back().op == ins.op && p.runs.back().form == ins.form &&
@@ -228,7 +257,7 @@ void build_runs(Program& p) {
 
 }  // namespace
 
-Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std::span<const Var> outputs) {
+Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<const Var> outputs) {
   if (log.failed()) throw TapeError("slope::Function: out of memory while logging a comparison");
   const auto nodes = static_cast<std::uint32_t>(tape.size());
   const auto n = static_cast<std::uint32_t>(inputs);
@@ -237,10 +266,14 @@ Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std:
   // Every node after the inputs must come from a logged operation the replay has a rule for;
   // anything else (an external or vector node, Tape::input inside f) is refused by name.
   std::vector<std::uint32_t> step_of(nodes, kNone);
-  for (std::size_t s = 0; s < steps.size(); ++s) step_of[steps[s].node] = static_cast<std::uint32_t>(s);
+  for (std::size_t s = 0; s < steps.size(); ++s) {
+    const std::size_t produced = steps[s].map != ReplayLog::kNoMap ? log.map(steps[s]).outputs() : 1;
+    for (std::size_t k = 0; k < produced; ++k) step_of[steps[s].node + k] = static_cast<std::uint32_t>(s);
+  }
   for (std::uint32_t i = n; i < nodes; ++i) {
     if (step_of[i] == kNone) refuse(tape, i, "a replay has no rule for it");
     const ReplayLog::Step& step = steps[step_of[i]];
+    if (step.map != ReplayLog::kNoMap) continue;  // a linear vector operation
     const std::size_t count = log.operands(step_of[i]).size();
     const int arity = rule_arity(step.op);
     if (step.nary && step.op == OpCode::Fused) {  // a linear combination (vector operations)
@@ -268,6 +301,18 @@ Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std:
     }
   }
   for (std::uint32_t i = nodes; i-- > n;) {
+    const ReplayLog::Step& step = steps[step_of[i]];
+    if (step.map != ReplayLog::kNoMap) {  // a vector operation (met at its last output): all of it or none
+      const std::uint32_t first_output = step.node;
+      if (std::any_of(live.begin() + first_output, live.begin() + i + 1, [](char l) { return l != 0; })) {
+        std::fill(live.begin() + first_output, live.begin() + i + 1, char{1});
+        for (const std::uint32_t ref : log.operands(step_of[i])) {
+          if (const std::uint32_t m = node_of(ref); m != kNone) live[m] = 1;
+        }
+      }
+      i = first_output;
+      continue;
+    }
     if (live[i] == 0) continue;
     for (const std::uint32_t ref : log.operands(step_of[i])) {
       if (const std::uint32_t m = node_of(ref); m != kNone) live[m] = 1;
@@ -282,6 +327,7 @@ Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std:
   for (std::uint32_t i = n; i < nodes; ++i) {
     if (live[i] == 0) continue;
     ++kept;
+    if (steps[step_of[i]].node != i) continue;  // a vector operation's later output: operands seen
     for (const std::uint32_t ref : log.operands(step_of[i])) {
       if ((ref & kConstantRef) != 0) constant_slot(ref);
     }
@@ -317,6 +363,29 @@ Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std:
     }
     const ReplayLog::Step& step = steps[step_of[i]];
     const std::span<const std::uint32_t> refs = log.operands(step_of[i]);
+    if (step.map != ReplayLog::kNoMap) {  // one instruction per output, no edges
+      if (step.node != i) continue;      // emitted with the first output
+      const LinearMap& map = log.map(step);
+      const auto vector = static_cast<std::uint32_t>(p.vectors.size());
+      p.vectors.push_back(VectorInstruction{map, static_cast<std::uint32_t>(p.code.size()),
+                                            static_cast<std::uint32_t>(p.nary_operands.size())});
+      for (const std::uint32_t ref : refs) {
+        p.nary_operands.push_back(slot(ref));
+        p.coefficients.push_back(0.0);
+      }
+      p.widest_vector = std::max(p.widest_vector, map.inputs());
+      for (std::uint32_t k = 0; k < map.outputs(); ++k) {
+        Instruction ins;
+        ins.op = step.op;
+        ins.form = Form::Vector;
+        ins.a = vector;
+        ins.b = k;
+        ins.edge = edges;
+        slot_of[i + k] = c + n + static_cast<std::uint32_t>(p.code.size());
+        p.code.push_back(ins);
+      }
+      continue;
+    }
     Instruction ins;
     ins.op = step.op;
     ins.edge = edges;
@@ -373,6 +442,7 @@ Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std:
   }
   for (const Var& y : outputs) p.output_slot.push_back(y.is_constant() ? pool.slot(y.value()) : slot_of[VarAccess::id(y)]);
 
+  p.copies = std::move(log.copies());  // the maps point into them
   schedule(p);
   build_runs(p);
 
@@ -385,6 +455,7 @@ Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std:
   p.stats.precomputed = log.precomputed();
   p.stats.constants = p.constants;
   p.stats.decisions = p.decisions.size();
+  p.stats.vector_operations = p.vectors.size();
   p.stats.edges = edges;
   return p;
 }

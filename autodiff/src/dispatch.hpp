@@ -48,8 +48,9 @@ constexpr std::array<RunFunction<Step>, sizeof...(Rules)> run_table(RuleList<Rul
 }
 
 /// Runs `step` on every instruction of `p`, in order. A Step has `unary<R>(ins, i)`,
-/// `binary<R, Form>(ins, i)`, `ternary<R>(ins, i)`, `variadic<R>(ins, i)` and `fused(ins, i)`
-/// (a linear combination, see compile.cpp). The table is consulted once per run of equal
+/// `binary<R, Form>(ins, i)`, `ternary<R>(ins, i)`, `variadic<R>(ins, i)`, `fused(ins, i)`
+/// (a linear combination, see compile.cpp) and `vector(v, i)` (a VectorInstruction whose first
+/// output is instruction i). The table is consulted once per run of equal
 /// operations (Program::runs), not per instruction: an indirect jump per instruction costs
 /// more than most of the arithmetic it selects.
 template <class Step>
@@ -57,7 +58,9 @@ void dispatch(const Program& p, Step& step) {
   static constexpr std::array<RunFunction<Step>, BuiltinRules::size> kRuns = run_table<Step>(BuiltinRules{});
   const Instruction* code = p.code.data();
   for (const InstructionRun& run : p.runs) {
-    if (is_rule(run.op)) {
+    if (run.form == Form::Vector) {
+      step.vector(p.vectors[code[run.begin].a], run.begin);
+    } else if (is_rule(run.op)) {
       kRuns[rule_index(run.op)](step, code, run);
     } else {  // compile() emits no other code than a rule's or Fused
       for (std::uint32_t i = run.begin; i < run.end; ++i) step.fused(code[i], i);

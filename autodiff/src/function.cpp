@@ -62,7 +62,7 @@ detail::WorkspaceData& Function::prepare(Workspace& ws) const {
   }
   d.adjoint.assign(p.slots(), 0.0);
   d.seed.assign(p.output_slot.size(), 0.0);
-  d.scratch.assign(2 * p.widest_nary, 0.0);
+  d.scratch.assign(std::max(2 * p.widest_nary, p.widest_vector), 0.0);
   d.value_tangent.clear();  // second order: laid out by the first Hessian-vector product
   d.partial_tangent.clear();
   d.adjoint_tangent.clear();

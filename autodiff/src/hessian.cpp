@@ -27,6 +27,7 @@ struct TangentStep {
   double* out_tangent;          // the instructions' tangents
   double* partial_tangent;      // every edge
   Dual* scratch;                // n-ary operands and partials
+  double* vector_scratch;       // a vector instruction's operand tangents
   const std::uint32_t* nary;
   const double* coefficients;
   std::uint32_t constants;
@@ -88,6 +89,15 @@ struct TangentStep {
     out_tangent[i] = z_tangent;
   }
 
+  /// A linear map: its outputs' tangents are the map of its operands' tangents (constant
+  /// partials: no partial tangents).
+  void vector(const VectorInstruction& v, std::size_t i) {
+    const std::uint32_t* s = nary + v.operands;
+    const std::size_t inputs = v.map.inputs();
+    for (std::size_t k = 0; k < inputs; ++k) vector_scratch[k] = tangent[s[k]];
+    apply(v.map, vector_scratch, out_tangent + i);
+  }
+
   template <TernaryRule R>
   void ternary(const Instruction& ins, std::size_t i) {
     const std::uint32_t* s = nary + ins.a;
@@ -122,8 +132,8 @@ void tangent_sweep(const Program& p, const double* v, WorkspaceData& ws) {
   const std::size_t first = p.constants + p.inputs;
   TangentStep step{ws.value.data(),         ws.value.data() + first,  ws.partial.data(),
                    tangent,                 tangent + first,          ws.partial_tangent.data(),
-                   ws.dual_scratch.data(),  p.nary_operands.data(),   p.coefficients.data(),
-                   p.constants};
+                   ws.dual_scratch.data(),  ws.scratch.data(),        p.nary_operands.data(),
+                   p.coefficients.data(),   p.constants};
   dispatch(p, step);
 }
 
@@ -140,6 +150,15 @@ void reverse_pairs(const Program& p, WorkspaceData& ws) {
   const double* partial_tangent = ws.partial_tangent.data();
   const std::size_t first = p.constants + p.inputs;
   for (std::size_t i = p.instructions(); i-- > 0;) {
+    if (code[i].form == Form::Vector) {
+      // Met last at its first output, when all its outputs' adjoints are complete. Linear:
+      // the adjoint tangents go back through the same map.
+      if (code[i].b != 0) continue;
+      const VectorInstruction& v = p.vectors[code[i].a];
+      vector_adjoint(p, v, adjoint + first + i, ws.scratch.data(), adjoint);
+      vector_adjoint(p, v, adjoint_tangent + first + i, ws.scratch.data(), adjoint_tangent);
+      continue;
+    }
     const double a = adjoint[first + i];
     const double at = adjoint_tangent[first + i];
     const std::uint32_t end = code[i + 1].edge;

@@ -6,6 +6,11 @@
 // Each instruction reads operand slots and writes its own; its partial derivatives go to the
 // edges [edge, next instruction's edge), one per operand that is not a constant, and
 // edge_slot says which slot each edge feeds in the reverse sweep.
+//
+// A vector instruction (a linear map y = M u with M passive and referenced: sum, mean, dot with
+// a passive vector, matvec, vecmat) writes one slot per output, so it takes as many consecutive
+// instructions of Form::Vector; it has no edges: its partials are M itself, which the reverse
+// sweep applies transposed (linear_map.hpp), so the data is never copied into the program.
 
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +19,7 @@
 
 #include "slope/autodiff/function.hpp"
 #include "slope/autodiff/math.hpp"
+#include "linear_map.hpp"
 #include "replay_log.hpp"
 #include "slope/autodiff/op_code.hpp"
 #include "slope/autodiff/var.hpp"
@@ -27,7 +33,7 @@ struct WorkspaceData {
   std::vector<double> partial;
   std::vector<double> adjoint;
   std::vector<double> seed;
-  std::vector<double> scratch;           // operands and partials of n-ary operations
+  std::vector<double> scratch;           // operands and partials of n-ary and vector operations
   std::vector<double> value_tangent;     // second order: forward tangents of values,
   std::vector<double> partial_tangent;   // of partials,
   std::vector<double> adjoint_tangent;   // and tangents of adjoints
@@ -42,6 +48,7 @@ enum class Form : std::uint8_t {
   Second,  ///< two operands, only b active: one edge
   Nary,    ///< operand slots nary_operands[a, a + b); one edge per active one (OpCode::Fused:
            ///< the linear combination sum_k coefficients[a + k] * operand k, left to right)
+  Vector,  ///< output b of the vector instruction vectors[a]; no edges
 };
 
 /// One step of a compiled function.
@@ -64,6 +71,14 @@ struct InstructionRun {
   std::uint8_t edges_each = 0;  // edges of every instruction of the run (1 or 2), or 0 if they differ
 };
 
+/// A linear map over operand slots: its outputs are the slots of the instructions
+/// [first, first + map.outputs()), its operands nary_operands[operands, operands + map.inputs()).
+struct VectorInstruction {
+  LinearMap map;
+  std::uint32_t first = 0;
+  std::uint32_t operands = 0;
+};
+
 /// A decision re-checked on every evaluation: `kind` of slots a and b must give `outcome`.
 struct Decision {
   std::uint32_t a = 0;
@@ -83,9 +98,12 @@ struct Program {
   std::vector<std::uint32_t> edge_slot;
   std::vector<std::uint32_t> nary_operands;
   std::vector<double> coefficients;  // beside nary_operands: an OpCode::Fused term's coefficient
+  std::vector<VectorInstruction> vectors;
+  std::vector<std::vector<double>> copies;  // passive numbers of spans (dot with a passive vector) the maps read
   std::vector<std::uint32_t> output_slot;
   std::vector<Decision> decisions;  // re-checked after every forward replay
   std::size_t widest_nary = 0;   // scratch a workspace needs for n-ary operations
+  std::size_t widest_vector = 0; // and for a vector instruction's gathered operands and results
   FunctionStats stats;
 
   [[nodiscard]] std::size_t instructions() const noexcept { return code.size() - 1; }
@@ -102,9 +120,14 @@ ReplayStatus replay_forward(const Program& program, const double* x, WorkspaceDa
 Function::Workspace& thread_workspace();
 /// Reverse sweep after replay_forward(..., true): adjoints of every slot for the given output seeds.
 void replay_reverse(const Program& program, const double* seeds, WorkspaceData& ws);
+/// Adds a vector instruction's contribution to its operands' adjoints, given its outputs'
+/// adjoints (`scratch`: map.inputs() doubles).
+void vector_adjoint(const Program& program, const VectorInstruction& v, const double* output_adjoint,
+                    double* scratch, double* adjoint) noexcept;
 /// True when `op` is a built-in rule with a variadic form (a VariadicRule: log_sum_exp).
 bool variadic_rule(OpCode op) noexcept;
-/// Compiles a replayable recording: inputs are nodes [0, n) of `tape`, outputs as given.
-Program compile(const Tape& tape, const ReplayLog& log, std::size_t inputs, std::span<const Var> outputs);
+/// Compiles a replayable recording: inputs are nodes [0, n) of `tape`, outputs as given. The
+/// passive numbers the log copied move into the program.
+Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<const Var> outputs);
 
 }  // namespace slope::detail

@@ -17,7 +17,7 @@ struct ValueStep {
   double* value;        // every slot
   double* out;          // the instructions' slots (value + C + n)
   double* partial;      // every edge
-  double* scratch;      // n-ary operands and partials
+  double* scratch;      // n-ary operands and partials, a vector instruction's operands
   const std::uint32_t* nary;
   const double* coefficients;
   std::uint32_t constants;
@@ -75,6 +75,15 @@ struct ValueStep {
     out[i] = sum;
   }
 
+  /// A linear map: gathers its operands and writes all its outputs (its partials are the
+  /// map's matrix, which the reverse sweep reads in place).
+  void vector(const VectorInstruction& v, std::size_t i) {
+    const std::uint32_t* s = nary + v.operands;
+    const std::size_t inputs = v.map.inputs();
+    for (std::size_t k = 0; k < inputs; ++k) scratch[k] = value[s[k]];
+    apply(v.map, scratch, out + i);
+  }
+
   template <VariadicRule R>
   void variadic(const Instruction& ins, std::size_t i) {
     const std::span<double> xs(scratch, ins.b);
@@ -87,6 +96,20 @@ struct ValueStep {
     }
   }
 };
+
+}  // namespace
+
+void vector_adjoint(const Program& p, const VectorInstruction& v, const double* output_adjoint, double* scratch,
+                    double* adjoint) noexcept {
+  apply_adjoint(v.map, output_adjoint, scratch);
+  const std::uint32_t* s = p.nary_operands.data() + v.operands;
+  const std::size_t inputs = v.map.inputs();
+  for (std::size_t k = 0; k < inputs; ++k) {
+    if (!p.is_constant(s[k])) adjoint[s[k]] += scratch[k];
+  }
+}
+
+namespace {
 
 bool same(double a, double b) noexcept { return a == b || (std::isnan(a) && std::isnan(b)); }
 
@@ -152,6 +175,10 @@ void replay_reverse(const Program& p, const double* seeds, WorkspaceData& ws) {
   // 0 * inf from turning unrelated adjoints into NaN.
   for (std::size_t r = p.runs.size(); r-- > 0;) {
     const InstructionRun& run = p.runs[r];
+    if (run.form == Form::Vector) {
+      vector_adjoint(p, p.vectors[code[run.begin].a], result_adjoint + run.begin, ws.scratch.data(), adjoint);
+      continue;
+    }
     switch (run.edges_each) {
       case 1:
         for (std::uint32_t i = run.end, k = run.edge + (run.end - run.begin); i-- > run.begin;) {

@@ -20,8 +20,21 @@ std::uint32_t ReplayLog::reference(const Var& x) {
 }
 
 void ReplayLog::add_operation(OpCode op, std::uint32_t node, std::span<const Var> operands, bool nary) {
-  steps_.push_back(Step{node, static_cast<std::uint32_t>(operands_.size()), op, nary});
+  steps_.push_back(Step{node, static_cast<std::uint32_t>(operands_.size()), kNoMap, op, nary});
   for (const Var& x : operands) operands_.push_back(reference(x));
+}
+
+LinearMap ReplayLog::add_vector(OpCode op, std::uint32_t first_output, std::span<const Var> u, LinearMap map,
+                                std::span<const double> copy) {
+  if (!copy.empty()) {
+    copies_.emplace_back(copy.begin(), copy.end());
+    map.data = copies_.back().data();
+  }
+  maps_.push_back(map);
+  steps_.push_back(Step{first_output, static_cast<std::uint32_t>(operands_.size()),
+                        static_cast<std::uint32_t>(maps_.size() - 1), op, false});
+  for (const Var& x : u) operands_.push_back(reference(x));
+  return map;
 }
 
 void ReplayLog::add_coefficients(std::span<const double> coefficients) {
@@ -52,6 +65,10 @@ void ReplayLog::rewind(std::uint32_t nodes) {
   if (step != steps_.end()) operands_.resize(step->first_operand);
   if (coefficients_.size() > operands_.size()) coefficients_.resize(operands_.size());
   steps_.erase(step, steps_.end());
+  // Maps were appended in step order: keep those of the remaining steps (copies stay, unused).
+  std::size_t maps = 0;
+  for (const Step& s : steps_) maps += s.map != kNoMap ? 1 : 0;
+  maps_.resize(maps);
   std::erase_if(decisions_, [nodes](const Decision& d) { return d.nodes > nodes; });
 }
 
@@ -61,6 +78,8 @@ void ReplayLog::clear() noexcept {
   constants_.clear();
   coefficients_.clear();
   decisions_.clear();
+  maps_.clear();
+  copies_.clear();
   precomputed_ = 0;
   failed_ = false;
 }

@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "linear_map.hpp"
 #include "slope/autodiff/op_code.hpp"
 #include "slope/autodiff/var.hpp"
 
@@ -25,11 +26,16 @@ inline constexpr std::uint32_t kConstantRef = 0x8000'0000U;
 /// to it from the slow recording paths, which a replayable recording always takes.
 class ReplayLog {
  public:
-  /// One recorded operation: the node it produced and its operands
-  /// [first_operand, next step's first_operand) in `operands`.
+  /// Step::map of an operation that is not a vector operation.
+  static constexpr std::uint32_t kNoMap = 0xffff'ffffU;
+
+  /// One recorded operation: the node it produced (a vector operation: the first of its
+  /// outputs, map(s).outputs() nodes) and its operands [first_operand, next step's
+  /// first_operand) in `operands`.
   struct Step {
     std::uint32_t node;
     std::uint32_t first_operand;
+    std::uint32_t map;  // a vector operation's LinearMap (index into maps()), else kNoMap
     OpCode op;
     bool nary;  // recorded by Tape::nary (fma, log_sum_exp of a range), not by a rule of 1 or 2
   };
@@ -44,6 +50,12 @@ class ReplayLog {
 
   /// Appends the operation that produced node `node` from `operands`.
   void add_operation(OpCode op, std::uint32_t node, std::span<const Var> operands, bool nary);
+  /// Appends a linear vector operation y = M u (see LinearMap) whose outputs are the nodes
+  /// from `first_output` on and whose operands are `u`. M is referenced as given, or, when
+  /// `copy` is not empty, is `copy` (kept by the log: a passive span may die before the
+  /// Function is compiled); returns the map as stored.
+  LinearMap add_vector(OpCode op, std::uint32_t first_output, std::span<const Var> u, LinearMap map,
+                       std::span<const double> copy);
   /// Stores the coefficients of the last operation, a linear combination (OpCode::Fused
   /// recorded by Tape::nary: sum_k coefficients[k] * operand k), one per operand.
   void add_coefficients(std::span<const double> coefficients);
@@ -66,6 +78,10 @@ class ReplayLog {
   [[nodiscard]] std::span<const double> coefficients(std::size_t s) const noexcept;
   /// The value of a constant reference.
   [[nodiscard]] double constant(std::uint32_t ref) const noexcept { return constants_[ref & ~kConstantRef]; }
+  /// The map of a vector step.
+  [[nodiscard]] const LinearMap& map(const Step& step) const noexcept { return maps_[step.map]; }
+  /// The passive numbers the log copied (see add_vector), to move into the compiled Function.
+  [[nodiscard]] std::vector<std::vector<double>>& copies() noexcept { return copies_; }
   /// The logged decisions.
   [[nodiscard]] std::span<const Decision> decisions() const noexcept { return decisions_; }
   /// Operations on constants only, evaluated once while recording.
@@ -81,6 +97,8 @@ class ReplayLog {
   std::vector<double> constants_;
   std::vector<double> coefficients_;  // beside operands_, filled up to the last linear combination
   std::vector<Decision> decisions_;
+  std::vector<LinearMap> maps_;
+  std::vector<std::vector<double>> copies_;  // each keeps its buffer when moved: maps_ point into them
   std::size_t precomputed_ = 0;
   bool failed_ = false;
 };

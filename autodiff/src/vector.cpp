@@ -9,6 +9,7 @@
 
 #include "slope/autodiff/errors.hpp"
 #include "slope/autodiff/tape.hpp"
+#include "replay_log.hpp"
 #include "vector_node.hpp"
 #include "vector_replayable.hpp"
 
@@ -65,18 +66,7 @@ bool any_active(std::span<const Var> x) noexcept {
   return std::any_of(x.begin(), x.end(), [](const Var& v) { return !v.is_constant(); });
 }
 
-/// sum_i a[i] b[i] with four accumulators, so that it vectorizes.
-double dot(const double* __restrict a, const double* __restrict b, std::size_t n) noexcept {
-  std::array<double, 4> s{};
-  std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    for (std::size_t k = 0; k < 4; ++k) s[k] += a[i + k] * b[i + k];
-  }
-  for (; i < n; ++i) s[0] += a[i] * b[i];
-  return (s[0] + s[1]) + (s[2] + s[3]);
-}
-
-/// sum_i x_i.value() with four accumulators, in the order of dot.
+/// sum_i x_i.value() with four accumulators, in the order of sum4 (linear_map.hpp).
 double sum_values(std::span<const Var> x) noexcept {
   std::array<double, 4> s{};
   std::size_t i = 0;
@@ -85,6 +75,31 @@ double sum_values(std::span<const Var> x) noexcept {
   }
   for (; i < x.size(); ++i) s[0] += x[i].value();
   return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+/// Inside Function::record: y = M u as one vector step of the replay log, whose outputs are
+/// plain nodes of the tape (a replayable recording is compiled, never swept). M is referenced,
+/// or, when `copy` is given (a passive span, which may die before the Function does), copied
+/// once into the log and then the Function.
+void record_replayable(OpCode op, detail::LinearMap map, std::span<const Var> u, std::span<const double> copy,
+                       std::span<Var> out) {
+  Tape& tape = detail::require_active_tape();
+  thread_local std::vector<double> values;
+  values.resize(u.size() + out.size());
+  for (std::size_t i = 0; i < u.size(); ++i) values[i] = u[i].value();
+  const std::uint32_t first = VectorTapeAccess::push_outputs(tape, out.size(), op);
+  map = tape.replay_log()->add_vector(op, first, u, map, copy);
+  detail::apply(map, values.data(), values.data() + u.size());
+  VectorTapeAccess::outputs(tape, values.data() + u.size(), first, out);
+}
+
+/// The map of a sum scaled by `scale` (a mean: 1/n) of n operands.
+detail::LinearMap scaled_sum_map(std::size_t n, double scale) {
+  detail::LinearMap map;
+  map.rows = 1;
+  map.cols = static_cast<std::uint32_t>(n);
+  map.scale = scale;
+  return map;
 }
 
 /// A vector node being recorded: its tape, its descriptor and the storage sizes to return to
@@ -216,7 +231,11 @@ Var reduce_constant_partials(std::span<const Var> x, double scale, OpCode op) {
     for (const Var& v : x) value += v.value();
     return Var(value * scale);
   }
-  if (detail::replayable::active()) return detail::replayable::scaled_sum(x, scale);
+  if (detail::replayable::active()) {
+    Var y;
+    record_replayable(op, scaled_sum_map(x.size(), scale), x, {}, {&y, 1});
+    return y;
+  }
   Recorder rec(VectorKind::Reduce, op_name(op));
   rec.node().x = rec.operands(x, nullptr);
   rec.node().dx.scale = scale;
@@ -240,7 +259,14 @@ Var dot(std::span<const Var> a, std::span<const double> b) {
     for (std::size_t i = 0; i < a.size(); ++i) value += a[i].value() * b[i];
     return Var(value);
   }
-  if (detail::replayable::active()) return detail::replayable::linear(a, b);
+  if (detail::replayable::active()) {
+    detail::LinearMap map = scaled_sum_map(a.size(), 1.0);
+    map.data = b.data();
+    map.stride = b.size();
+    Var y;
+    record_replayable(OpCode::Dot, map, a, b, {&y, 1});
+    return y;
+  }
   Recorder rec(VectorKind::Reduce, "dot");
   std::vector<double>& values = rec.store().scratch;
   values.resize(a.size());
@@ -248,12 +274,18 @@ Var dot(std::span<const Var> a, std::span<const double> b) {
   auto [partials, weights] = rec.stored(b.size());
   std::copy(b.begin(), b.end(), weights);
   rec.node().dx = partials;
-  const double value = dot(values.data(), weights, a.size());
+  const double value = detail::dot4(values.data(), weights, a.size());
   if (rec.checked()) check_value("dot", value);
   return rec.finish(OpCode::Dot, value);
 }
 
 Var dot(std::span<const double> a, std::span<const Var> b) { return dot(b, a); }
+
+double sum(std::span<const double> x) noexcept { return detail::sum4(x.data(), x.size()); }
+
+double dot(std::span<const double> a, std::span<const double> b) noexcept {
+  return detail::dot4(a.data(), b.data(), std::min(a.size(), b.size()));
+}
 
 Var dot(std::span<const Var> a, std::span<const Var> b) {
   require_size(b.size(), a.size(), "dot", "the second operand");
@@ -278,7 +310,7 @@ Var dot(std::span<const Var> a, std::span<const Var> b) {
   rec.node().y = rec.operands(b, b_data);
   rec.node().dx = b_values;
   rec.node().dy = a_values;
-  const double value = dot(a_data, b_data, a.size());
+  const double value = detail::dot4(a_data, b_data, a.size());
   if (rec.checked()) check_value("dot", value);
   return rec.finish(OpCode::Dot, value);
 }
@@ -293,7 +325,7 @@ Var squared_norm(std::span<const Var> x) {
   Recorder rec(VectorKind::Reduce, "squared_norm");
   auto [partials, twice] = rec.stored(x.size());
   rec.node().x = rec.operands(x, twice);
-  const double value = dot(twice, twice, x.size());
+  const double value = detail::dot4(twice, twice, x.size());
   for (std::size_t i = 0; i < x.size(); ++i) twice[i] *= 2.0;
   rec.node().dx = partials;
   if (rec.checked()) check_value("squared_norm", value);
@@ -304,40 +336,25 @@ Var squared_norm(std::span<const Var> x) {
 
 namespace {
 
-/// The matrix of a MatVec node: M row-contiguous with `transposed` saying whether the product
-/// is M w or M^T w, for out = X w (transpose_x false) or out = X^T w (true).
-void set_matrix(VectorNode& node, ConstMatrixView X, bool transpose_x, std::string_view what) {
+/// The map of out = X w (transpose_x false) or out = X^T w: X's data referenced, viewed
+/// row-contiguous (a column-major X is the row-major view of its transpose).
+detail::LinearMap matrix_map(ConstMatrixView X, bool transpose_x, std::string_view what) {
+  detail::LinearMap map;
+  map.data = X.data;
   if (X.col_stride == 1) {
-    node.matrix = X.data;
-    node.rows = static_cast<std::uint32_t>(X.rows);
-    node.cols = static_cast<std::uint32_t>(X.cols);
-    node.stride = X.row_stride;
-    node.transposed = transpose_x;
+    map.rows = static_cast<std::uint32_t>(X.rows);
+    map.cols = static_cast<std::uint32_t>(X.cols);
+    map.stride = X.row_stride;
+    map.transposed = transpose_x;
   } else if (X.row_stride == 1) {
-    node.matrix = X.data;  // X^T is row-contiguous
-    node.rows = static_cast<std::uint32_t>(X.cols);
-    node.cols = static_cast<std::uint32_t>(X.rows);
-    node.stride = X.col_stride;
-    node.transposed = !transpose_x;
+    map.rows = static_cast<std::uint32_t>(X.cols);
+    map.cols = static_cast<std::uint32_t>(X.rows);
+    map.stride = X.col_stride;
+    map.transposed = !transpose_x;
   } else {
     throw ShapeError(fmt::format("{}: the matrix needs a unit row or column stride", what));
   }
-}
-
-/// out = M w (transposed false) or M^T w for a row-contiguous M (rows x cols, stride).
-void matrix_product(const VectorNode& node, const double* w, double* out) {
-  const std::size_t rows = node.rows;
-  const std::size_t cols = node.cols;
-  if (!node.transposed) {
-    for (std::size_t i = 0; i < rows; ++i) out[i] = dot(node.matrix + i * node.stride, w, cols);
-    return;
-  }
-  std::fill_n(out, cols, 0.0);
-  for (std::size_t i = 0; i < rows; ++i) {
-    const double* __restrict row = node.matrix + i * node.stride;
-    const double a = w[i];
-    for (std::size_t j = 0; j < cols; ++j) out[j] += a * row[j];
-  }
+  return map;
 }
 
 void record_matrix_product(ConstMatrixView X, bool transpose_x, std::span<const Var> w, std::span<Var> out,
@@ -354,14 +371,15 @@ void record_matrix_product(ConstMatrixView X, bool transpose_x, std::span<const 
     }
     return;
   }
-  if (detail::replayable::active()) return detail::replayable::matrix_product(X, transpose_x, w, out);
+  const detail::LinearMap map = matrix_map(X, transpose_x, what);
+  if (detail::replayable::active()) return record_replayable(OpCode::MatVec, map, w, {}, out);
   Recorder rec(VectorKind::MatVec, what);
-  set_matrix(rec.node(), X, transpose_x, what);
+  rec.node().map = map;
   std::vector<double>& scratch = rec.store().scratch;
   scratch.resize(inputs + outputs);
   rec.node().x = rec.operands(w, scratch.data());
   double* values = scratch.data() + inputs;
-  matrix_product(rec.node(), scratch.data(), values);
+  detail::apply(rec.node().map, scratch.data(), values);
   if (rec.checked()) {
     for (std::size_t i = 0; i < outputs; ++i) check_value(what, values[i]);
   }

@@ -8,35 +8,6 @@ namespace {
 
 constexpr std::uint32_t kNone = VectorNodes::kNone;
 
-/// sum_i a[i] * b[i] with four accumulators: a single one is a chain of dependent adds that
-/// the compiler may not reorder, so it would not vectorize.
-double dot(const double* __restrict a, const double* __restrict b, std::size_t n) noexcept {
-  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-  std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    s0 += a[i] * b[i];
-    s1 += a[i + 1] * b[i + 1];
-    s2 += a[i + 2] * b[i + 2];
-    s3 += a[i + 3] * b[i + 3];
-  }
-  for (; i < n; ++i) s0 += a[i] * b[i];
-  return (s0 + s1) + (s2 + s3);
-}
-
-/// sum_i b[i], four accumulators.
-double sum(const double* __restrict b, std::size_t n) noexcept {
-  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-  std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    s0 += b[i];
-    s1 += b[i + 1];
-    s2 += b[i + 2];
-    s3 += b[i + 3];
-  }
-  for (; i < n; ++i) s0 += b[i];
-  return (s0 + s1) + (s2 + s3);
-}
-
 /// sum_i w[i] * ybar[i] over the nonzero ybar[i] (a select, so it still vectorizes): as in the
 /// scalar sweep, a zero adjoint contributes nothing even where w is infinite.
 double dot_nonzero(const double* __restrict w, const double* __restrict ybar, std::size_t n) noexcept {
@@ -56,11 +27,6 @@ double dot_nonzero(const double* __restrict w, const double* __restrict ybar, st
     s0 += ybar[i] != 0.0 ? t : 0.0;
   }
   return (s0 + s1) + (s2 + s3);
-}
-
-/// y[j] += a * x[j].
-void axpy(double a, const double* __restrict x, double* __restrict y, std::size_t n) noexcept {
-  for (std::size_t j = 0; j < n; ++j) y[j] += a * x[j];
 }
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -279,31 +245,16 @@ void VectorNodes::sweep_elementwise(const VectorNode& node, double* adjoint) con
   if (node.scalar != kNone) {
     const double* ds = partials(node.ds, values);
     if (ds == nullptr) {
-      adjoint[node.scalar] += node.ds.scale * sum(ybar, n);
+      adjoint[node.scalar] += node.ds.scale * sum4(ybar, n);
     } else {
-      adjoint[node.scalar] += node.ds.finite ? dot(ds, ybar, n) : dot_nonzero(ds, ybar, n);
+      adjoint[node.scalar] += node.ds.finite ? dot4(ds, ybar, n) : dot_nonzero(ds, ybar, n);
     }
   }
 }
 
 void VectorNodes::sweep_matvec(const VectorNode& node, double* adjoint) {
-  const double* __restrict ybar = adjoint + node.output;
-  const std::size_t rows = node.rows;
-  const std::size_t cols = node.cols;
-  if (!node.transposed) {
-    // y = M w: adj w = M^T adj y, one axpy per row with a nonzero adjoint.
-    scratch.assign(cols, 0.0);
-    double* __restrict g = scratch.data();
-    for (std::size_t i = 0; i < rows; ++i) {
-      const double a = ybar[i];
-      if (a != 0.0) axpy(a, node.matrix + i * node.stride, g, cols);
-    }
-  } else {
-    // y = M^T w: adj w = M adj y, one dot product per row.
-    scratch.resize(rows);
-    double* __restrict g = scratch.data();
-    for (std::size_t i = 0; i < rows; ++i) g[i] = dot(node.matrix + i * node.stride, ybar, cols);
-  }
+  scratch.resize(node.map.inputs());
+  apply_adjoint(node.map, adjoint + node.output, scratch.data());
   add_vector(node.x, ids.data(), scratch.data(), adjoint);
 }
 

@@ -16,6 +16,8 @@
 #include <memory>
 #include <vector>
 
+#include "linear_map.hpp"
+
 namespace slope::detail {
 
 /// A growable array that keeps its memory when shrunk and leaves new elements uninitialized
@@ -71,7 +73,7 @@ void multiply_matrices(std::size_t rows, std::size_t depth, std::size_t cols, St
 enum class VectorKind : std::uint8_t {
   Reduce,       ///< one output y with partials dx_j, dy_j on operands x, y: adj x_j += dx_j adj y
   Elementwise,  ///< y_i = f(x_i, s): adj x_i += dx_i adj y_i, adj s += sum_i ds_i adj y_i
-  MatVec,       ///< y = M w, or y = M^T w, with M passive and referenced (row-contiguous)
+  MatVec,       ///< y = M w, or y = M^T w, with M passive and referenced (a LinearMap)
   MatMul,       ///< C = A B, A and B active (their values stored)
 };
 
@@ -110,11 +112,10 @@ struct VectorNode {
   Partials dy;                   // Reduce: d output / d y
   Partials ds;                   // Elementwise: d y_i / d scalar
   std::uint32_t operand_values = 0;  // MatMul: A's then B's values, at values[operand_values]
-  const double* matrix = nullptr;  // MatVec: M, rows x cols, row i at matrix + i * stride
-  std::uint32_t rows = 0;          // MatVec: M's shape; MatMul: A is rows x inner, B inner x cols
+  LinearMap map;                  // MatVec: y = map applied to x
+  std::uint32_t rows = 0;          // MatMul: A is rows x inner, B inner x cols
   std::uint32_t cols = 0;
   std::uint32_t inner = 0;
-  std::size_t stride = 0;
   std::uint32_t ids_size = 0;     // VectorNodes::ids and ::values sizes before this node,
   std::uint32_t values_size = 0;  // so that a rewind can drop what it appended
 };

@@ -21,42 +21,27 @@ Var linear(std::span<const Var> x, std::span<const double> c) {
   return require_active_tape().nary(x, value, c, OpCode::Fused);
 }
 
-Var scaled_sum(std::span<const Var> x, double scale) {
-  const std::vector<double> c(x.size(), scale);
-  return linear(x, c);
-}
-
 Var dot(std::span<const Var> a, std::span<const Var> b) {
   std::vector<Var> products(a.size());
   for (std::size_t k = 0; k < a.size(); ++k) products[k] = a[k] * b[k];
-  return scaled_sum(products, 1.0);
+  return slope::sum(products);  // the replay's sum: four accumulators, as the vector node's dot
 }
 
 Var squared_norm(std::span<const Var> x) {
   std::vector<Var> squares(x.size());
   for (std::size_t k = 0; k < x.size(); ++k) squares[k] = slope::square(x[k]);
-  return scaled_sum(squares, 1.0);
-}
-
-void matrix_product(ConstMatrixView X, bool transpose_x, std::span<const Var> w, std::span<Var> out) {
-  const ConstMatrixView M = transpose_x ? X.transposed() : X;
-  std::vector<double> row(M.cols);
-  std::vector<Var> result(M.rows);  // out may alias w
-  for (std::size_t i = 0; i < M.rows; ++i) {
-    for (std::size_t j = 0; j < M.cols; ++j) row[j] = M(i, j);
-    result[i] = linear(w, row);
-  }
-  std::copy(result.begin(), result.end(), out.begin());
+  return slope::sum(squares);
 }
 
 void matmul(std::span<const Var> A, std::span<const Var> B, std::size_t rows, std::size_t inner, std::size_t cols,
             std::span<Var> C) {
   std::vector<Var> products(inner);
+  const std::vector<double> ones(inner, 1.0);
   std::vector<Var> result(rows * cols);  // C may alias A or B
   for (std::size_t i = 0; i < rows; ++i) {
     for (std::size_t j = 0; j < cols; ++j) {
       for (std::size_t l = 0; l < inner; ++l) products[l] = A[i * inner + l] * B[l * cols + j];
-      result[i * cols + j] = scaled_sum(products, 1.0);
+      result[i * cols + j] = linear(products, ones);  // summed over l in order, as the vector node
     }
   }
   std::copy(result.begin(), result.end(), C.begin());

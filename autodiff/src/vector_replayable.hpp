@@ -1,11 +1,12 @@
 #pragma once
-// The vector operations of vector.hpp in the form a slope::Function can replay: while a tape
-// records for Function::record, vector.cpp hands each operation to these instead of recording
-// a vector node (whose partials are numbers, which a replay could not recompute). Sums, means,
-// dot products with passive vectors and each output of a product with a passive matrix become
-// one linear combination (OpCode::Fused, any number of operands, the coefficients kept), so a
-// replay still does one instruction per output; elementwise operations become one scalar
-// operation per element. Private to the library: only vector.cpp includes it.
+// The vector operations of vector.hpp that are not linear maps over passive data, in the form a
+// slope::Function can replay: while a tape records for Function::record, vector.cpp hands each
+// of them to these instead of recording a vector node (whose partials are numbers, which a
+// replay could not recompute). Elementwise operations become one scalar operation per element
+// (a replay runs them as one run of the same rule); a dot product of two active vectors becomes
+// the products and their sum. (Sums, means, dot products with passive vectors, matvec and
+// vecmat are replayed as linear maps that reference their data: vector.cpp records them as
+// vector steps.) Private to the library: only vector.cpp includes it.
 
 #include <cstddef>
 #include <span>
@@ -20,14 +21,10 @@ namespace slope::detail::replayable {
 
 /// sum_k c_k x_k, left to right, as one node: partials c_k.
 Var linear(std::span<const Var> x, std::span<const double> c);
-/// sum_k scale x_k.
-Var scaled_sum(std::span<const Var> x, double scale);
 /// sum_k a_k b_k, both active: one product per element, then their sum.
 Var dot(std::span<const Var> a, std::span<const Var> b);
 /// sum_k x_k^2: one square per element, then their sum.
 Var squared_norm(std::span<const Var> x);
-/// out = X w (transpose_x false) or X^T w: one linear combination per output.
-void matrix_product(ConstMatrixView X, bool transpose_x, std::span<const Var> w, std::span<Var> out);
 /// C = A B (rows x inner times inner x cols): per output, inner products and their sum.
 void matmul(std::span<const Var> A, std::span<const Var> B, std::size_t rows, std::size_t inner, std::size_t cols,
             std::span<Var> C);

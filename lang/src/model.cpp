@@ -85,33 +85,22 @@ class ModelImpl {
   std::vector<std::optional<Matrix>> data_;  ///< by data declaration, in source order
   std::map<std::string, double, std::less<>> constants_;
   std::optional<CheckedModel> checked_;
-  Tape tape_;  // checked evaluations (and models a Function cannot replay) record here each time
+  Tape tape_;  // checked evaluations record here each time, to name the failing operation
   std::vector<Var> inputs_;
   std::optional<slope::Function> function_;  // the objective recorded once, replayed after
   slope::Function::Workspace workspace_;
-  bool replayable_ = true;  // false for large data, or once Function::record refused the model
-
-  /// Above this many bound data numbers, evaluations record on the tape each time instead of
-  /// replaying a Function. A Function copies the data it multiplies into its coefficients (and
-  /// a workspace copies them again as partials), about 5x the data's memory; the tape's vector
-  /// nodes reference the data. Measured with `slope optimize` on the logistic model: at 2000 x
-  /// 20 replay is 1.8x faster than recording (slope_bench_lang), at 100,000 x 50 it is no
-  /// faster and takes 465 MB instead of 90 MB.
-  static constexpr std::size_t kReplayDataLimit = std::size_t{1} << 20;
 
   /// Forgets the check and the recorded objective (data or constants changed).
   void invalidate() noexcept {
     checked_.reset();
     function_.reset();
-    std::size_t numbers = 0;
-    for (const auto& matrix : data_) numbers += matrix ? matrix->entries().size() : 0;
-    replayable_ = numbers <= kReplayDataLimit;
   }
 
-  /// Value and gradient by recording on tape_ (checked: domain errors name their source span).
-  double record(std::span<const double> theta, std::span<double> gradient, bool checked_run) {
+  /// Value and gradient by recording on tape_ in checked mode: a domain error names the
+  /// operation and its source span.
+  double record_checked(std::span<const double> theta, std::span<double> gradient) {
     const CheckedModel& model = checked();
-    auto recording = tape_.record({.checked = checked_run});
+    auto recording = tape_.record({.checked = true});
     tape_.clear();  // keeps the memory: after the first call, recording reuses it
     inputs_.resize(theta.size());
     tape_.inputs(theta, inputs_);
@@ -121,26 +110,22 @@ class ModelImpl {
     return y.value();
   }
 
-  /// Records the objective into function_ at theta; false when it cannot be replayed.
-  bool record_function(std::span<const double> theta) {
+  /// Records the objective into function_ at theta. Every operation of the language is one a
+  /// Function replays, and the data are referenced, not copied, whatever their size.
+  void record_function(std::span<const double> theta) {
     const CheckedModel& model = checked();
-    try {
-      function_ = slope::Function::record(
-          [&](std::span<const Var> x) { return detail::evaluate(program_, model, file_, x); }, theta);
-    } catch (const slope::TapeError&) {
-      replayable_ = false;
-      function_.reset();
-    }
-    return function_.has_value();
+    function_.reset();  // the old program's memory goes before the new one is recorded
+    function_ = slope::Function::record(
+        [&](std::span<const Var> x) { return detail::evaluate(program_, model, file_, x); }, theta);
   }
 
   /// Value and gradient by replaying the recorded objective, recording it first (again when a
   /// comparison in the model would now take the other branch).
   double replay(std::span<const double> theta, std::span<double> gradient) {
-    if (!function_ && !record_function(theta)) return record(theta, gradient, false);
+    if (!function_) record_function(theta);
     slope::Evaluation e = function_->value_and_gradient(theta, gradient, workspace_);
     if (e.ok()) return e.value;
-    if (!record_function(theta)) return record(theta, gradient, false);
+    record_function(theta);
     e = function_->value_and_gradient(theta, gradient, workspace_);
     return e.value;
   }
@@ -303,7 +288,7 @@ double Model::value_and_gradient(std::span<const double> theta, std::span<double
     throw CheckError(impl_->file_, kNowhere,
                      fmt::format("the gradient has {} entries for {} parameter values", gradient.size(), theta.size()));
   }
-  if (checked || !impl_->replayable_) return impl_->record(theta, gradient, checked);
+  if (checked) return impl_->record_checked(theta, gradient);
   return impl_->replay(theta, gradient);
 }
 

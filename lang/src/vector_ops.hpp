@@ -18,12 +18,9 @@
 
 namespace slope::lang::detail {
 
-/// sum_i p_i x_i with passive p.
-inline double dot_passive(std::span<const double> p, std::span<const double> x) {
-  double s = 0.0;
-  for (std::size_t i = 0; i < p.size(); ++i) s += p[i] * x[i];
-  return s;
-}
+/// sum_i p_i x_i with passive p, in the order of the Var forms (slope::dot), so that a model
+/// evaluated on doubles gives the bits of its recorded and replayed gradient runs.
+inline double dot_passive(std::span<const double> p, std::span<const double> x) { return slope::dot(p, x); }
 /// \overload: one node, partials p (copied onto the tape: p may be a temporary).
 inline Var dot_passive(std::span<const double> p, std::span<const Var> x) { return slope::dot(x, p); }
 
@@ -44,18 +41,8 @@ T dot(const Value<T>& a, const Value<T>& b) {
 /// Sum of all elements.
 template <class T>
 T sum(const Value<T>& x) {
-  if (x.is_passive()) {
-    double s = 0.0;
-    for (const double v : x.doubles()) s += v;
-    return T(s);
-  }
-  if constexpr (std::is_same_v<T, Var>) {
-    return slope::sum(x.items());
-  } else {
-    T s(0.0);
-    for (const T& v : x.items()) s += v;
-    return s;
-  }
+  if (x.is_passive()) return T(slope::sum(x.doubles()));
+  return slope::sum(x.items());  // doubles: the order of the Var form
 }
 
 /// Matrix [rows, cols] times vector [cols]: one dot product per row.

@@ -169,28 +169,81 @@ BOOST_AUTO_TEST_CASE(tape_bytes_count_the_vector_nodes) {
   BOOST_TEST(added <= 100 * 13 + 256);
 }
 
-BOOST_AUTO_TEST_CASE(a_function_records_one_instruction_per_reduction_and_matrix_row) {
-  // Inside Function::record, sum, dot with data and each row of X w are linear combinations:
-  // one instruction each, not one per element; the data are the coefficients (copied, so the
-  // Function does not depend on X staying alive).
+BOOST_AUTO_TEST_CASE(a_function_replays_linear_vector_operations_as_maps_that_reference_their_matrix) {
+  // Inside Function::record, sum, dot with data and X w are vector instructions: one step
+  // each whose outputs are one slot per element; X is referenced (as the tape's vector node
+  // does: it must outlive the Function), a passive span is copied once (it may be a temporary).
   std::vector<double> X(40 * 6), y(40);
   for (std::size_t k = 0; k < X.size(); ++k) X[k] = std::sin(0.37 * static_cast<double>(k));
   for (std::size_t i = 0; i < y.size(); ++i) y[i] = static_cast<double>(i % 2);
   auto f = [&](std::span<const Var> w) {
     std::vector<Var> z(40);
-    slope::matvec(ConstMatrixView(X.data(), 40, 6), w, z);  // 40 instructions
-    const Var data_fit = slope::dot(z, y);                   // 1
-    slope::softplus(z, z);                                   // 40
+    slope::matvec(ConstMatrixView(X.data(), 40, 6), w, z);  // 40 slots, one vector instruction
+    const Var data_fit = slope::dot(z, y);                   // 1, one vector instruction
+    slope::softplus(z, z);                                   // 40 scalar instructions
     return data_fit - slope::sum(z);                         // 1 + the subtraction
   };
   const std::vector<double> w0{0.1, -0.2, 0.3, 0.0, 0.5, -0.1};
   slope::Function fn = slope::Function::record(f, w0);
   BOOST_TEST(fn.stats().kept == 40u + 1u + 40u + 1u + 1u);
-  const auto [want, want_grad] = slope::value_and_gradient(f, w0);
+  BOOST_TEST(fn.stats().vector_operations == 3u);
+  BOOST_TEST(fn.stats().edges == 40u + 2u);  // softplus and the subtraction; the maps have none
+  const std::vector<double> w1{-0.3, 0.2, 0.1, 0.4, -0.5, 0.2};
+  for (const auto& w : {w0, w1}) {
+    const auto [want, want_grad] = slope::value_and_gradient(f, w);
+    std::vector<double> grad(6);
+    const slope::Evaluation e = fn.value_and_gradient(w, grad);
+    BOOST_TEST(e.value == want);  // the same loops as the vector nodes: the same bits
+    for (std::size_t j = 0; j < 6; ++j) BOOST_TEST(close(grad[j], want_grad[j], kSameRule));
+  }
+  // X referenced: the replay sees a change of X; y was copied: a change of y is not seen.
+  for (std::size_t k = 0; k < X.size(); ++k) X[k] = std::cos(0.21 * static_cast<double>(k));
+  const std::vector<double> y_recorded = y;
+  y.assign(y.size(), 0.5);
   std::vector<double> grad(6);
-  X.assign(X.size(), 0.0);  // the Function kept its own copy
-  const slope::Evaluation e = fn.value_and_gradient(w0, grad);
-  BOOST_TEST(close(e.value, want, kSameRule));
+  const slope::Evaluation changed = fn.value_and_gradient(w1, grad);
+  y = y_recorded;
+  const auto [want, want_grad] = slope::value_and_gradient(f, w1);
+  BOOST_TEST(changed.value == want);
   for (std::size_t j = 0; j < 6; ++j) BOOST_TEST(close(grad[j], want_grad[j], kSameRule));
 }
+
+BOOST_AUTO_TEST_CASE(vector_instructions_give_hessian_vector_products_and_survive_dead_code) {
+  // vecmat and mean as maps inside a nonlinear function; a map whose outputs are unused is
+  // dropped whole, one used in part is kept whole.
+  std::vector<double> X(7 * 3);
+  for (std::size_t k = 0; k < X.size(); ++k) X[k] = 0.3 + std::sin(1.3 * static_cast<double>(k));
+  auto f = [&](std::span<const Var> w) {
+    std::vector<Var> u(3), unused(7), dead(7);
+    slope::vecmat(w, ConstMatrixView(X.data(), 7, 3), u);  // u = X' w
+    slope::matvec(ConstMatrixView::column_major(X.data(), 7, 3), u, unused);  // a column-major view
+    slope::matvec(ConstMatrixView(X.data(), 7, 3), u, dead);  // no output used: dropped
+    const Var m = slope::mean(u);
+    return m * m + u[0] * u[2] + slope::log(u[1] * u[1] + 1.0) + unused[3] * 0.0 * unused[5];
+  };
+  std::vector<double> w0(7);
+  for (std::size_t i = 0; i < 7; ++i) w0[i] = 0.2 * static_cast<double>(i) - 0.5;
+  const slope::Function fn = slope::Function::record(f, w0);
+  BOOST_TEST(fn.stats().vector_operations == 3u);
+  std::vector<double> v(7), hv(7), hv_fd(7), gp(7), gm(7);
+  for (std::size_t i = 0; i < 7; ++i) v[i] = std::cos(static_cast<double>(i));
+  BOOST_TEST((fn.hessian_vector_product(w0, v, hv) == slope::ReplayStatus::Ok));
+  const double h = 1e-5;
+  std::vector<double> wp(w0), wm(w0);
+  for (std::size_t i = 0; i < 7; ++i) {
+    wp[i] += h * v[i];
+    wm[i] -= h * v[i];
+  }
+  (void)fn.gradient(wp, gp);
+  (void)fn.gradient(wm, gm);
+  for (std::size_t i = 0; i < 7; ++i) {
+    hv_fd[i] = (gp[i] - gm[i]) / (2 * h);
+    BOOST_TEST(std::abs(hv[i] - hv_fd[i]) <= 1e-6 * (1.0 + std::abs(hv_fd[i])));
+  }
+  const auto [want, want_grad] = slope::value_and_gradient(f, w0);
+  std::vector<double> grad(7);
+  BOOST_TEST(fn.value_and_gradient(w0, grad).value == want);
+  for (std::size_t j = 0; j < 7; ++j) BOOST_TEST(close(grad[j], want_grad[j], kSameRule));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -82,6 +82,9 @@ struct FunctionStats {
                               ///< into linear combinations (one instruction, constant partials)
   std::size_t constants = 0;  ///< distinct constant operands stored
   std::size_t decisions = 0;     ///< decisions re-checked on every evaluation
+  std::size_t vector_operations = 0;  ///< linear vector operations (sum, mean, dot with a passive
+                                      ///< vector, matvec, vecmat): one step each, their matrices
+                                      ///< referenced as the tape's vector nodes do, never copied
   std::size_t edges = 0;      ///< partial derivatives computed per gradient
 };
 

@@ -87,6 +87,13 @@ Var dot(std::span<const double> a, std::span<const Var> b);
 /// as in dot(x, x), gets both: 2 x_i).
 Var dot(std::span<const Var> a, std::span<const Var> b);
 
+/// sum_i x_i of passive numbers, added in the order every vector operation uses (four
+/// interleaved partial sums, then (s0 + s1) + (s2 + s3)), so that code evaluating a function
+/// on doubles gets the bits its recorded and replayed forms get.
+double sum(std::span<const double> x) noexcept;
+/// sum_i a_i b_i of passive vectors (same length), in the order of sum.
+double dot(std::span<const double> a, std::span<const double> b) noexcept;
+
 /// y = sum_i x_i^2.  Partials: dy/dx_i = 2 x_i.
 Var squared_norm(std::span<const Var> x);
 
