@@ -28,10 +28,14 @@
 /// not f's. Record again at that input to follow the new path. (At an exact tie, a comparison
 /// recorded by `<`, `<=`, `>` or `>=` reports a change even if its boolean would agree.)
 ///
-/// Vector operations (vector.hpp) record their scalar form: a sum, mean or dot product with a
-/// passive vector, and each output of a product with a passive matrix, is one instruction (a
-/// linear combination whose coefficients are the passive numbers, copied into the Function);
-/// elementwise operations are one instruction per element. Hessian-vector products cover them.
+/// Vector operations (vector.hpp): the linear ones (sum, mean, dot with a passive vector,
+/// matvec and vecmat) are vector instructions, one step each, computed with the same loops as
+/// the tape's vector nodes (so with the same bits). A matrix given as a ConstMatrixView is
+/// referenced, not copied, exactly as on the tape: it must stay alive and unchanged as long as
+/// the Function is evaluated (a passive span given to dot is copied once: it may be a
+/// temporary). Elementwise operations, products of two active vectors and matmul record one
+/// scalar instruction per element, which the replay runs as stretches of the same rule.
+/// Hessian-vector products cover all of them.
 ///
 /// Not replayable, refused with slope::TapeError while recording: external_op, custom_op and
 /// user-defined rules (OpCode::Custom), whose derivatives are opaque code or numbers.

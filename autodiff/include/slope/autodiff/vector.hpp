@@ -18,10 +18,10 @@
 /// the operands; with no active operand, the results are constants and nothing is recorded.
 /// Size mismatches throw slope::ShapeError.
 ///
-/// Inside slope::Function::record the same calls record their scalar form instead, which a
-/// Function replays: a sum, mean or dot product with a passive vector, and each output of a
-/// product with a passive matrix, is one linear combination (the passive numbers copied into
-/// the Function as its coefficients); elementwise operations are one operation per element.
+/// Inside slope::Function::record, sums, means, dot products with a passive vector, matvec and
+/// vecmat become vector instructions of the Function, which reference a ConstMatrixView's data
+/// as the tape does (see function.hpp); the other operations record one scalar operation per
+/// element.
 
 #include <cstddef>
 #include <span>
