@@ -255,6 +255,53 @@ void build_runs(Program& p) {
   }
 }
 
+/// Marks the runs a workspace with threads may split (InstructionRun::split): long, of one or
+/// two edges per instruction, of a unary or binary rule or linear combinations, no instruction reading the result of
+/// another of the same run (so all of them can be computed at once), and each edge column
+/// either going to one shared slot (summed per block, see kReduceBlock) or to slots that no
+/// other edge of the run reaches (so parts of the run can add into them at once).
+void mark_split_runs(Program& p) {
+  const std::uint32_t first = p.constants + p.inputs;
+  std::vector<std::uint32_t> stamp(p.slots(), kNone);  // the run whose edges last reached a slot
+  for (std::size_t r = 0; r < p.runs.size(); ++r) {
+    InstructionRun& run = p.runs[r];
+    const std::uint32_t length = run.end - run.begin;
+    // Not a variadic rule's n-ary form, whose replay uses the workspace's scratch.
+    const bool rule_form = run.form == Form::Unary || run.form == Form::Both || run.form == Form::First ||
+                           run.form == Form::Second || (run.form == Form::Nary && run.op == OpCode::Fused);
+    if (length < kParallelRun || run.edges_each == 0 || !rule_form) continue;
+    bool reads_itself = false;
+    for (std::uint32_t i = run.begin; i < run.end && !reads_itself; ++i) {
+      for (const std::uint32_t s : operand_slots(p, p.code[i])) {
+        reads_itself = reads_itself || (s >= first + run.begin && s < first + run.end);
+      }
+    }
+    if (reads_itself) continue;
+    std::uint8_t split = kSplit;
+    const auto id = static_cast<std::uint32_t>(r);
+    for (std::uint32_t c = 0; c < run.edges_each; ++c) {
+      const std::uint32_t shared = p.edge_slot[run.edge + c];
+      bool all_shared = true;
+      for (std::uint32_t i = 0; i < length && all_shared; ++i) {
+        all_shared = p.edge_slot[run.edge + i * run.edges_each + c] == shared;
+      }
+      if (all_shared) split |= c == 0 ? kSharedFirst : kSharedSecond;
+    }
+    for (std::uint32_t c = 0; c < run.edges_each && split != 0; ++c) {
+      if ((split & (c == 0 ? kSharedFirst : kSharedSecond)) != 0) continue;
+      for (std::uint32_t i = 0; i < length; ++i) {
+        const std::uint32_t target = p.edge_slot[run.edge + i * run.edges_each + c];
+        if (stamp[target] == id) {  // reached twice: parts of the run would race on it
+          split = 0;
+          break;
+        }
+        stamp[target] = id;
+      }
+    }
+    run.split = split;
+  }
+}
+
 }  // namespace
 
 Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<const Var> outputs) {
@@ -445,6 +492,7 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
   p.copies = std::move(log.copies());  // the maps point into them
   schedule(p);
   build_runs(p);
+  mark_split_runs(p);
 
   p.stats.inputs = n;
   p.stats.outputs = outputs.size();
@@ -456,6 +504,8 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
   p.stats.constants = p.constants;
   p.stats.decisions = p.decisions.size();
   p.stats.vector_operations = p.vectors.size();
+  p.stats.split_runs = static_cast<std::size_t>(
+      std::count_if(p.runs.begin(), p.runs.end(), [](const InstructionRun& run) { return run.split != 0; }));
   p.stats.edges = edges;
   return p;
 }

@@ -53,15 +53,29 @@ constexpr std::array<RunFunction<Step>, sizeof...(Rules)> run_table(RuleList<Rul
 /// output is instruction i). The table is consulted once per run of equal
 /// operations (Program::runs), not per instruction: an indirect jump per instruction costs
 /// more than most of the arithmetic it selects.
+///
+/// With a `team`, a run marked kSplit is cut into one contiguous part per thread; its
+/// instructions are independent, and each writes only its own value and partials.
 template <class Step>
-void dispatch(const Program& p, Step& step) {
+void dispatch(const Program& p, Step& step, ForkJoin* team = nullptr) {
   static constexpr std::array<RunFunction<Step>, BuiltinRules::size> kRuns = run_table<Step>(BuiltinRules{});
   const Instruction* code = p.code.data();
   for (const InstructionRun& run : p.runs) {
     if (run.form == Form::Vector) {
       step.vector(p.vectors[code[run.begin].a], run.begin);
     } else if (is_rule(run.op)) {
-      kRuns[rule_index(run.op)](step, code, run);
+      const RunFunction<Step> f = kRuns[rule_index(run.op)];
+      if (team != nullptr && (run.split & kSplit) != 0) {
+        team->run([&](std::size_t t, std::size_t n) {
+          const auto [begin, end] = part(run.end - run.begin, t, n);
+          InstructionRun piece = run;
+          piece.begin = run.begin + static_cast<std::uint32_t>(begin);
+          piece.end = run.begin + static_cast<std::uint32_t>(end);
+          f(step, code, piece);
+        });
+        continue;
+      }
+      f(step, code, run);
     } else {  // compile() emits no other code than a rule's or Fused
       for (std::uint32_t i = run.begin; i < run.end; ++i) step.fused(code[i], i);
     }

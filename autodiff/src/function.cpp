@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <thread>
 
 #include "program.hpp"
 #include "slope/autodiff/errors.hpp"
@@ -33,6 +34,14 @@ Function::Workspace& Function::Workspace::operator=(const Workspace& other) {
   if (this != &other) data_ = other.data_ ? std::make_unique<detail::WorkspaceData>(*other.data_) : nullptr;
   return *this;
 }
+
+void Function::Workspace::set_threads(std::size_t threads) {
+  if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
+  if (!data_) data_ = std::make_unique<detail::WorkspaceData>();
+  data_->team.set(threads);
+}
+
+std::size_t Function::Workspace::threads() const noexcept { return data_ ? data_->team.threads() : 1; }
 
 std::size_t Function::inputs() const noexcept { return program_->inputs; }
 std::size_t Function::outputs() const noexcept { return program_->output_slot.size(); }

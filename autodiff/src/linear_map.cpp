@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "fork_join.hpp"
+
 namespace slope::detail {
 
 double dot4(const double* __restrict a, const double* __restrict b, std::size_t n) noexcept {
@@ -71,6 +73,80 @@ void apply_adjoint(const LinearMap& map, const double* ybar, double* g) noexcept
   }
   // y = M^T u: g = M ybar, one dot product per row.
   for (std::size_t i = 0; i < rows; ++i) g[i] = dot4(map.data + i * map.stride, ybar, cols);
+}
+
+namespace {
+
+/// Maps smaller than this many entries are not worth handing out to a team.
+constexpr std::size_t kParallelEntries = std::size_t{1} << 16;
+/// The fewest columns a part of a column split gets (a narrower strip of each row wastes most
+/// of every cache line it reads).
+constexpr std::size_t kFewestColumns = 8;
+
+/// Rows [r0, r1) of the map.
+LinearMap rows_of(const LinearMap& map, std::size_t r0, std::size_t r1) noexcept {
+  LinearMap part = map;
+  part.data = map.data + r0 * map.stride;
+  part.rows = static_cast<std::uint32_t>(r1 - r0);
+  return part;
+}
+
+/// Columns [j0, j1) of the map.
+LinearMap columns_of(const LinearMap& map, std::size_t j0, std::size_t j1) noexcept {
+  LinearMap part = map;
+  part.data = map.data + j0;
+  part.cols = static_cast<std::uint32_t>(j1 - j0);
+  return part;
+}
+
+/// How a large map splits: by rows (each row an output of its own) or by columns.
+enum class Split { None, Rows, Columns };
+
+Split split_of(const LinearMap& map, bool by_rows, ForkJoin* team) noexcept {
+  if (team == nullptr || map.data == nullptr || std::size_t{map.rows} * map.cols < kParallelEntries) return Split::None;
+  if (by_rows) return map.rows >= team->threads() ? Split::Rows : Split::None;
+  return map.cols >= kFewestColumns * team->threads() ? Split::Columns : Split::None;
+}
+
+}  // namespace
+
+void apply(const LinearMap& map, const double* u, double* y, ForkJoin* team) noexcept {
+  // M u: one dot product per row (rows apart); M^T u: each output sums over all rows (columns apart).
+  switch (split_of(map, !map.transposed, team)) {
+    case Split::None: apply(map, u, y); return;
+    case Split::Rows:
+      team->run([&](std::size_t t, std::size_t n) {
+        const auto [r0, r1] = part(map.rows, t, n);
+        apply(rows_of(map, r0, r1), u, y + r0);
+      });
+      return;
+    case Split::Columns:
+      team->run([&](std::size_t t, std::size_t n) {
+        const auto [j0, j1] = part(map.cols, t, n);
+        apply(columns_of(map, j0, j1), u, y + j0);
+      });
+      return;
+  }
+}
+
+void apply_adjoint(const LinearMap& map, const double* ybar, double* g, ForkJoin* team) noexcept {
+  // Transposed roles: the adjoint of M u sums over rows (columns apart), that of M^T u is one
+  // dot product per row (rows apart).
+  switch (split_of(map, map.transposed, team)) {
+    case Split::None: apply_adjoint(map, ybar, g); return;
+    case Split::Rows:
+      team->run([&](std::size_t t, std::size_t n) {
+        const auto [r0, r1] = part(map.rows, t, n);
+        apply_adjoint(rows_of(map, r0, r1), ybar, g + r0);
+      });
+      return;
+    case Split::Columns:
+      team->run([&](std::size_t t, std::size_t n) {
+        const auto [j0, j1] = part(map.cols, t, n);
+        apply_adjoint(columns_of(map, j0, j1), ybar, g + j0);
+      });
+      return;
+  }
 }
 
 }  // namespace slope::detail

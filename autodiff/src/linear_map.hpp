@@ -10,6 +10,8 @@
 
 namespace slope::detail {
 
+class ForkJoin;
+
 /// y = M u, or y = M^T u when `transposed`, for M row-contiguous (rows x cols, row i at
 /// data + i * stride). With `data` null, M is one row whose every entry is `scale` (a sum,
 /// or a mean with scale 1/n).
@@ -42,5 +44,11 @@ void apply(const LinearMap& map, const double* u, double* y) noexcept;
 /// whose output adjoint is zero contributes nothing, also where M holds an infinity (as the
 /// scalar sweep, which skips zero adjoints).
 void apply_adjoint(const LinearMap& map, const double* ybar, double* g) noexcept;
+
+/// apply and apply_adjoint with a large map's outputs split over `team` (null: serial): rows
+/// of M, or columns where each output sums over rows. Every output is computed by the same
+/// loop as in the serial forms, so the bits do not depend on the team.
+void apply(const LinearMap& map, const double* u, double* y, ForkJoin* team) noexcept;
+void apply_adjoint(const LinearMap& map, const double* ybar, double* g, ForkJoin* team) noexcept;
 
 }  // namespace slope::detail

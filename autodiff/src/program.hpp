@@ -14,17 +14,50 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
 #include "slope/autodiff/function.hpp"
 #include "slope/autodiff/math.hpp"
+#include "fork_join.hpp"
 #include "linear_map.hpp"
 #include "replay_log.hpp"
 #include "slope/autodiff/op_code.hpp"
 #include "slope/autodiff/var.hpp"
 
 namespace slope::detail {
+
+/// The threads of a workspace (Workspace::set_threads): started by the first evaluation that
+/// splits a run, never shared by a copy.
+class Team {
+ public:
+  Team() = default;
+  Team(const Team& other) : threads_(other.threads_) {}
+  Team& operator=(const Team& other) {
+    if (this != &other) set(other.threads_);
+    return *this;
+  }
+  Team(Team&&) noexcept = default;
+  Team& operator=(Team&&) noexcept = default;
+  ~Team() = default;
+
+  void set(std::size_t threads) {
+    if (threads != threads_) team_.reset();
+    threads_ = threads;
+  }
+  [[nodiscard]] std::size_t threads() const noexcept { return threads_; }
+  /// The team, or null with one thread.
+  [[nodiscard]] ForkJoin* get() {
+    if (threads_ <= 1) return nullptr;
+    if (!team_) team_ = std::make_unique<ForkJoin>(threads_);
+    return team_.get();
+  }
+
+ private:
+  std::size_t threads_ = 1;
+  std::unique_ptr<ForkJoin> team_;
+};
 
 /// A Workspace's buffers (see Function::Workspace).
 struct WorkspaceData {
@@ -38,6 +71,8 @@ struct WorkspaceData {
   std::vector<double> partial_tangent;   // of partials,
   std::vector<double> adjoint_tangent;   // and tangents of adjoints
   std::vector<Dual> dual_scratch;        // n-ary operations along a tangent
+  std::vector<double> block_sums;        // a split run's sums into shared slots, per block
+  Team team;
 };
 
 /// Which operands of an instruction are active (not constants), and where they are.
@@ -60,6 +95,22 @@ struct Instruction {
   Form form = Form::Unary;
 };
 
+/// Runs at least this long may be split over a workspace's threads (a shorter one costs more
+/// to hand out than it saves).
+inline constexpr std::uint32_t kParallelRun = 4096;
+/// A split run's edges into one shared slot (b in x_i + b) are summed per block of this many
+/// instructions, and the block sums added in block order, whatever the thread count: the
+/// same bits with one thread or many.
+inline constexpr std::uint32_t kReduceBlock = 2048;
+
+/// InstructionRun::split: whether and how a run may be split over threads.
+enum RunSplit : std::uint8_t {
+  kSplit = 1,         ///< no instruction reads another of the run; every edge target distinct,
+                      ///< except those of a shared column:
+  kSharedFirst = 2,   ///< the first edge of every instruction goes to one slot
+  kSharedSecond = 4,  ///< the second edge of every instruction goes to one slot
+};
+
 /// Consecutive instructions with the same operation and form, which the replay dispatches
 /// once (dispatch.hpp) and the reverse sweep walks without looking at each instruction.
 struct InstructionRun {
@@ -69,6 +120,7 @@ struct InstructionRun {
   OpCode op = OpCode::Input;
   Form form = Form::Unary;
   std::uint8_t edges_each = 0;  // edges of every instruction of the run (1 or 2), or 0 if they differ
+  std::uint8_t split = 0;       // RunSplit flags (0: always serial)
 };
 
 /// A linear map over operand slots: its outputs are the slots of the instructions
@@ -121,9 +173,9 @@ Function::Workspace& thread_workspace();
 /// Reverse sweep after replay_forward(..., true): adjoints of every slot for the given output seeds.
 void replay_reverse(const Program& program, const double* seeds, WorkspaceData& ws);
 /// Adds a vector instruction's contribution to its operands' adjoints, given its outputs'
-/// adjoints (`scratch`: map.inputs() doubles).
+/// adjoints (`scratch`: map.inputs() doubles); a large map is split over `team` if given.
 void vector_adjoint(const Program& program, const VectorInstruction& v, const double* output_adjoint,
-                    double* scratch, double* adjoint) noexcept;
+                    double* scratch, double* adjoint, ForkJoin* team = nullptr) noexcept;
 /// True when `op` is a built-in rule with a variadic form (a VariadicRule: log_sum_exp).
 bool variadic_rule(OpCode op) noexcept;
 /// Compiles a replayable recording: inputs are nodes [0, n) of `tape`, outputs as given. The

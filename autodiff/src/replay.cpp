@@ -21,6 +21,7 @@ struct ValueStep {
   const std::uint32_t* nary;
   const double* coefficients;
   std::uint32_t constants;
+  ForkJoin* team;       // splits large maps (null: serial)
 
   template <UnaryRule R>
   SLOPE_ALWAYS_INLINE void unary(const Instruction& ins, std::size_t i) {
@@ -81,7 +82,7 @@ struct ValueStep {
     const std::uint32_t* s = nary + v.operands;
     const std::size_t inputs = v.map.inputs();
     for (std::size_t k = 0; k < inputs; ++k) scratch[k] = value[s[k]];
-    apply(v.map, scratch, out + i);
+    apply(v.map, scratch, out + i, team);
   }
 
   template <VariadicRule R>
@@ -97,11 +98,58 @@ struct ValueStep {
   }
 };
 
+/// The reverse sweep of a run marked kSplit (see mark_split_runs), cut into blocks of
+/// kReduceBlock instructions handed out to the team's threads: edges into distinct slots are
+/// added in place, those of a shared column summed per block, and the block sums added to the
+/// shared slot in block order after the team is done.
+void reverse_split(const InstructionRun& run, const std::uint32_t* arg, const double* partial,
+                   const double* result_adjoint, double* adjoint, std::vector<double>& block_sums,
+                   ForkJoin* team) {
+  const std::uint32_t length = run.end - run.begin;
+  const std::uint32_t each = run.edges_each;
+  const std::size_t blocks = (length + kReduceBlock - 1) / kReduceBlock;
+  const bool shared[2] = {(run.split & kSharedFirst) != 0, (run.split & kSharedSecond) != 0};
+  if (block_sums.size() < 2 * blocks) block_sums.resize(2 * blocks);  // grows once, then stays
+  double* sums = block_sums.data();
+  const auto sweep_blocks = [&](std::size_t t, std::size_t n) {
+    const auto [first_block, end_block] = part(blocks, t, n);
+    for (std::size_t b = first_block; b < end_block; ++b) {
+      double sum[2] = {0.0, 0.0};
+      const std::uint32_t end = std::min<std::uint32_t>(length, static_cast<std::uint32_t>((b + 1) * kReduceBlock));
+      for (auto i = static_cast<std::uint32_t>(b * kReduceBlock); i < end; ++i) {
+        const double a = result_adjoint[run.begin + i];
+        if (a == 0.0) continue;
+        const std::uint32_t k = run.edge + i * each;
+        for (std::uint32_t c = 0; c < each; ++c) {
+          if (shared[c]) {
+            sum[c] += partial[k + c] * a;
+          } else {
+            adjoint[arg[k + c]] += partial[k + c] * a;
+          }
+        }
+      }
+      sums[2 * b] = sum[0];
+      sums[2 * b + 1] = sum[1];
+    }
+  };
+  if (team != nullptr) {
+    team->run(sweep_blocks);
+  } else {
+    sweep_blocks(0, 1);
+  }
+  for (std::uint32_t c = 0; c < each; ++c) {
+    if (!shared[c]) continue;
+    double total = sums[c];
+    for (std::size_t b = 1; b < blocks; ++b) total += sums[2 * b + c];
+    adjoint[arg[run.edge + c]] += total;
+  }
+}
+
 }  // namespace
 
 void vector_adjoint(const Program& p, const VectorInstruction& v, const double* output_adjoint, double* scratch,
-                    double* adjoint) noexcept {
-  apply_adjoint(v.map, output_adjoint, scratch);
+                    double* adjoint, ForkJoin* team) noexcept {
+  apply_adjoint(v.map, output_adjoint, scratch, team);
   const std::uint32_t* s = p.nary_operands.data() + v.operands;
   const std::size_t inputs = v.map.inputs();
   for (std::size_t k = 0; k < inputs; ++k) {
@@ -145,14 +193,15 @@ ReplayStatus replay_forward(const Program& p, const double* x, WorkspaceData& ws
   double* value = ws.value.data();
   std::copy_n(x, p.inputs, value + p.constants);
   double* out = value + p.constants + p.inputs;
+  ForkJoin* team = ws.team.get();
   if (partials) {
     ValueStep<true> step{value,    out, ws.partial.data(), ws.scratch.data(), p.nary_operands.data(),
-                         p.coefficients.data(), p.constants};
-    dispatch(p, step);
+                         p.coefficients.data(), p.constants, team};
+    dispatch(p, step, team);
   } else {
     ValueStep<false> step{value,    out, ws.partial.data(), ws.scratch.data(), p.nary_operands.data(),
-                          p.coefficients.data(), p.constants};
-    dispatch(p, step);
+                          p.coefficients.data(), p.constants, team};
+    dispatch(p, step, team);
   }
   for (const Decision& g : p.decisions) {
     if (!holds(g, value)) return ReplayStatus::BranchChanged;
@@ -170,13 +219,19 @@ void replay_reverse(const Program& p, const double* seeds, WorkspaceData& ws) {
   const std::uint32_t* arg = p.edge_slot.data();
   const double* partial = ws.partial.data();
   const double* result_adjoint = adjoint + p.constants + p.inputs;
+  ForkJoin* team = ws.team.get();
   // A run whose instructions all have one (or two) edges has its edges side by side, so the
   // loop needs neither the instructions nor an inner loop. Every `a == 0` skip also stops
   // 0 * inf from turning unrelated adjoints into NaN.
   for (std::size_t r = p.runs.size(); r-- > 0;) {
     const InstructionRun& run = p.runs[r];
     if (run.form == Form::Vector) {
-      vector_adjoint(p, p.vectors[code[run.begin].a], result_adjoint + run.begin, ws.scratch.data(), adjoint);
+      vector_adjoint(p, p.vectors[code[run.begin].a], result_adjoint + run.begin, ws.scratch.data(), adjoint, team);
+      continue;
+    }
+    // A split run with a shared column sums it by blocks even on one thread: the same bits.
+    if ((run.split & (kSharedFirst | kSharedSecond)) != 0 || (team != nullptr && run.split != 0)) {
+      reverse_split(run, arg, partial, result_adjoint, adjoint, ws.block_sums, team);
       continue;
     }
     switch (run.edges_each) {

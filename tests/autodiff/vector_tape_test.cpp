@@ -1,7 +1,7 @@
 // Vector nodes on the tape: outputs are never folded into, constants record nothing, sizes and
 // tapes are checked, checked mode names the operation, rewinds and partial sweeps, external
 // operations in the same sweep, the bytes they take, and their replayable form inside
-// slope::Function::record (one instruction per reduction and per matrix row).
+// slope::Function::record (vector instructions that reference their matrix).
 #include <boost/test/unit_test.hpp>
 
 #include <slope/autodiff.hpp>

@@ -89,6 +89,8 @@ struct FunctionStats {
   std::size_t vector_operations = 0;  ///< linear vector operations (sum, mean, dot with a passive
                                       ///< vector, matvec, vecmat): one step each, their matrices
                                       ///< referenced as the tape's vector nodes do, never copied
+  std::size_t split_runs = 0;  ///< stretches of independent instructions long enough that a
+                               ///< workspace with threads splits them (Workspace::set_threads)
   std::size_t edges = 0;      ///< partial derivatives computed per gradient
 };
 
@@ -109,9 +111,18 @@ class Function {
     ~Workspace();
     Workspace(Workspace&&) noexcept;
     Workspace& operator=(Workspace&&) noexcept;
-    /// A copy has buffers of its own (laid out the same way).
+    /// A copy has buffers of its own (laid out the same way) and threads of its own.
     Workspace(const Workspace& other);
     Workspace& operator=(const Workspace& other);
+
+    /// Evaluations with this workspace split long stretches of the replay (thousands of
+    /// elementwise operations, matrix-vector products over many rows) over `threads` threads:
+    /// the calling thread and threads - 1 workers the workspace starts and keeps (0: one per
+    /// core). Gradients and Hessian-vector products get the same bits for every thread count:
+    /// the work is split so that no sum changes its order. Default 1.
+    void set_threads(std::size_t threads);
+    /// The thread count set (1 by default).
+    [[nodiscard]] std::size_t threads() const noexcept;
 
    private:
     friend class Function;
