@@ -52,6 +52,7 @@ struct RawArguments {
   std::optional<std::string> max_iterations;
   std::optional<std::string> max_evaluations;
   std::optional<std::string> tolerance;
+  std::optional<std::string> threads;
   bool json = false;
   std::string trace;
 };
@@ -70,6 +71,11 @@ void add_common(CLI::App& command, RawArguments& raw) {
       ->type_name("NAME=VALUE")
       ->allow_extra_args(false);
   command.add_flag("--json", raw.json, "print one JSON object on stdout");
+  command
+      .add_option("--threads", raw.threads,
+                  "threads that evaluate the operations over data rows (default: one per core; 1: serial); the "
+                  "numbers do not depend on it")
+      ->type_name("N");
 }
 
 void add_at(CLI::App& command, RawArguments& raw) {
@@ -119,6 +125,7 @@ Arguments finish(Command command, const RawArguments& raw) {
   if (raw.step_size) out.step_size = finite_number("--step-size", *raw.step_size, false);
   if (raw.max_iterations) out.max_iterations = positive_count("--max-iter", *raw.max_iterations);
   if (raw.max_evaluations) out.max_evaluations = positive_count("--max-evals", *raw.max_evaluations);
+  if (raw.threads) out.threads = positive_count("--threads", *raw.threads);
   if (raw.tolerance) out.tolerance = finite_number("--tol", *raw.tolerance, true);
   out.json = raw.json;
   if (!raw.trace.empty()) out.trace = raw.trace;

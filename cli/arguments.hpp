@@ -66,6 +66,7 @@ struct Arguments {
   /// --max-iter stops a run (each iteration's line search is bounded on its own).
   std::size_t max_evaluations = std::numeric_limits<std::size_t>::max();
   double tolerance = 1e-6;             ///< optimize: on max |g_i|; check: on the relative error
+  std::size_t threads = 0;             ///< --threads; 0: one per core
   bool json = false;
   std::optional<std::filesystem::path> trace;
 };

@@ -140,6 +140,7 @@ lang::Model load_model(const Arguments& arguments, const std::string& source) {
     }
   }
   model.check();
+  model.set_threads(arguments.threads);
   return model;
 }
 

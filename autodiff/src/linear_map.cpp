@@ -1,6 +1,7 @@
 #include "linear_map.hpp"
 
 #include <algorithm>
+#include <vector>
 
 #include "fork_join.hpp"
 
@@ -32,63 +33,72 @@ double sum4(const double* __restrict b, std::size_t n) noexcept {
   return (s0 + s1) + (s2 + s3);
 }
 
-void apply(const LinearMap& map, const double* u, double* y) noexcept {
-  if (map.data == nullptr) {
-    y[0] = sum4(u, map.cols) * map.scale;
-    return;
-  }
-  const std::size_t rows = map.rows;
-  const std::size_t cols = map.cols;
-  if (!map.transposed) {
-    for (std::size_t i = 0; i < rows; ++i) y[i] = dot4(map.data + i * map.stride, u, cols);
-    return;
-  }
-  std::fill_n(y, cols, 0.0);
-  for (std::size_t i = 0; i < rows; ++i) {
-    const double* __restrict row = map.data + i * map.stride;
-    const double a = u[i];
-    for (std::size_t j = 0; j < cols; ++j) y[j] += a * row[j];
-  }
-}
-
-void apply_adjoint(const LinearMap& map, const double* ybar, double* g) noexcept {
-  const std::size_t rows = map.rows;
-  const std::size_t cols = map.cols;
-  if (map.data == nullptr) {
-    const double a = ybar[0];
-    std::fill_n(g, cols, a == 0.0 ? 0.0 : a * map.scale);
-    return;
-  }
-  if (!map.transposed) {
-    // y = M u: g = M^T ybar, one axpy per row with a nonzero adjoint.
-    std::fill_n(g, cols, 0.0);
-    for (std::size_t i = 0; i < rows; ++i) {
-      const double a = ybar[i];
-      if (a == 0.0) continue;
-      const double* __restrict row = map.data + i * map.stride;
-      double* __restrict out = g;
-      for (std::size_t j = 0; j < cols; ++j) out[j] += a * row[j];
-    }
-    return;
-  }
-  // y = M^T u: g = M ybar, one dot product per row.
-  for (std::size_t i = 0; i < rows; ++i) g[i] = dot4(map.data + i * map.stride, ybar, cols);
-}
-
 namespace {
 
+/// Sums over rows (M^T v) go by fixed blocks of this many rows, whose partial sums are added
+/// in block order: the same bits whether the blocks run on one thread or several.
+constexpr std::size_t kRowBlock = 4096;
+/// ... as long as the blocks' partial sums take at most this many doubles (else the sums run
+/// over all rows, split by columns for threads).
+constexpr std::size_t kMostBlockPartials = std::size_t{1} << 20;
 /// Maps smaller than this many entries are not worth handing out to a team.
 constexpr std::size_t kParallelEntries = std::size_t{1} << 16;
 /// The fewest columns a part of a column split gets (a narrower strip of each row wastes most
 /// of every cache line it reads).
 constexpr std::size_t kFewestColumns = 8;
 
-/// Rows [r0, r1) of the map.
-LinearMap rows_of(const LinearMap& map, std::size_t r0, std::size_t r1) noexcept {
-  LinearMap part = map;
-  part.data = map.data + r0 * map.stride;
-  part.rows = static_cast<std::uint32_t>(r1 - r0);
-  return part;
+std::size_t row_blocks(const LinearMap& map) noexcept { return (map.rows + kRowBlock - 1) / kRowBlock; }
+
+bool blocked_over_rows(const LinearMap& map) noexcept {
+  return map.rows > kRowBlock && row_blocks(map) * map.cols <= kMostBlockPartials;
+}
+
+/// out = sum_{r0 <= i < r1} v_i row_i, in row order (overwrites out); rows whose v_i is zero
+/// are skipped when `skip_zero` (an adjoint: 0 * inf adds nothing, as in the scalar sweep).
+void combine_rows(const LinearMap& map, std::size_t r0, std::size_t r1, const double* v, double* out,
+                  bool skip_zero) noexcept {
+  const std::size_t cols = map.cols;
+  std::fill_n(out, cols, 0.0);
+  for (std::size_t i = r0; i < r1; ++i) {
+    const double a = v[i];
+    if (skip_zero && a == 0.0) continue;
+    const double* __restrict row = map.data + i * map.stride;
+    double* __restrict o = out;
+    for (std::size_t j = 0; j < cols; ++j) o[j] += a * row[j];
+  }
+}
+
+/// Block b's partial sum into partials + b * cols.
+void combine_block(const LinearMap& map, std::size_t b, const double* v, double* partials, bool skip_zero) noexcept {
+  combine_rows(map, b * kRowBlock, std::min<std::size_t>(map.rows, (b + 1) * kRowBlock), v,
+               partials + b * map.cols, skip_zero);
+}
+
+/// out = sum_i v_i row_i over all rows: by blocks when blocked_over_rows (block 0 straight into
+/// out, the others added in order), with the blocks handed out to `team` when given.
+void combine_all_rows(const LinearMap& map, const double* v, double* out, bool skip_zero, ForkJoin* team) {
+  if (!blocked_over_rows(map)) {
+    combine_rows(map, 0, map.rows, v, out, skip_zero);
+    return;
+  }
+  const std::size_t blocks = row_blocks(map);
+  const std::size_t cols = map.cols;
+  thread_local std::vector<double> partials;  // the caller's: grows once, then stays
+  partials.resize(blocks * cols);
+  double* p = partials.data();
+  if (team != nullptr && std::size_t{map.rows} * cols >= kParallelEntries) {
+    team->run([&](std::size_t t, std::size_t n) {
+      const auto [b0, b1] = part(blocks, t, n);
+      for (std::size_t b = b0; b < b1; ++b) combine_block(map, b, v, p, skip_zero);
+    });
+  } else {
+    for (std::size_t b = 0; b < blocks; ++b) combine_block(map, b, v, p, skip_zero);
+  }
+  std::copy_n(p, cols, out);
+  for (std::size_t b = 1; b < blocks; ++b) {
+    const double* __restrict q = p + b * cols;
+    for (std::size_t j = 0; j < cols; ++j) out[j] += q[j];
+  }
 }
 
 /// Columns [j0, j1) of the map.
@@ -99,54 +109,65 @@ LinearMap columns_of(const LinearMap& map, std::size_t j0, std::size_t j1) noexc
   return part;
 }
 
-/// How a large map splits: by rows (each row an output of its own) or by columns.
-enum class Split { None, Rows, Columns };
+bool worth_a_team(const LinearMap& map, ForkJoin* team) noexcept {
+  return team != nullptr && map.data != nullptr && std::size_t{map.rows} * map.cols >= kParallelEntries;
+}
 
-Split split_of(const LinearMap& map, bool by_rows, ForkJoin* team) noexcept {
-  if (team == nullptr || map.data == nullptr || std::size_t{map.rows} * map.cols < kParallelEntries) return Split::None;
-  if (by_rows) return map.rows >= team->threads() ? Split::Rows : Split::None;
-  return map.cols >= kFewestColumns * team->threads() ? Split::Columns : Split::None;
+/// One dot product per row, y_i = row_i . u for rows [0, rows), split by rows over `team`.
+void dot_rows(const LinearMap& map, const double* u, double* y, ForkJoin* team) noexcept {
+  const auto rows = [&](std::size_t r0, std::size_t r1) {
+    for (std::size_t i = r0; i < r1; ++i) y[i] = dot4(map.data + i * map.stride, u, map.cols);
+  };
+  if (worth_a_team(map, team) && map.rows >= team->threads()) {
+    team->run([&](std::size_t t, std::size_t n) {
+      const auto [r0, r1] = part(map.rows, t, n);
+      rows(r0, r1);
+    });
+  } else {
+    rows(0, map.rows);
+  }
+}
+
+/// combine_all_rows, split by columns over `team` when the map is not blocked over rows (each
+/// column's sum then keeps its row order).
+void combine_columns(const LinearMap& map, const double* v, double* out, bool skip_zero, ForkJoin* team) {
+  if (!blocked_over_rows(map) && worth_a_team(map, team) && map.cols >= kFewestColumns * team->threads()) {
+    team->run([&](std::size_t t, std::size_t n) {
+      const auto [j0, j1] = part(map.cols, t, n);
+      combine_rows(columns_of(map, j0, j1), 0, map.rows, v, out + j0, skip_zero);
+    });
+    return;
+  }
+  combine_all_rows(map, v, out, skip_zero, team);
 }
 
 }  // namespace
 
-void apply(const LinearMap& map, const double* u, double* y, ForkJoin* team) noexcept {
-  // M u: one dot product per row (rows apart); M^T u: each output sums over all rows (columns apart).
-  switch (split_of(map, !map.transposed, team)) {
-    case Split::None: apply(map, u, y); return;
-    case Split::Rows:
-      team->run([&](std::size_t t, std::size_t n) {
-        const auto [r0, r1] = part(map.rows, t, n);
-        apply(rows_of(map, r0, r1), u, y + r0);
-      });
-      return;
-    case Split::Columns:
-      team->run([&](std::size_t t, std::size_t n) {
-        const auto [j0, j1] = part(map.cols, t, n);
-        apply(columns_of(map, j0, j1), u, y + j0);
-      });
-      return;
+void apply(const LinearMap& map, const double* u, double* y, ForkJoin* team) {
+  if (map.data == nullptr) {
+    y[0] = sum4(u, map.cols) * map.scale;
+  } else if (!map.transposed) {
+    dot_rows(map, u, y, team);
+  } else {
+    combine_columns(map, u, y, /*skip_zero=*/false, team);
   }
 }
 
-void apply_adjoint(const LinearMap& map, const double* ybar, double* g, ForkJoin* team) noexcept {
-  // Transposed roles: the adjoint of M u sums over rows (columns apart), that of M^T u is one
-  // dot product per row (rows apart).
-  switch (split_of(map, map.transposed, team)) {
-    case Split::None: apply_adjoint(map, ybar, g); return;
-    case Split::Rows:
-      team->run([&](std::size_t t, std::size_t n) {
-        const auto [r0, r1] = part(map.rows, t, n);
-        apply_adjoint(rows_of(map, r0, r1), ybar, g + r0);
-      });
-      return;
-    case Split::Columns:
-      team->run([&](std::size_t t, std::size_t n) {
-        const auto [j0, j1] = part(map.cols, t, n);
-        apply_adjoint(columns_of(map, j0, j1), ybar, g + j0);
-      });
-      return;
+void apply_adjoint(const LinearMap& map, const double* ybar, double* g, ForkJoin* team) {
+  if (map.data == nullptr) {
+    const double a = ybar[0];
+    std::fill_n(g, map.cols, a == 0.0 ? 0.0 : a * map.scale);
+  } else if (!map.transposed) {
+    combine_columns(map, ybar, g, /*skip_zero=*/true, team);  // g = M^T ybar
+  } else {
+    dot_rows(map, ybar, g, team);  // g = M ybar
   }
+}
+
+void apply(const LinearMap& map, const double* u, double* y) { apply(map, u, y, nullptr); }
+
+void apply_adjoint(const LinearMap& map, const double* ybar, double* g) {
+  apply_adjoint(map, ybar, g, nullptr);
 }
 
 }  // namespace slope::detail

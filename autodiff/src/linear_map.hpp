@@ -39,16 +39,19 @@ double dot4(const double* __restrict a, const double* __restrict b, std::size_t 
 double sum4(const double* __restrict b, std::size_t n) noexcept;
 
 /// y = M u (y has map.outputs() entries, u map.inputs()).
-void apply(const LinearMap& map, const double* u, double* y) noexcept;
+///
+/// Sums over the rows of M (M^T u) run over fixed blocks of 4096 rows, whose partial sums are
+/// added in block order; a dot product per row keeps one row's order. The order depends on the
+/// map's shape alone, so values have the same bits on one thread or many.
+void apply(const LinearMap& map, const double* u, double* y);
 /// g = M^T ybar (g has map.inputs() entries and is overwritten): the adjoint of u. A row of M
 /// whose output adjoint is zero contributes nothing, also where M holds an infinity (as the
 /// scalar sweep, which skips zero adjoints).
-void apply_adjoint(const LinearMap& map, const double* ybar, double* g) noexcept;
+void apply_adjoint(const LinearMap& map, const double* ybar, double* g);
 
-/// apply and apply_adjoint with a large map's outputs split over `team` (null: serial): rows
-/// of M, or columns where each output sums over rows. Every output is computed by the same
-/// loop as in the serial forms, so the bits do not depend on the team.
-void apply(const LinearMap& map, const double* u, double* y, ForkJoin* team) noexcept;
-void apply_adjoint(const LinearMap& map, const double* ybar, double* g, ForkJoin* team) noexcept;
+/// apply and apply_adjoint with a large map's work handed out to `team` (null: serial): rows
+/// of M, blocks of rows, or columns. The bits do not depend on the team.
+void apply(const LinearMap& map, const double* u, double* y, ForkJoin* team);
+void apply_adjoint(const LinearMap& map, const double* ybar, double* g, ForkJoin* team);
 
 }  // namespace slope::detail

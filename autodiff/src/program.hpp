@@ -175,7 +175,7 @@ void replay_reverse(const Program& program, const double* seeds, WorkspaceData& 
 /// Adds a vector instruction's contribution to its operands' adjoints, given its outputs'
 /// adjoints (`scratch`: map.inputs() doubles); a large map is split over `team` if given.
 void vector_adjoint(const Program& program, const VectorInstruction& v, const double* output_adjoint,
-                    double* scratch, double* adjoint, ForkJoin* team = nullptr) noexcept;
+                    double* scratch, double* adjoint, ForkJoin* team = nullptr);
 /// True when `op` is a built-in rule with a variadic form (a VariadicRule: log_sum_exp).
 bool variadic_rule(OpCode op) noexcept;
 /// Compiles a replayable recording: inputs are nodes [0, n) of `tape`, outputs as given. The

@@ -148,7 +148,7 @@ void reverse_split(const InstructionRun& run, const std::uint32_t* arg, const do
 }  // namespace
 
 void vector_adjoint(const Program& p, const VectorInstruction& v, const double* output_adjoint, double* scratch,
-                    double* adjoint, ForkJoin* team) noexcept {
+                    double* adjoint, ForkJoin* team) {
   apply_adjoint(v.map, output_adjoint, scratch, team);
   const std::uint32_t* s = p.nary_operands.data() + v.operands;
   const std::size_t inputs = v.map.inputs();

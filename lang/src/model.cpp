@@ -282,6 +282,9 @@ Var Model::value(std::span<const Var> theta) const {
   return detail::evaluate(impl_->program_, impl_->checked(), impl_->file_, theta);
 }
 
+void Model::set_threads(std::size_t threads) { impl_->workspace_.set_threads(threads); }
+std::size_t Model::threads() const noexcept { return impl_->workspace_.threads(); }
+
 double Model::value_and_gradient(std::span<const double> theta, std::span<double> gradient, bool checked) const {
   impl_->require_size(theta.size());
   if (gradient.size() != theta.size()) {

@@ -131,16 +131,23 @@ class Model {
   /// operation throws EvaluationError naming the operation and its source span.
   [[nodiscard]] Var value(std::span<const Var> theta) const;
   /// Value and gradient of the objective as written. The first call records the objective
-  /// into a slope::Function (compiled: dead code dropped, sums and products with data merged
-  /// into one instruction each) that later calls replay at the new theta, recording again
-  /// when a comparison in the model would now decide the other way, or after bind_data /
-  /// set_constant. Models whose bound data hold more than 2^20 numbers record on the tape at
-  /// every call instead (its vector nodes reference the data, where a Function would copy it).
+  /// into a slope::Function (compiled: dead code dropped, sums and products with data one
+  /// vector instruction each, which references the bound data, never copies it) that later
+  /// calls replay at the new theta, recording again when a comparison in the model would now
+  /// decide the other way, or after bind_data / set_constant: one path for every data size.
   /// With `checked`, the call records on a checked tape instead and throws
   /// EvaluationError naming the operation and its source span on a domain error.
   /// A Model is not thread-safe: evaluate each one from one thread at a time (const methods
   /// included, since they may check, record and replay).
   double value_and_gradient(std::span<const double> theta, std::span<double> gradient, bool checked = false) const;
+
+  /// Replays with `threads` threads (0: one per core; 1, the default: the calling thread only):
+  /// the operations over data rows are split between them (see
+  /// slope::Function::Workspace::set_threads). The value and gradient have the same bits for
+  /// every thread count.
+  void set_threads(std::size_t threads);
+  /// The thread count set.
+  [[nodiscard]] std::size_t threads() const noexcept;
 
   /// An objective for slope::optimize / minimize / maximize that refers to this model (which
   /// must outlive it). Pass model.sense() to optimize.
