@@ -134,6 +134,10 @@ BOOST_AUTO_TEST_CASE(flag_values_say_what_they_expect) {
              "slope: error: --max-iter \"99999999999999999999999\": expected a whole number >= 1\n");
   BOOST_TEST(bad_input({"optimize", rosenbrock, "--max-evals", "none"}) ==
              "slope: error: --max-evals \"none\": expected a whole number >= 1\n");
+  for (const std::string command : {"optimize", "gradient", "check"}) {
+    BOOST_TEST(bad_input({command, rosenbrock, "--threads", "0"}) ==
+               "slope: error: --threads \"0\": expected a whole number >= 1\n");
+  }
   for (const std::string tol : {"abc", "-1", "nan", "inf"}) {
     BOOST_TEST(bad_input({"optimize", rosenbrock, "--tol", tol}) ==
                "slope: error: --tol \"" + tol + "\": expected a number >= 0\n");

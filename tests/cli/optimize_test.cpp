@@ -30,6 +30,36 @@ std::vector<std::string> lines_of(const std::string& path) {
 
 BOOST_AUTO_TEST_SUITE(optimize_command)
 
+BOOST_AUTO_TEST_CASE(threads_split_the_rows_and_give_the_same_bits) {
+  // 12,000 rows x 6: long enough that the replay splits its runs and matrix products (and sums
+  // over the rows go by blocks), so 1, 2 and 3 threads run different code paths.
+  TempDir dir;
+  std::ostringstream csv;
+  csv << "x1,x2,x3,x4,x5,x6,label\n";
+  for (int i = 0; i < 12000; ++i) {
+    double z = 0.3;
+    for (int j = 0; j < 6; ++j) {
+      const double x = std::sin(0.37 * i + 1.1 * j);
+      z += (j % 2 == 0 ? 0.5 : -0.4) * x;
+      csv << x << ',';
+    }
+    csv << (std::cos(7.0 * i) < std::tanh(z) ? 1 : 0) << '\n';
+  }
+  const std::string data = dir.write("rows.csv", csv.str());
+  const std::string model = dir.write("logistic.slope",
+                                      "data X[n, d]\ndata y[n]\nparam w[d] = 0\nparam b = 0\nlet z = X * w + b\n"
+                                      "maximize dot(y, z) - sum(softplus(z)) - 0.5 * dot(w, w)\n");
+  std::string first;
+  for (const std::string threads : {"1", "2", "3"}) {
+    const ProcessResult run = run_slope({"optimize", model, "--data", "X=" + data + ":1-6", "--data",
+                                         "y=" + data + ":label", "--tol", "1e-10", "--threads", threads, "--json"});
+    BOOST_TEST_REQUIRE(run.exit_code == 0, run.err);
+    BOOST_TEST(json_of(run)["status"] == "converged");
+    if (first.empty()) first = run.out;
+    BOOST_TEST(run.out == first, "--threads " << threads);  // every digit of every number
+  }
+}
+
 BOOST_AUTO_TEST_CASE(logistic_json_has_every_field_in_the_models_sense) {
   const ProcessResult run = run_slope(logistic("optimize", {"--json"}));
   BOOST_TEST_REQUIRE(run.exit_code == 0, run.err);
