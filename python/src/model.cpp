@@ -196,6 +196,10 @@ class PyModel {
     return fmt::format("<slope.Model {} ({}; params {})>", model_.file(), to_string(sense_), params);
   }
 
+  /// The C++ model (for settings such as its thread count).
+  lang::Model& model() noexcept { return model_; }
+  [[nodiscard]] const lang::Model& model() const noexcept { return model_; }
+
  private:
   /// Runs `f` on the model, turning a front-end error into a LocatedError rendered as the
   /// command line renders it.
@@ -387,6 +391,14 @@ message `slope` prints.)doc");
                              "{name: float or ndarray of the param's shape}: the initial values.")
       .def_property_readonly("sense", &PyModel::sense, "'minimize' or 'maximize', as the model says.")
       .def_property_readonly("file", &PyModel::file, "The file name used in messages.")
+      .def_property(
+          "threads", [](const PyModel& model) { return model.model().threads(); },
+          [](PyModel& model, long long threads) {
+            if (threads < 0) throw py::value_error("threads must be >= 0 (0: one per core)");
+            model.model().set_threads(static_cast<std::size_t>(threads));
+          },
+          "Threads that evaluate the operations over data rows (1 by default; 0: one per core). The "
+          "numbers do not depend on it.")
       .def("value", &PyModel::value, py::arg("p"),
            "The objective as written at p = {name: float | array-like} (params left out keep their initial "
            "values).")

@@ -189,3 +189,23 @@ def test_least_squares_matches_numpy_lstsq():
     r = m.optimize(tol=1e-9)
     expected = np.linalg.lstsq(np.column_stack([x, np.ones_like(x)]), y, rcond=None)[0]
     assert [r.params["slope"], r.params["intercept"]] == pytest.approx(expected, rel=1e-8)
+
+
+def test_threads_split_the_rows_and_keep_every_bit():
+    X, y = logistic_data(20000, 5, seed=7)
+    m = slope.Model(LOGISTIC, data={"X": X, "y": y}, consts={"lambda": 0.1})
+    assert m.threads == 1
+    p = {"w": np.linspace(-0.3, 0.4, 5), "b": 0.2}
+    v1, g1 = m.value_and_gradient(p)
+    r1 = m.optimize(tol=1e-9)
+    m.threads = 2
+    assert m.threads == 2
+    v2, g2 = m.value_and_gradient(p)
+    r2 = m.optimize(tol=1e-9)
+    assert v2 == v1
+    np.testing.assert_array_equal(g2["w"], g1["w"])
+    assert r2.objective == r1.objective and r2.iterations == r1.iterations
+    m.threads = 0  # one per core
+    assert m.threads >= 1
+    with pytest.raises(ValueError, match="threads"):
+        m.threads = -1
