@@ -110,7 +110,7 @@ LinearMap columns_of(const LinearMap& map, std::size_t j0, std::size_t j1) noexc
 }
 
 bool worth_a_team(const LinearMap& map, ForkJoin* team) noexcept {
-  return team != nullptr && map.data != nullptr && std::size_t{map.rows} * map.cols >= kParallelEntries;
+  return team != nullptr && !map.sum && std::size_t{map.rows} * map.cols >= kParallelEntries;
 }
 
 /// One dot product per row, y_i = row_i . u for rows [0, rows), split by rows over `team`.
@@ -144,7 +144,7 @@ void combine_columns(const LinearMap& map, const double* v, double* out, bool sk
 }  // namespace
 
 void apply(const LinearMap& map, const double* u, double* y, ForkJoin* team) {
-  if (map.data == nullptr) {
+  if (map.sum) {
     y[0] = sum4(u, map.cols) * map.scale;
   } else if (!map.transposed) {
     dot_rows(map, u, y, team);
@@ -154,7 +154,7 @@ void apply(const LinearMap& map, const double* u, double* y, ForkJoin* team) {
 }
 
 void apply_adjoint(const LinearMap& map, const double* ybar, double* g, ForkJoin* team) {
-  if (map.data == nullptr) {
+  if (map.sum) {
     const double a = ybar[0];
     std::fill_n(g, map.cols, a == 0.0 ? 0.0 : a * map.scale);
   } else if (!map.transposed) {

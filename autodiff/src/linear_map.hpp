@@ -13,8 +13,9 @@ namespace slope::detail {
 class ForkJoin;
 
 /// y = M u, or y = M^T u when `transposed`, for M row-contiguous (rows x cols, row i at
-/// data + i * stride). With `data` null, M is one row whose every entry is `scale` (a sum,
-/// or a mean with scale 1/n).
+/// data + i * stride). With `sum`, M is one row whose every entry is `scale` (a sum, or a mean
+/// with scale 1/n), and `data` is not read. (A flag, not a null `data`: an empty matrix's data
+/// may be null.)
 ///
 /// Partials: d y_i / d u_j = M(i, j) (transposed: M(j, i)); constant, so a map is linear and
 /// its second derivatives vanish.
@@ -24,6 +25,7 @@ struct LinearMap {
   std::uint32_t rows = 0;
   std::uint32_t cols = 0;
   double scale = 1.0;
+  bool sum = false;
   bool transposed = false;
 
   /// Length of u.

@@ -99,6 +99,7 @@ detail::LinearMap scaled_sum_map(std::size_t n, double scale) {
   map.rows = 1;
   map.cols = static_cast<std::uint32_t>(n);
   map.scale = scale;
+  map.sum = true;
   return map;
 }
 
@@ -260,7 +261,9 @@ Var dot(std::span<const Var> a, std::span<const double> b) {
     return Var(value);
   }
   if (detail::replayable::active()) {
-    detail::LinearMap map = scaled_sum_map(a.size(), 1.0);
+    detail::LinearMap map;  // one row: b
+    map.rows = 1;
+    map.cols = static_cast<std::uint32_t>(a.size());
     map.data = b.data();
     map.stride = b.size();
     Var y;
