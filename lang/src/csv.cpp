@@ -302,11 +302,21 @@ struct ChunkResult {
   std::exception_ptr failure;         ///< anything else (out of memory), rethrown on the caller's thread
 };
 
-/// Parses the rows of `chunk` (whole lines) into `out`, picked.size() numbers per row.
-void parse_rows(std::string_view chunk, const RowLayout& layout, double* out, ChunkResult& result) {
+/// Bytes of a mapped file parsed between two releases of the pages behind (MappedFile::release).
+constexpr std::size_t kReleaseEvery = std::size_t{4} << 20;
+
+/// Parses the rows of `chunk` (whole lines) into `out`, picked.size() numbers per row, releasing
+/// the pages of `file` (when mapped) behind the parse.
+void parse_rows(std::string_view chunk, const RowLayout& layout, double* out, ChunkResult& result,
+                const detail::MappedFile* file) {
   LineReader lines(chunk);
   std::vector<double> row(layout.count, 0.0);
+  const char* released = chunk.data();
   while (const std::optional<std::string_view> line = lines.next()) {
+    if (file != nullptr && static_cast<std::size_t>(line->data() - released) >= kReleaseEvery) {
+      file->release(released, line->data());
+      released = line->data();
+    }
     if (is_blank(*line)) {
       // Blank lines may end the file; they may not separate rows. Whether rows follow in a
       // later chunk is for the caller to see.
@@ -397,15 +407,21 @@ std::vector<std::string_view> cut(std::string_view body, std::size_t n) {
   return chunks;
 }
 
-/// The lines of a chunk: its line breaks, and one more for a last line without one.
-std::size_t line_count(std::string_view chunk) noexcept {
-  const auto breaks = static_cast<std::size_t>(std::count(chunk.begin(), chunk.end(), '\n'));
+/// The lines of a chunk: its line breaks, and one more for a last line without one. The pages of
+/// `file` (when mapped) are released behind the count.
+std::size_t line_count(std::string_view chunk, const detail::MappedFile* file) noexcept {
+  std::size_t breaks = 0;
+  for (std::size_t at = 0; at < chunk.size(); at += kReleaseEvery) {
+    const std::string_view slice = chunk.substr(at, kReleaseEvery);
+    breaks += static_cast<std::size_t>(std::count(slice.begin(), slice.end(), '\n'));
+    if (file != nullptr) file->release(slice.data(), slice.data() + slice.size());
+  }
   return breaks + (!chunk.empty() && chunk.back() != '\n' ? 1 : 0);
 }
 
-}  // namespace
-
-Matrix parse_csv(std::string_view text, std::string_view name, std::string_view columns, unsigned threads) {
+/// parse_csv, releasing the pages of `file` (the text's mapping, or null) behind the parse.
+Matrix parse_text(std::string_view text, std::string_view name, std::string_view columns, unsigned threads,
+                  const detail::MappedFile* file) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 byte-order mark
   LineReader lines(text);
   std::optional<std::string_view> first = lines.next();
@@ -446,14 +462,14 @@ Matrix parse_csv(std::string_view text, std::string_view name, std::string_view 
   // line before it is a row, or there is an error before it), so each thread writes its rows
   // in place and the numbers are never copied or reallocated.
   std::vector<std::size_t> first_line(n + 1, 0);
-  run_parallel(n, [&](std::size_t k) { first_line[k + 1] = line_count(chunks[k]); });
+  run_parallel(n, [&](std::size_t k) { first_line[k + 1] = line_count(chunks[k], file); });
   for (std::size_t k = 0; k < n; ++k) first_line[k + 1] += first_line[k];
   out.values.resize(first_line[n] * out.cols);
 
   std::vector<ChunkResult> results(n);
   run_parallel(n, [&](std::size_t k) {
     try {
-      parse_rows(chunks[k], layout, out.values.data() + first_line[k] * out.cols, results[k]);
+      parse_rows(chunks[k], layout, out.values.data() + first_line[k] * out.cols, results[k], file);
     } catch (...) {
       results[k].failure = std::current_exception();
     }
@@ -481,10 +497,16 @@ Matrix parse_csv(std::string_view text, std::string_view name, std::string_view 
   return out;
 }
 
+}  // namespace
+
+Matrix parse_csv(std::string_view text, std::string_view name, std::string_view columns, unsigned threads) {
+  return parse_text(text, name, columns, threads, nullptr);
+}
+
 Matrix read_csv(const std::filesystem::path& path, std::string_view columns, unsigned threads) {
   const detail::MappedFile file(path);
   file.advise_sequential();
-  return parse_csv(file.text(), file.name(), columns, threads);
+  return parse_text(file.text(), file.name(), columns, threads, &file);
 }
 
 }  // namespace slope::lang

@@ -1,5 +1,7 @@
 #include "mapped_file.hpp"
 
+#include <cstdint>
+
 #include <fmt/format.h>
 
 #include <fcntl.h>
@@ -76,6 +78,16 @@ MappedFile::MappedFile(const std::filesystem::path& path) : name_(path.string())
   }
   bytes_ = *buffer;
   storage_ = std::move(buffer);
+}
+
+void MappedFile::release(const char* begin, const char* end) const noexcept {
+  if (!mapped_ || end <= begin) return;
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const std::uintptr_t first = (reinterpret_cast<std::uintptr_t>(begin) + page - 1) / page * page;
+  const std::uintptr_t last = reinterpret_cast<std::uintptr_t>(end) / page * page;
+  // A private read-only file mapping whose pages were never written: dropping them loses
+  // nothing, a later access faults them in again from the file.
+  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
 }
 
 void MappedFile::advise_sequential() const noexcept {

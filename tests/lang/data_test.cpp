@@ -179,6 +179,37 @@ BOOST_AUTO_TEST_CASE(read_csv_reads_a_file_like_parse_csv) {
   BOOST_TEST(m.origin == file.path.string() + ":b");
 }
 
+BOOST_AUTO_TEST_CASE(a_file_of_many_megabytes_parses_whole_while_its_pages_are_released) {
+  // 400,000 rows, about 14 MB: every chunk releases the pages it has passed, more than once;
+  // the numbers read and a bad cell's place must not notice it.
+  std::string text = "i,x,y\n";
+  constexpr int kRows = 400000;
+  text.reserve(kRows * 36);
+  for (int i = 0; i < kRows; ++i) text += fmt::format("{},{:.17g},{}\n", i, 0.001 * i + 0.25, i % 7);
+  {
+    const TempFile file("slope_data_test_large.csv", text);
+    for (const unsigned threads : {1U, 2U, 3U}) {
+      const Matrix m = read_csv(file.path, "x,y", threads);
+      BOOST_TEST_REQUIRE(m.rows == std::size_t{kRows});
+      bool all = true;
+      for (int i = 0; i < kRows; ++i) {
+        all = all && m.entries()[2 * i] == 0.001 * i + 0.25 && m.entries()[2 * i + 1] == i % 7;
+      }
+      BOOST_TEST(all);
+    }
+  }
+  const std::size_t bad_row = 390001;  // after the header and rows 0 to 390,000: file line 390,003
+  const std::size_t at = text.find(fmt::format("\n{},", bad_row)) + 1;
+  text.replace(text.find(',', at) + 1, 1, "#");
+  const TempFile file("slope_data_test_large_bad.csv", text);
+  try {
+    (void)read_csv(file.path, "x", 2);
+    BOOST_FAIL("no error for the bad cell");
+  } catch (const DataError& error) {
+    BOOST_TEST(std::string(error.what()).starts_with(file.path.string() + ":390003:2: error:"), error.what());
+  }
+}
+
 BOOST_AUTO_TEST_CASE(read_csv_reads_a_pipe_too) {
   // A FIFO has no size to map: the reader falls back to reading it to the end.
   const std::filesystem::path fifo = std::filesystem::temp_directory_path() / "slope_data_test.fifo";
