@@ -58,10 +58,5 @@ std::string params_text(const lang::Model& model, std::span<const double> flat) 
   return out;
 }
 
-std::string component_name(const lang::ParameterInfo& param, std::size_t index) {
-  if (param.shape.rank == 0) return param.name;
-  if (param.shape.rank == 1) return fmt::format("{}[{}]", param.name, index + 1);
-  return fmt::format("{}[{},{}]", param.name, index / param.shape.cols + 1, index % param.shape.cols + 1);
-}
 
 }  // namespace slope::cli

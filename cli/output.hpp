@@ -12,6 +12,8 @@
 
 namespace slope::cli {
 
+using lang::component_name;
+
 /// One JSON member per param, in source order, cut from the flat vector `flat` (the params
 /// themselves, or a gradient laid out like them).
 [[nodiscard]] nlohmann::ordered_json params_json(const lang::Model& model, std::span<const double> flat);
@@ -21,8 +23,5 @@ namespace slope::cli {
 
 /// A number for people: up to 10 significant digits.
 [[nodiscard]] std::string number_text(double value);
-
-/// The display name of flat component `index` of `param`: "b", "w[2]", "W[1,3]" (1-based).
-[[nodiscard]] std::string component_name(const lang::ParameterInfo& param, std::size_t index);
 
 }  // namespace slope::cli

@@ -25,25 +25,26 @@ using File = std::unique_ptr<std::FILE, CloseFile>;
 Result run_method(const lang::Model& model, std::span<const double> x0, const Arguments& arguments,
                   const StopOptions& stop) {
   const auto objective = model.objective();
+  const Bounds bounds = model.bounds();  // the params' bounds; empty: none
   switch (arguments.method) {
     case MethodName::GradientDescent: {
       GradientDescent method;
       if (arguments.step_size) method.step_size = *arguments.step_size;
-      return optimize(objective, x0, model.sense(), method, stop);
+      return optimize(objective, x0, model.sense(), bounds, method, stop);
     }
     case MethodName::Momentum: {
       Momentum method;
       if (arguments.step_size) method.step_size = *arguments.step_size;
-      return optimize(objective, x0, model.sense(), method, stop);
+      return optimize(objective, x0, model.sense(), bounds, method, stop);
     }
     case MethodName::Adam: {
       Adam method;
       if (arguments.step_size) method.step_size = *arguments.step_size;
-      return optimize(objective, x0, model.sense(), method, stop);
+      return optimize(objective, x0, model.sense(), bounds, method, stop);
     }
     case MethodName::Lbfgs: break;
   }
-  return optimize(objective, x0, model.sense(), Lbfgs{}, stop);
+  return optimize(objective, x0, model.sense(), bounds, Lbfgs{}, stop);
 }
 
 /// A CSV field for a header name: quoted when it holds a comma (matrix components do).
@@ -91,12 +92,28 @@ void print_result(const lang::Model& model, const Result& result, bool json) {
 
 }  // namespace
 
+/// A start given with --at must satisfy the params' bounds (the initial values were checked with
+/// the model).
+void require_inside_bounds(const lang::Model& model, std::span<const double> x0) {
+  const Bounds bounds = model.bounds();
+  if (bounds.unbounded()) return;
+  for (const lang::ParameterInfo& param : model.parameters()) {
+    for (std::size_t i = 0; i < param.shape.size(); ++i) {
+      const std::size_t k = param.offset + i;
+      if (x0[k] >= bounds.lower[k] && x0[k] <= bounds.upper[k]) continue;
+      throw UsageError(fmt::format("--at {}: {} = {} is outside its bounds [{}, {}]", param.name,
+                                   component_name(param, i), x0[k], bounds.lower[k], bounds.upper[k]));
+    }
+  }
+}
+
 int run_optimize(const Arguments& arguments, const std::string& source) {
   if (arguments.step_size && arguments.method == MethodName::Lbfgs) {
     throw UsageError("--step-size applies to --method gd, momentum or adam; L-BFGS finds its steps by line search");
   }
   const lang::Model model = load_model(arguments, source);
   const std::vector<double> x0 = starting_point(model, arguments);
+  require_inside_bounds(model, x0);
   std::vector<double> gradient(x0.size());
   (void)evaluate_checked(model, x0, gradient);
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include "checker.hpp"
@@ -235,9 +236,58 @@ void Checker::param(const Statement& statement) {
   } else {
     model_.initial_point.insert(model_.initial_point.end(), values.begin(), values.end());
   }
+  bounds(statement, offset, shape.size());
   const auto slot = static_cast<std::uint32_t>(model_.parameters.size());
   model_.parameters.push_back(ParameterInfo{statement.name, shape, offset});
   declare(statement.name, statement.name_span, Symbol{SymbolKind::Param, slot, statement.name_span, {}});
+}
+
+// param NAME >= a, > a, <= b, < b, in [a, b]: scalar bounds on every element, checked against
+// each other and against the initial values (in flat order, which set these just before).
+void Checker::bounds(const Statement& statement, std::size_t offset, std::size_t count) {
+  const auto bound = [&](const Bound& b, const char* which, double none) {
+    if (b.value == kNoExpr) return none;
+    context_ = Context::Fixed;
+    context_name_ = fmt::format("the {} bound of param '{}'", which, statement.name);
+    const Shape shape = expression(b.value).shape;
+    context_ = Context::Free;
+    if (shape.rank != 0) {
+      fail(program_[b.value].span, fmt::format("the {} bound of param '{}' has shape {}, expected a scalar (it "
+                                               "bounds every element)",
+                                               which, statement.name, describe(shape)));
+    }
+    const double value = evaluate_fixed(b.value)[0];
+    if (std::isnan(value)) fail(program_[b.value].span, fmt::format("the {} bound of param '{}' is NaN", which, statement.name));
+    return value;
+  };
+  const double written_lower = bound(statement.lower, "lower", -std::numeric_limits<double>::infinity());
+  const double written_upper = bound(statement.upper, "upper", std::numeric_limits<double>::infinity());
+  // A strict bound excludes its value: the closest number inside it is the closed bound the
+  // optimizer keeps (so `param sigma > 0` never reaches 0).
+  const double lower = statement.lower.strict ? std::nextafter(written_lower, written_upper) : written_lower;
+  const double upper = statement.upper.strict ? std::nextafter(written_upper, written_lower) : written_upper;
+  // An infinite end is open, as in mathematics: (-inf, 1], [0, inf).
+  const std::string interval =
+      fmt::format("{}{}, {}{}", statement.lower.strict || std::isinf(written_lower) ? '(' : '[', written_lower,
+                  written_upper, statement.upper.strict || std::isinf(written_upper) ? ')' : ']');
+  if (!(lower <= upper) || lower == std::numeric_limits<double>::infinity() ||
+      upper == -std::numeric_limits<double>::infinity() || (written_lower == written_upper && (statement.lower.strict || statement.upper.strict))) {
+    const ExprId at = statement.lower.value != kNoExpr ? statement.lower.value : statement.upper.value;
+    fail(program_[at].span,
+         fmt::format("param '{}' has no admissible value: its bounds {} are empty", statement.name, interval));
+  }
+  model_.lower.resize(offset, -std::numeric_limits<double>::infinity());
+  model_.upper.resize(offset, std::numeric_limits<double>::infinity());
+  model_.lower.insert(model_.lower.end(), count, lower);
+  model_.upper.insert(model_.upper.end(), count, upper);
+  for (std::size_t k = 0; k < count; ++k) {
+    const double v = model_.initial_point[offset + k];
+    if (v >= lower && v <= upper) continue;
+    const std::string element = count == 1 ? std::string() : fmt::format("element {} of ", k + 1);
+    fail(program_[statement.value].span,
+         fmt::format("{}the initial value of param '{}' is {}, outside its bounds {}", element, statement.name, v,
+                     interval));
+  }
 }
 
 void Checker::let(const Statement& statement) {

@@ -131,6 +131,12 @@ class ModelImpl {
   }
 };
 
+std::string component_name(const ParameterInfo& param, std::size_t index) {
+  if (param.shape.rank == 0) return param.name;
+  if (param.shape.rank == 1) return fmt::format("{}[{}]", param.name, index + 1);
+  return fmt::format("{}[{},{}]", param.name, index / param.shape.cols + 1, index % param.shape.cols + 1);
+}
+
 Model::Model(std::unique_ptr<ModelImpl> impl) : impl_(std::move(impl)) {}
 Model::Model(Model&&) noexcept = default;
 Model& Model::operator=(Model&&) noexcept = default;
@@ -253,6 +259,13 @@ Sense Model::sense() const {
 std::vector<ParameterInfo> Model::parameters() const { return impl_->checked().parameters; }
 std::size_t Model::parameter_count() const { return impl_->checked().initial_point.size(); }
 std::vector<double> Model::initial_point() const { return impl_->checked().initial_point; }
+
+Bounds Model::bounds() const {
+  const CheckedModel& model = impl_->checked();
+  Bounds out{model.lower, model.upper};
+  if (out.unbounded()) return {};
+  return out;
+}
 
 void Model::set_parameter(std::span<double> theta, std::string_view name, std::span<const double> values) const {
   const ParameterInfo& info = impl_->parameter(name);

@@ -161,10 +161,32 @@ class Parser {
     finish(std::move(statement));
   }
 
-  // param = "param" NAME [ dimensions ] "=" expression ;
+  // param = "param" NAME [ dimensions ] [ bounds ] "=" expression ;
+  // bounds = ( ">=" | ">" | "<=" | "<" ) expression | "in" "[" expression "," expression "]" ;
   void param() {
     Statement statement = declaration(StatementKind::Param, "param");
     if (peek().kind == TokenKind::LeftBracket) statement.dimensions = dimensions();
+    switch (peek().kind) {
+      case TokenKind::GreaterEqual:
+      case TokenKind::Greater:
+        statement.lower.strict = take().kind == TokenKind::Greater;
+        statement.lower.value = expression();
+        break;
+      case TokenKind::LessEqual:
+      case TokenKind::Less:
+        statement.upper.strict = take().kind == TokenKind::Less;
+        statement.upper.value = expression();
+        break;
+      case TokenKind::In:
+        take();
+        expect(TokenKind::LeftBracket, fmt::format("'[' and the bounds of param '{}' (in [lower, upper])", statement.name));
+        statement.lower.value = expression();
+        expect(TokenKind::Comma, "',' between the lower and the upper bound");
+        statement.upper.value = expression();
+        expect(TokenKind::RightBracket, "']' after the upper bound");
+        break;
+      default: break;  // no bounds
+    }
     expect(TokenKind::Assign, fmt::format("'=' and an initial value for param '{}'", statement.name));
     statement.value = expression();
     finish(std::move(statement));

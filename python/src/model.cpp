@@ -171,6 +171,17 @@ class PyModel {
       const DoubleArray array = flat_point(start, "start");
       theta.assign(array.data(), array.data() + array.size());
     }
+    const Bounds bounds = model_.bounds();  // the params' bounds (`param sigma > 0`); empty: none
+    if (!bounds.unbounded()) {
+      for (const lang::ParameterInfo& info : parameters_) {
+        for (std::size_t i = 0; i < info.shape.size(); ++i) {
+          const std::size_t k = info.offset + i;
+          if (theta[k] >= bounds.lower[k] && theta[k] <= bounds.upper[k]) continue;
+          throw py::value_error(fmt::format("start: {} = {} is outside its bounds [{}, {}]",
+                                            lang::component_name(info, i), theta[k], bounds.lower[k], bounds.upper[k]));
+        }
+      }
+    }
     std::vector<double> gradient(theta.size());
     std::vector<TraceEntry> rows;
     SignalWatch watch;
@@ -179,7 +190,7 @@ class PyModel {
       // (log of a negative, NaN in the data) is a DomainError naming its place in the model.
       (void)model_.value_and_gradient(theta, gradient, /*checked=*/true);
       const auto objective = model_.objective();
-      return run(ObjectiveRef(objective), theta, sense_, Bounds{}, options, watch, rows);
+      return run(ObjectiveRef(objective), theta, sense_, bounds, options, watch, rows);
     });
     if (watch.interrupted()) throw py::error_already_set();
     py::dict extra;

@@ -134,6 +134,12 @@ BOOST_AUTO_TEST_CASE(flag_values_say_what_they_expect) {
              "slope: error: --max-iter \"99999999999999999999999\": expected a whole number >= 1\n");
   BOOST_TEST(bad_input({"optimize", rosenbrock, "--max-evals", "none"}) ==
              "slope: error: --max-evals \"none\": expected a whole number >= 1\n");
+  {
+    TempDir dir;
+    const std::string bounded = dir.write("bounded.slope", "param p in [0, 1] = 0.5\nminimize (p - 2)^2\n");
+    BOOST_TEST(bad_input({"optimize", bounded, "--at", "p=3"}) ==
+               "slope: error: --at p: p = 3 is outside its bounds [0, 1]\n");
+  }
   for (const std::string command : {"optimize", "gradient", "check"}) {
     BOOST_TEST(bad_input({command, rosenbrock, "--threads", "0"}) ==
                "slope: error: --threads \"0\": expected a whole number >= 1\n");

@@ -158,9 +158,9 @@ BOOST_AUTO_TEST_CASE(new_data_or_constants_are_seen_by_the_next_evaluation) {
   BOOST_TEST(grad[0] == 21.0);
 }
 
-BOOST_AUTO_TEST_CASE(large_data_is_evaluated_by_recording_with_the_same_results) {
-  // Above 2^20 data numbers the model records on the tape at each call instead of replaying a
-  // Function (which would copy the data); the results must not depend on the path taken.
+BOOST_AUTO_TEST_CASE(large_data_is_replayed_like_small_data) {
+  // One evaluation path for every size: a million rows (once the limit where the model recorded
+  // at each call instead of replaying) give the formula's value and gradient.
   const std::size_t n = (std::size_t{1} << 20) + 3;
   std::vector<double> v(n);
   for (std::size_t i = 0; i < n; ++i) v[i] = std::sin(0.001 * static_cast<double>(i));

@@ -209,3 +209,20 @@ def test_threads_split_the_rows_and_keep_every_bit():
     assert m.threads >= 1
     with pytest.raises(ValueError, match="threads"):
         m.threads = -1
+
+
+def test_bounds_in_the_model_give_scipys_non_negative_least_squares():
+    rng = np.random.default_rng(11)
+    A = rng.normal(size=(40, 6))
+    b = A @ np.array([1.0, -2.0, 0.5, -0.3, 2.0, 0.0]) + 0.1 * rng.normal(size=40)
+    m = slope.Model("data A[n, d]\ndata b[n]\nparam x[d] >= 0 = 1\nminimize sum((A * x - b) .^ 2)",
+                    data={"A": A, "b": b})
+    r = m.optimize(tol=1e-10)
+    want, _ = scipy.optimize.nnls(A, b)
+    assert r.converged
+    np.testing.assert_allclose(r.params["x"], want, atol=1e-8)
+    zeros = want == 0.0
+    assert zeros.any()
+    assert (r.params["x"][zeros] == 0.0).all()  # exact zeros, at the bound
+    with pytest.raises(ValueError, match=r"start: x\[2\] = -1 is outside its bounds"):
+        m.optimize(start={"x": [1, -1, 1, 1, 1, 1]})

@@ -66,14 +66,22 @@ struct Dimension {
 /// What a statement declares.
 enum class StatementKind : std::uint8_t { Data, Const, Param, Let, Objective };
 
-/// One statement: `data NAME[dims]`, `const NAME = e`, `param NAME[dims] = e`, `let NAME = e`,
-/// `minimize e` or `maximize e`.
+/// A param's bound: `>= e` / `> e` (lower) or `<= e` / `< e` (upper); `in [a, b]` sets both.
+struct Bound {
+  ExprId value = kNoExpr;  ///< kNoExpr: none
+  bool strict = false;     ///< `>` or `<`: the bound itself is excluded
+};
+
+/// One statement: `data NAME[dims]`, `const NAME = e`, `param NAME[dims] [bounds] = e`,
+/// `let NAME = e`, `minimize e` or `maximize e`.
 struct Statement {
   StatementKind kind = StatementKind::Let;
   std::string name;                  ///< empty for the objective
   SourceSpan name_span;
   std::vector<Dimension> dimensions; ///< Data and Param: 0, 1 or 2
   ExprId value = kNoExpr;            ///< Const, Param (initial value), Let, Objective
+  Bound lower;                       ///< Param
+  Bound upper;                       ///< Param
   Sense sense = Sense::Minimize;     ///< Objective
   SourceSpan span;                   ///< from the keyword to the end of the statement
 };

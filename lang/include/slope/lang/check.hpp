@@ -57,6 +57,8 @@ struct CheckedModel {
   std::vector<ConstValue> consts;               ///< consts and dimensions
   std::vector<ParameterInfo> parameters;        ///< in source order
   std::vector<double> initial_point;
+  std::vector<double> lower;                    ///< per parameter value: its lower bound (-inf: none)
+  std::vector<double> upper;                    ///< and its upper bound (+inf: none)
   std::vector<LetInfo> lets;                    ///< in source order
   ExprId objective = kNoExpr;
   Sense sense = Sense::Minimize;

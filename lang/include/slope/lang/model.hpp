@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "slope/optim/bounds.hpp"
+
 #include "slope/autodiff/var.hpp"
 #include "slope/lang/data.hpp"
 #include "slope/lang/source.hpp"
@@ -51,6 +53,10 @@ struct ParameterInfo {
   Shape shape;
   std::size_t offset = 0;
 };
+
+/// How messages and tables name value `index` (row-major, from 0) of a param: "b", "w[3]",
+/// "W[2,1]" (1-based, as the language indexes).
+[[nodiscard]] std::string component_name(const ParameterInfo& param, std::size_t index);
 
 /// What a name declared in a model is.
 enum class NameKind { Data, Dimension, Const, Param, Let };
@@ -116,6 +122,9 @@ class Model {
   [[nodiscard]] std::size_t parameter_count() const;
   /// The initial values from the `param` declarations.
   [[nodiscard]] std::vector<double> initial_point() const;
+  /// The bounds of every parameter value in theta's order (`param sigma > 0`, `param p in [0, 1]`,
+  /// `param w[d] >= 0`), for slope::optimize; both vectors empty when no param is bounded.
+  [[nodiscard]] Bounds bounds() const;
   /// Writes `values` into the part of `theta` that belongs to param `name` (the --at flag);
   /// throws CheckError for an unknown name or a length that does not match.
   void set_parameter(std::span<double> theta, std::string_view name, std::span<const double> values) const;
