@@ -4,12 +4,11 @@
 
 #include <cmath>
 #include <cstring>
+#include <numbers>
 
 namespace slope::bench::torch_peer {
 
 namespace {
-
-constexpr double kHalfLogTwoPi = 0.91893853320467274178;
 
 torch::Tensor leaf(std::span<const double> x) {
   return torch::from_blob(const_cast<double*>(x.data()), {static_cast<std::int64_t>(x.size())}, torch::kFloat64)
@@ -58,13 +57,16 @@ Gradient matrix_product(std::size_t size) {
 }
 
 Gradient normal_log_density(const std::vector<double>& y) {
-  const torch::Tensor yt = passive(y, {static_cast<std::int64_t>(y.size())});
-  const auto n = static_cast<double>(y.size());
-  return with_leaf([yt, n](const torch::Tensor& x) {
+  const auto n = static_cast<std::int64_t>(y.size());
+  const torch::Tensor yt = passive(y, {n});
+  // log σ once per observation, as kernel e's primal and Slope's vector form take it:
+  // log(√(2π)·σ) = log σ + ½log(2π) over a broadcast of σ (not n·log σ, one log).
+  const torch::Tensor scale = torch::full({n}, std::sqrt(2.0 * std::numbers::pi), torch::kFloat64);
+  return with_leaf([yt, scale](const torch::Tensor& x) {
     const torch::Tensor mu = x[0];
     const torch::Tensor sigma = x[1];
     const torch::Tensor z = (yt - mu) / sigma;
-    return -0.5 * (z * z).sum() - n * torch::log(sigma) - n * kHalfLogTwoPi;
+    return -0.5 * (z * z).sum() - torch::log(scale * sigma).sum();
   });
 }
 
@@ -75,6 +77,8 @@ Gradient logistic(const std::vector<double>& X, const std::vector<double>& y, st
   const torch::Tensor yt = passive(y, {r});
   return with_leaf([Xt, yt, c](const torch::Tensor& x) {
     const torch::Tensor z = Xt.mv(x.slice(0, 0, c)) + x[c];
+    // −BCE with logits = Σ y z − softplus(z): the formula of Slope's vector form, divided by the
+    // primal and hand-written gradient of that formula (see vector_nodes.cpp).
     return -torch::binary_cross_entropy_with_logits(z, yt, {}, {}, at::Reduction::Sum);
   });
 }
