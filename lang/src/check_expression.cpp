@@ -173,9 +173,18 @@ const ExprInfo& Checker::call(ExprId id) {
   return info;
 }
 
+// A chain a op b op c ... along its left spine, in a loop: constant stack at any length.
 const ExprInfo& Checker::binary(ExprId id) {
+  std::vector<ExprId> spine;
+  left_spine(program_, id, spine);
+  ExprInfo left = expression(program_[spine.back()].operands[0]);
+  for (auto node = spine.rbegin(); node != spine.rend(); ++node) left = binary_step(*node, left);
+  return model_.info[id];
+}
+
+// One operation of a chain, its left operand already checked.
+const ExprInfo& Checker::binary_step(ExprId id, const ExprInfo& left) {
   const Expr& expr = program_[id];
-  const ExprInfo left = expression(expr.operands[0]);
   const ExprInfo right = expression(expr.operands[1]);
   ExprInfo& info = model_.info[id];
   const Shape& a = left.shape;
@@ -302,16 +311,23 @@ std::optional<std::int64_t> Checker::static_integer(ExprId id) {
       if (__builtin_sub_overflow(std::int64_t{0}, *x, &result)) fail(expr.span, "integer overflow in index arithmetic");
       return result;
     }
-    case ExprKind::Binary: {
-      const auto a = static_integer(expr.operands[0]);
-      const auto b = static_integer(expr.operands[1]);
-      if (!a || !b) return std::nullopt;
-      bool overflow = false;
-      if (expr.op == BinaryOp::Add) overflow = __builtin_add_overflow(*a, *b, &result);
-      if (expr.op == BinaryOp::Subtract) overflow = __builtin_sub_overflow(*a, *b, &result);
-      if (expr.op == BinaryOp::Multiply) overflow = __builtin_mul_overflow(*a, *b, &result);
-      if (overflow) fail(expr.span, "integer overflow in index arithmetic");
-      return result;
+    case ExprKind::Binary: {  // along the left spine, in a loop
+      std::vector<ExprId> spine;
+      left_spine(program_, id, spine);
+      std::optional<std::int64_t> a = static_integer(program_[spine.back()].operands[0]);
+      for (auto node = spine.rbegin(); node != spine.rend() && a; ++node) {
+        const Expr& step = program_[*node];
+        const auto b = static_integer(step.operands[1]);
+        if (!b) return std::nullopt;
+        bool overflow = false;
+        std::int64_t value = 0;
+        if (step.op == BinaryOp::Add) overflow = __builtin_add_overflow(*a, *b, &value);
+        if (step.op == BinaryOp::Subtract) overflow = __builtin_sub_overflow(*a, *b, &value);
+        if (step.op == BinaryOp::Multiply) overflow = __builtin_mul_overflow(*a, *b, &value);
+        if (overflow) fail(step.span, "integer overflow in index arithmetic");
+        a = value;
+      }
+      return a;
     }
     default: return std::nullopt;
   }

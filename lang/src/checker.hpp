@@ -57,6 +57,7 @@ class Checker {
   const ExprInfo& name(ExprId id);
   const ExprInfo& call(ExprId id);
   const ExprInfo& binary(ExprId id);
+  const ExprInfo& binary_step(ExprId id, const ExprInfo& left);
   const ExprInfo& index(ExprId id);
   const ExprInfo& reduce(ExprId id);
   /// The value of an integral expression without loop indices, or nothing.

@@ -35,19 +35,25 @@ class Evaluator {
 
   Value<T> eval(ExprId id) {
     charge(id);
-    if constexpr (std::is_same_v<T, Var>) {
-      try {
-        return dispatch(id);
-      } catch (const DomainError& error) {
-        // The innermost expression whose operation failed: its span is what the user wrote.
-        throw EvaluationError(file_, program_[id].span, error.operation(), error.what());
-      }
-    } else {
-      return dispatch(id);
-    }
+    return attributed(id, [&] { return dispatch(id); });
   }
 
  private:
+  /// f(), with a domain error inside it reported at node id (on a checked tape): the innermost
+  /// expression whose operation failed, whose span is what the user wrote.
+  template <class F>
+  Value<T> attributed(ExprId id, F f) {
+    if constexpr (std::is_same_v<T, Var>) {
+      try {
+        return f();
+      } catch (const DomainError& error) {
+        throw EvaluationError(file_, program_[id].span, error.operation(), error.what());
+      }
+    } else {
+      return f();
+    }
+  }
+
   Value<T> dispatch(ExprId id) {
     const Expr& expr = program_[id];
     const ExprInfo& info = model_.info[id];
@@ -55,7 +61,7 @@ class Evaluator {
       case ExprKind::Number: return Value<T>::scalar(T(expr.number));
       case ExprKind::Name: return name(info);
       case ExprKind::Negate: return map(eval(expr.operands[0]), [](const auto& x) { return -x; });
-      case ExprKind::Binary: return binary(expr);
+      case ExprKind::Binary: return binary(id);
       case ExprKind::Call: return call(expr, info);
       case ExprKind::Index: return index(expr);
       case ExprKind::Vector: {
@@ -124,12 +130,23 @@ class Evaluator {
     return Value<T>::owned(shape, std::move(out));
   }
 
-  Value<T> binary(const Expr& expr) {
-    const Value<T> a = eval(expr.operands[0]);
-    const Value<T> b = eval(expr.operands[1]);
-    if (expr.op == BinaryOp::Multiply && a.shape().rank != 0 && b.shape().rank != 0) return matrix_vector(a, b);
-    const BinaryOp op = expr.op;
-    return zip(a, b, [op](const auto& x, const auto& y) { return apply(op, x, y); });
+  /// A chain a op b op c ... along its left spine, in a loop: constant stack at any length. Each
+  /// operation is charged and names its own span on a domain error, as eval would.
+  Value<T> binary(ExprId id) {
+    std::vector<ExprId> spine;
+    left_spine(program_, id, spine);
+    Value<T> left = eval(program_[spine.back()].operands[0]);
+    for (auto node = spine.rbegin(); node != spine.rend(); ++node) {
+      if (*node != id) charge(*node);  // eval charged the outermost
+      const Expr& expr = program_[*node];
+      const Value<T> b = eval(expr.operands[1]);
+      left = attributed(*node, [&] {
+        if (expr.op == BinaryOp::Multiply && left.shape().rank != 0 && b.shape().rank != 0) return matrix_vector(left, b);
+        const BinaryOp op = expr.op;
+        return zip(left, b, [op](const auto& x, const auto& y) { return apply(op, x, y); });
+      });
+    }
+    return left;
   }
 
   Value<T> call(const Expr& expr, const ExprInfo& info) {
@@ -234,14 +251,20 @@ class Evaluator {
       case ExprKind::Negate:
         if (__builtin_sub_overflow(std::int64_t{0}, integer(expr.operands[0]), &result)) overflow(expr);
         return result;
-      case ExprKind::Binary: {
-        const std::int64_t a = integer(expr.operands[0]);
-        const std::int64_t b = integer(expr.operands[1]);
-        bool failed = false;
-        if (expr.op == BinaryOp::Add) failed = __builtin_add_overflow(a, b, &result);
-        if (expr.op == BinaryOp::Subtract) failed = __builtin_sub_overflow(a, b, &result);
-        if (expr.op == BinaryOp::Multiply) failed = __builtin_mul_overflow(a, b, &result);
-        if (failed) overflow(expr);
+      case ExprKind::Binary: {  // along the left spine, in a loop
+        std::vector<ExprId> spine;
+        left_spine(program_, id, spine);
+        result = integer(program_[spine.back()].operands[0]);
+        for (auto node = spine.rbegin(); node != spine.rend(); ++node) {
+          const Expr& step = program_[*node];
+          const std::int64_t a = result;
+          const std::int64_t b = integer(step.operands[1]);
+          bool failed = false;
+          if (step.op == BinaryOp::Add) failed = __builtin_add_overflow(a, b, &result);
+          if (step.op == BinaryOp::Subtract) failed = __builtin_sub_overflow(a, b, &result);
+          if (step.op == BinaryOp::Multiply) failed = __builtin_mul_overflow(a, b, &result);
+          if (failed) overflow(step);
+        }
         return result;
       }
       default: return 0;

@@ -108,6 +108,10 @@ class Parser {
     std::uint32_t depth = 0;
     for (const ExprId operand : expr.operands) depth = std::max(depth, program_.expressions[operand].depth);
     expr.depth = depth + 1;
+    // Walkers loop along a left spine (left_spine in ast.hpp): only the right operand nests.
+    if (expr.kind == ExprKind::Binary) {
+      expr.depth = std::max(program_.expressions[expr.operands[0]].depth, program_.expressions[expr.operands[1]].depth + 1);
+    }
     if (expr.depth > kMaxExpressionDepth) {
       throw SyntaxError(file_, expr.span.begin,
                         fmt::format("expression too deep (more than {} nested operations)", kMaxExpressionDepth));

@@ -39,7 +39,18 @@ void print(const Program& program, ExprId id, std::string& out) {
     case ExprKind::Number: out += fmt::format("{}", expr.number); return;
     case ExprKind::Name: out += expr.name; return;
     case ExprKind::Negate: out += "(-"; operands(0); out += ')'; return;
-    case ExprKind::Binary: out += fmt::format("({}", spelling(expr.op)); operands(0); out += ')'; return;
+    case ExprKind::Binary: {  // along the left spine, in a loop: "(op2 (op1 a b) c)"
+      std::vector<ExprId> spine;
+      left_spine(program, id, spine);
+      for (const ExprId node : spine) out += fmt::format("({} ", spelling(program[node].op));
+      print(program, program[spine.back()].operands[0], out);
+      for (auto node = spine.rbegin(); node != spine.rend(); ++node) {
+        out += ' ';
+        print(program, program[*node].operands[1], out);
+        out += ')';
+      }
+      return;
+    }
     case ExprKind::Call: out += '(' + expr.name; operands(0); out += ')'; return;
     case ExprKind::Index: out += "(index"; operands(0); out += ')'; return;
     case ExprKind::Vector:

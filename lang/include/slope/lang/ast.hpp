@@ -53,7 +53,8 @@ struct Expr {
   std::vector<ExprId> operands;
   SourceSpan span;               ///< the whole expression
   SourceSpan name_span;          ///< Call and Reduce: the function name
-  std::uint32_t depth = 1;       ///< 1 + the largest depth of the operands
+  std::uint32_t depth = 1;       ///< the stack a walker needs: 1 + the largest depth of the
+                                 ///< operands, except along a left spine (see left_spine)
 };
 
 /// A dimension as written in `data X[n, d]` or `param w[3]`: a name or an integer literal.
@@ -93,5 +94,14 @@ struct Program {
 
   [[nodiscard]] const Expr& operator[](ExprId id) const { return expressions[id]; }
 };
+
+/// The left spine of `id`: the Binary nodes from `id` down through their left operands, outermost
+/// first, so that a op1 b op2 c (parsed ((a op1 b) op2 c)) gives [op2 node, op1 node]. Walkers
+/// go along a spine in a loop and recurse only into right operands, so a flat chain of any
+/// length takes constant stack; the parser counts only the nesting that walkers recurse into.
+inline void left_spine(const Program& program, ExprId id, std::vector<ExprId>& out) {
+  out.clear();
+  for (ExprId at = id; program[at].kind == ExprKind::Binary; at = program[at].operands[0]) out.push_back(at);
+}
 
 }  // namespace slope::lang

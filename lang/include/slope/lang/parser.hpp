@@ -15,8 +15,9 @@ namespace slope::lang {
 
 /// How deeply brackets, unary minus and powers may nest while parsing.
 inline constexpr std::uint32_t kMaxNesting = 256;
-/// How deep an expression tree may be (a long chain `a + b + c + ...` is as deep as it is
-/// long). Checking and evaluation recurse over the tree, so this bounds their stack use.
+/// How deep an expression tree may be, counting what checking and evaluation recurse into (it
+/// bounds their stack). A flat chain `a + b + c + ...` of any length counts as one level:
+/// walkers go along it in a loop (left_spine in ast.hpp).
 inline constexpr std::uint32_t kMaxExpressionDepth = 1000;
 
 /// Parses a whole model; `file` names it in errors. Throws SyntaxError at the first error.
