@@ -160,6 +160,18 @@ const ExprInfo& Checker::call(ExprId id) {
     return info;
   }
   info.shape = kScalar;
+  if (function->reduction == Reduction::LogDensity) {  // scalars broadcast against one shape
+    const Shape* shape = nullptr;
+    for (std::size_t k = 0; k < shapes.size(); ++k) {
+      if (shapes[k].rank == 0) continue;
+      if (shape != nullptr && !(shapes[k] == *shape)) {
+        fail(program_[expr.operands[k]].span,
+             fmt::format("'{}' needs its arguments to be scalars or of one shape, found {} and {}", expr.name,
+                         describe(*shape), describe(shapes[k])));
+      }
+      shape = &shapes[k];
+    }
+  }
   if (function->reduction == Reduction::Dot &&
       (shapes[0].rank != 1 || shapes[1].rank != 1 || shapes[0].rows != shapes[1].rows)) {
     fail(expr.span, fmt::format("'dot' needs two vectors of the same length, found {} and {}", describe(shapes[0]),

@@ -1,5 +1,7 @@
 #include "evaluate.hpp"
 
+#include "densities.hpp"
+
 #include <fmt/format.h>
 
 #include <limits>
@@ -149,8 +151,28 @@ class Evaluator {
     return left;
   }
 
+  /// A log density over its elements: the arguments broadcast (scalars) to one shape, each
+  /// element's log density (densities.hpp), then their sum.
+  Value<T> log_density(const Expr& expr, Density density) {
+    std::vector<Value<T>> args;
+    args.reserve(expr.operands.size());
+    std::size_t n = 1;
+    for (const ExprId operand : expr.operands) {
+      args.push_back(eval(operand));
+      if (args.back().shape().rank != 0) n = args.back().size();
+    }
+    std::vector<T> element(args.size());
+    std::vector<T> terms(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t k = 0; k < args.size(); ++k) element[k] = args[k][args[k].shape().rank == 0 ? 0 : i];
+      terms[i] = detail::log_density<T>(density, element);
+    }
+    return Value<T>::scalar(slope::sum(std::span<const T>(terms)));
+  }
+
   Value<T> call(const Expr& expr, const ExprInfo& info) {
     const FunctionInfo& f = *info.function;
+    if (f.reduction == Reduction::LogDensity) return log_density(expr, f.density);
     const Value<T> a = eval(expr.operands[0]);
     if (expr.operands.size() == 2) {
       const Value<T> b = eval(expr.operands[1]);
@@ -168,6 +190,7 @@ class Evaluator {
         return map(a, [fn](const T& x) { return fn(x); });
       }
       case Reduction::Dot: break;  // two arguments: above
+      case Reduction::LogDensity: break;  // above
     }
     throw std::logic_error("slope::lang: dot with one argument passed the checker");
   }

@@ -19,6 +19,25 @@ constexpr std::array kReductions = {
     FunctionInfo{"log_sum_exp", FunctionKind::Reduction, 1, 2, op_code<LogSumExp>, Reduction::LogSumExp},
 };
 
+constexpr FunctionInfo density(std::string_view name, int arguments, Density d) {
+  return FunctionInfo{name, FunctionKind::Reduction, arguments, arguments, OpCode::Custom, Reduction::LogDensity, d};
+}
+
+// The log densities, as Stan names and orders them (densities.hpp has the formulas).
+constexpr std::array kDensities = {
+    density("normal_lpdf", 3, Density::Normal),
+    density("student_t_lpdf", 4, Density::StudentT),
+    density("cauchy_lpdf", 3, Density::Cauchy),
+    density("exponential_lpdf", 2, Density::Exponential),
+    density("gamma_lpdf", 3, Density::Gamma),
+    density("beta_lpdf", 3, Density::Beta),
+    density("lognormal_lpdf", 3, Density::Lognormal),
+    density("bernoulli_logit_lpmf", 2, Density::BernoulliLogit),
+    density("binomial_logit_lpmf", 3, Density::BinomialLogit),
+    density("poisson_log_lpmf", 2, Density::PoissonLog),
+    density("neg_binomial_2_log_lpmf", 3, Density::NegBinomial2Log),
+};
+
 // The language's own names for rules: min and max, as in Stan.
 constexpr std::array kAliases = {
     FunctionInfo{"min", FunctionKind::Elementwise, 2, 2, op_code<Fmin>},
@@ -43,9 +62,10 @@ constexpr std::size_t count_offered() {
 
 // Generated from the one list: a rule added to FunctionRules is a function of the language.
 constexpr auto kFunctions = [] {
-  std::array<FunctionInfo, kReductions.size() + count_offered() + kAliases.size()> table{};
+  std::array<FunctionInfo, kReductions.size() + kDensities.size() + count_offered() + kAliases.size()> table{};
   std::size_t at = 0;
   for (const FunctionInfo& r : kReductions) table[at++] = r;
+  for (const FunctionInfo& d : kDensities) table[at++] = d;
   for_each_rule(FunctionRules{}, [&]<class R>() {
     if (offered<R>()) table[at++] = FunctionInfo{R::name, FunctionKind::Elementwise, arity_of<R>(), arity_of<R>(), op_code<R>};
   });

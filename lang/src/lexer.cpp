@@ -169,6 +169,7 @@ Token Lexer::punctuation(std::size_t begin, SourceLocation start) {
       if (open_brackets_ > 0) --open_brackets_;
       return one(c == ')' ? TokenKind::RightParen : TokenKind::RightBracket);
     case ',': return one(TokenKind::Comma);
+    case '|': return one(TokenKind::Bar);
     case ':': return one(TokenKind::Colon);
     case '+': return one(TokenKind::Plus);
     case '-': return one(TokenKind::Minus);

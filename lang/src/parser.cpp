@@ -357,7 +357,8 @@ class Parser {
     return add(std::move(expr));
   }
 
-  // call = NAME "(" [ expression { "," expression } ] ")" | reduction ;
+  // call = NAME "(" [ expression [ "|" expression ] { "," expression } ] ")" | reduction ;
+  //   "|" only after the first argument of a log density (NAME_lpdf, NAME_lpmf), as in Stan
   ExprId call() {
     if (peek(2).kind == TokenKind::Name && peek(3).kind == TokenKind::In) return reduction();
     const Token name = take();
@@ -367,9 +368,10 @@ class Parser {
     expr.name = std::string(name.text);
     expr.name_span = name.span;
     if (peek().kind != TokenKind::RightParen) {
-      do {
-        expr.operands.push_back(expression());
-      } while (accept(TokenKind::Comma));
+      expr.operands.push_back(expression());
+      const bool density = expr.name.ends_with("_lpdf") || expr.name.ends_with("_lpmf");
+      if (density && accept(TokenKind::Bar)) expr.operands.push_back(expression());
+      while (accept(TokenKind::Comma)) expr.operands.push_back(expression());
     }
     expect(TokenKind::RightParen, fmt::format("')' to close '(' opened at {}", at(open.span.begin)));
     expr.span = {name.span.begin, last_end_};

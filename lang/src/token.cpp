@@ -23,6 +23,7 @@ std::string_view describe(TokenKind kind) noexcept {
     case TokenKind::LeftBracket: return "'['";
     case TokenKind::RightBracket: return "']'";
     case TokenKind::Comma: return "','";
+    case TokenKind::Bar: return "'|'";
     case TokenKind::Colon: return "':'";
     case TokenKind::Assign: return "'='";
     case TokenKind::Plus: return "'+'";

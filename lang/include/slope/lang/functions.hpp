@@ -26,6 +26,25 @@ enum class Reduction : std::uint8_t {
   Dot,        ///< dot(x, y)
   Norm,       ///< norm(x) = sqrt(dot(x, x))
   LogSumExp,  ///< log_sum_exp(x) of a vector, or of two scalars (the rule)
+  LogDensity, ///< a log density summed over its elements (see Density)
+};
+
+/// The log densities (and log probability mass functions), with Stan's names, argument order
+/// and parameterization, normalizing constants included: NAME(y | a, b) is
+/// sum_i log p(y_i | a_i, b_i), each argument a scalar (broadcast) or all of one shape.
+enum class Density : std::uint8_t {
+  None,
+  Normal,          ///< normal_lpdf(y | mu, sigma)
+  StudentT,        ///< student_t_lpdf(y | nu, mu, sigma)
+  Cauchy,          ///< cauchy_lpdf(y | mu, sigma)
+  Exponential,     ///< exponential_lpdf(y | beta), beta the rate
+  Gamma,           ///< gamma_lpdf(y | alpha, beta), shape alpha and rate beta
+  Beta,            ///< beta_lpdf(y | a, b)
+  Lognormal,       ///< lognormal_lpdf(y | mu, sigma), of log y
+  BernoulliLogit,  ///< bernoulli_logit_lpmf(n | alpha), P(n = 1) = sigmoid(alpha)
+  BinomialLogit,   ///< binomial_logit_lpmf(n | N, alpha), success probability sigmoid(alpha)
+  PoissonLog,      ///< poisson_log_lpmf(n | alpha), rate e^alpha
+  NegBinomial2Log, ///< neg_binomial_2_log_lpmf(n | eta, phi), mean e^eta, variance mu + mu^2 / phi
 };
 
 /// A row of the function table.
@@ -38,6 +57,7 @@ struct FunctionInfo {
   /// OpCode::Custom for the other reductions.
   OpCode rule = OpCode::Custom;
   Reduction reduction = Reduction::None;
+  Density density = Density::None;  ///< for Reduction::LogDensity
 };
 
 /// Every built-in function: the reductions, then one per rule of autodiff's FunctionRules of

@@ -31,6 +31,7 @@ enum class TokenKind : std::uint8_t {
   LeftBracket,
   RightBracket,
   Comma,
+  Bar,           ///< | in a log density: normal_lpdf(y | mu, sigma)
   Colon,
   Assign,        ///< =
   Plus,
