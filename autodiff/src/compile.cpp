@@ -133,6 +133,85 @@ class LinearMerge {
   std::vector<Role> role_;
 };
 
+/// Common subexpressions: an instruction equal to a recent one (the same operation and form on
+/// the same operand slots with the same coefficients, or the same map) is not emitted again; its
+/// node reads the earlier slot. Equal operations on equal operands give equal values (every
+/// rule is a pure function), so nothing changes but the work: `dot(X[i], w) + b` written twice
+/// in a row's terms is computed once. A direct-mapped table of recent instructions bounds the
+/// memory and the time (one probe each): duplicates in a model sit close together.
+class RecentInstructions {
+ public:
+  /// What identifies an instruction; `at`, `count` locate Nary and Vector operands (and Nary
+  /// coefficients) in the program being built.
+  struct Key {
+    OpCode op = OpCode::Input;
+    Form form = Form::Unary;
+    std::uint32_t a = 0;
+    std::uint32_t b = 0;
+    std::uint32_t at = 0;
+    std::uint32_t count = 0;
+    LinearMap map{};
+  };
+
+  /// The first slot of an equal recent instruction, or kNone; remembers `key` (for `slot`) if none.
+  std::uint32_t find_or_remember(const Program& p, const Key& key, std::uint32_t slot) {
+    Entry& entry = table_[hash(p, key) & (kSize - 1)];
+    if (entry.used && same(p, entry.key, key)) return entry.slot;
+    entry = Entry{key, slot, true};
+    return kNone;
+  }
+
+ private:
+  static constexpr std::size_t kSize = 4096;
+  struct Entry {
+    Key key;
+    std::uint32_t slot = 0;
+    bool used = false;
+  };
+
+  static bool operands_vary(Form form) noexcept { return form == Form::Nary || form == Form::Vector; }
+
+  static std::uint64_t hash(const Program& p, const Key& k) noexcept {
+    std::uint64_t h = (static_cast<std::uint64_t>(k.op) << 8 | static_cast<std::uint64_t>(k.form)) * 0x9E3779B97F4A7C15ULL;
+    const auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 0xBF58476D1CE4E5B9ULL; h ^= h >> 31; };
+    if (!operands_vary(k.form)) {
+      mix(k.a);
+      mix(k.b);
+      return h;
+    }
+    for (std::uint32_t j = 0; j < k.count; ++j) mix(p.nary_operands[k.at + j]);
+    if (k.form == Form::Vector) mix(std::bit_cast<std::uint64_t>(k.map.data));
+    return h;
+  }
+
+  static bool same_map(const LinearMap& x, const LinearMap& y) noexcept {
+    return x.data == y.data && x.stride == y.stride && x.rows == y.rows && x.cols == y.cols &&
+           std::bit_cast<std::uint64_t>(x.scale) == std::bit_cast<std::uint64_t>(y.scale) && x.sum == y.sum &&
+           x.transposed == y.transposed;
+  }
+
+  static bool same(const Program& p, const Key& x, const Key& y) noexcept {
+    if (x.op != y.op || x.form != y.form) return false;
+    switch (x.form) {
+      case Form::Unary: return x.a == y.a;
+      case Form::Both:
+      case Form::First:
+      case Form::Second: return x.a == y.a && x.b == y.b;
+      case Form::Nary:
+      case Form::Vector: {
+        if (x.count != y.count || (x.form == Form::Vector && !same_map(x.map, y.map))) return false;
+        const std::size_t bytes = sizeof(std::uint32_t) * x.count;
+        if (std::memcmp(&p.nary_operands[x.at], &p.nary_operands[y.at], bytes) != 0) return false;
+        return x.form == Form::Vector ||
+               std::memcmp(&p.coefficients[x.at], &p.coefficients[y.at], sizeof(double) * x.count) == 0;
+      }
+    }
+    return false;
+  }
+
+  std::vector<Entry> table_ = std::vector<Entry>(kSize);
+};
+
 /// The operand slots of an instruction (constants included).
 std::span<const std::uint32_t> operand_slots(const Program& p, const Instruction& ins) noexcept {
   if (ins.form == Form::Nary) return std::span<const std::uint32_t>(p.nary_operands).subspan(ins.a, ins.b);
@@ -160,15 +239,19 @@ void schedule(Program& p) {
   const std::uint32_t first = p.constants + p.inputs;
   std::vector<std::uint32_t> order(count);
   std::vector<std::uint32_t> level(count, 0);
+  // A vector instruction of several outputs keeps them together and in place: a window of its
+  // own. One of a single output (a dot product, a sum) is scheduled like any instruction.
+  const auto barrier = [&](std::size_t i) {
+    return p.code[i].form == Form::Vector && p.vectors[p.code[i].a].map.outputs() > 1;
+  };
   for (std::size_t start = 0, end = 0; start < count; start = end) {
-    // A vector instruction's outputs stay together and in place: a window of their own.
-    if (p.code[start].form == Form::Vector) {
+    if (barrier(start)) {
       end = start + p.vectors[p.code[start].a].map.outputs();
       for (std::size_t i = start; i < end; ++i) order[i] = static_cast<std::uint32_t>(i);
       continue;
     }
     end = start;
-    while (end < count && end - start < kScheduleWindow && p.code[end].form != Form::Vector) ++end;
+    while (end < count && end - start < kScheduleWindow && !barrier(end)) ++end;
     for (std::size_t i = start; i < end; ++i) {
       for (const std::uint32_t s : operand_slots(p, p.code[i])) {
         if (s >= first + start) level[i] = std::max(level[i], level[s - first] + 1);  // written in this window
@@ -239,9 +322,18 @@ void build_runs(Program& p) {
     const Instruction& ins = p.code[i];
     const std::uint32_t edges = p.code[i + 1].edge - ins.edge;
     const auto each = static_cast<std::uint8_t>(edges == 1 || edges == 2 ? edges : 0);
-    if (ins.form == Form::Vector) {  // one run per vector instruction: its outputs
-      if (ins.b == 0) p.runs.push_back(InstructionRun{i, i + 1, ins.edge, ins.op, ins.form, 0});
-      else p.runs.back().end = i + 1;
+    if (ins.form == Form::Vector) {
+      // A run holds one vector instruction of several outputs, or consecutive ones of a single
+      // output with the same operation (the dot products of an index sum over rows).
+      const bool single = p.vectors[ins.a].map.outputs() == 1;
+      const bool extends = ins.b != 0 || (single && i > 0 && !p.runs.empty() && p.runs.back().end == i &&
+                                          p.runs.back().form == Form::Vector && p.runs.back().op == ins.op &&
+                                          p.vectors[p.code[i - 1].a].map.outputs() == 1);
+      if (extends) {
+        p.runs.back().end = i + 1;
+      } else {
+        p.runs.push_back(InstructionRun{i, i + 1, ins.edge, ins.op, ins.form, 0});
+      }
       continue;
     }
     // A run also ends where the edge count changes (as from an addition of two Vars to one of
@@ -400,6 +492,8 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
   const LinearMerge merge(log, step_of, live, pinned, n);
   std::vector<std::pair<std::uint32_t, double>> terms;
   std::size_t merged = 0;
+  std::size_t shared = 0;
+  RecentInstructions recent;
   p.code.reserve(kept + 1);
   std::uint32_t edges = 0;
   for (std::uint32_t i = n; i < nodes; ++i) {
@@ -413,13 +507,23 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
     if (step.map != ReplayLog::kNoMap) {  // one instruction per output, no edges
       if (step.node != i) continue;      // emitted with the first output
       const LinearMap& map = log.map(step);
-      const auto vector = static_cast<std::uint32_t>(p.vectors.size());
-      p.vectors.push_back(VectorInstruction{map, static_cast<std::uint32_t>(p.code.size()),
-                                            static_cast<std::uint32_t>(p.nary_operands.size())});
+      const auto at = static_cast<std::uint32_t>(p.nary_operands.size());
       for (const std::uint32_t ref : refs) {
         p.nary_operands.push_back(slot(ref));
         p.coefficients.push_back(0.0);
       }
+      const std::uint32_t earlier = recent.find_or_remember(
+          p, {step.op, Form::Vector, 0, 0, at, static_cast<std::uint32_t>(refs.size()), map},
+          c + n + static_cast<std::uint32_t>(p.code.size()));
+      if (earlier != kNone) {  // computed already: its outputs are this one's
+        p.nary_operands.resize(at);
+        p.coefficients.resize(at);
+        for (std::uint32_t k = 0; k < map.outputs(); ++k) slot_of[i + k] = earlier + k;
+        shared += map.outputs();
+        continue;
+      }
+      const auto vector = static_cast<std::uint32_t>(p.vectors.size());
+      p.vectors.push_back(VectorInstruction{map, static_cast<std::uint32_t>(p.code.size()), at});
       p.widest_vector = std::max(p.widest_vector, map.inputs());
       for (std::uint32_t k = 0; k < map.outputs(); ++k) {
         Instruction ins;
@@ -472,6 +576,19 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
         ins.form = Form::Unary;
       }
     }
+    const bool nary = ins.form == Form::Nary;
+    const std::uint32_t earlier = recent.find_or_remember(
+        p, {ins.op, ins.form, nary ? 0 : ins.a, nary ? 0 : ins.b, nary ? ins.a : 0, nary ? ins.b : 0, {}},
+        c + n + static_cast<std::uint32_t>(p.code.size()));
+    if (earlier != kNone) {  // computed already
+      if (nary) {
+        p.nary_operands.resize(ins.a);
+        p.coefficients.resize(ins.a);
+      }
+      slot_of[i] = earlier;
+      ++shared;
+      continue;
+    }
     for (const std::uint32_t s : operand_slots(p, ins)) {
       if (p.is_constant(s)) continue;
       p.edge_slot.push_back(s);
@@ -504,6 +621,7 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
   p.stats.constants = p.constants;
   p.stats.decisions = p.decisions.size();
   p.stats.vector_operations = p.vectors.size();
+  p.stats.shared = shared;
   p.stats.split_runs = static_cast<std::size_t>(
       std::count_if(p.runs.begin(), p.runs.end(), [](const InstructionRun& run) { return run.split != 0; }));
   p.stats.edges = edges;

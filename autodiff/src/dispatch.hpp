@@ -61,8 +61,10 @@ void dispatch(const Program& p, Step& step, ForkJoin* team = nullptr) {
   static constexpr std::array<RunFunction<Step>, BuiltinRules::size> kRuns = run_table<Step>(BuiltinRules{});
   const Instruction* code = p.code.data();
   for (const InstructionRun& run : p.runs) {
-    if (run.form == Form::Vector) {
-      step.vector(p.vectors[code[run.begin].a], run.begin);
+    if (run.form == Form::Vector) {  // vector instructions start where b == 0 (their first output)
+      for (std::uint32_t i = run.begin; i < run.end; ++i) {
+        if (code[i].b == 0) step.vector(p.vectors[code[i].a], i);
+      }
     } else if (is_rule(run.op)) {
       const RunFunction<Step> f = kRuns[rule_index(run.op)];
       if (team != nullptr && (run.split & kSplit) != 0) {

@@ -123,7 +123,9 @@ struct InstructionRun {
   std::uint8_t split = 0;       // RunSplit flags (0: always serial)
 };
 
-/// A linear map over operand slots: its outputs are the slots of the instructions
+/// A linear map over operand slots (one of several outputs keeps its instructions together
+/// and in place when scheduled; one of a single output moves like any instruction, and runs
+/// of them are dispatched together): its outputs are the slots of the instructions
 /// [first, first + map.outputs()), its operands nary_operands[operands, operands + map.inputs()).
 struct VectorInstruction {
   LinearMap map;

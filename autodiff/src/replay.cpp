@@ -82,6 +82,10 @@ struct ValueStep {
     const std::uint32_t* s = nary + v.operands;
     const std::size_t inputs = v.map.inputs();
     for (std::size_t k = 0; k < inputs; ++k) scratch[k] = value[s[k]];
+    if (v.map.rows == 1 && !v.map.transposed) {  // a sum or a dot product: what apply computes, inline
+      out[i] = v.map.sum ? sum4(scratch, inputs) * v.map.scale : dot4(v.map.data, scratch, inputs);
+      return;
+    }
     apply(v.map, scratch, out + i, team);
   }
 
@@ -149,9 +153,17 @@ void reverse_split(const InstructionRun& run, const std::uint32_t* arg, const do
 
 void vector_adjoint(const Program& p, const VectorInstruction& v, const double* output_adjoint, double* scratch,
                     double* adjoint, ForkJoin* team) {
-  apply_adjoint(v.map, output_adjoint, scratch, team);
   const std::uint32_t* s = p.nary_operands.data() + v.operands;
   const std::size_t inputs = v.map.inputs();
+  if (v.map.rows == 1 && !v.map.transposed) {  // a sum or a dot product: apply_adjoint's numbers, inline
+    const double a = output_adjoint[0];
+    if (a == 0.0) return;
+    for (std::size_t k = 0; k < inputs; ++k) {
+      if (!p.is_constant(s[k])) adjoint[s[k]] += v.map.sum ? a * v.map.scale : a * v.map.data[k];
+    }
+    return;
+  }
+  apply_adjoint(v.map, output_adjoint, scratch, team);
   for (std::size_t k = 0; k < inputs; ++k) {
     if (!p.is_constant(s[k])) adjoint[s[k]] += scratch[k];
   }
@@ -225,8 +237,10 @@ void replay_reverse(const Program& p, const double* seeds, WorkspaceData& ws) {
   // 0 * inf from turning unrelated adjoints into NaN.
   for (std::size_t r = p.runs.size(); r-- > 0;) {
     const InstructionRun& run = p.runs[r];
-    if (run.form == Form::Vector) {
-      vector_adjoint(p, p.vectors[code[run.begin].a], result_adjoint + run.begin, ws.scratch.data(), adjoint, team);
+    if (run.form == Form::Vector) {  // each vector instruction at its first output, last one first
+      for (std::uint32_t i = run.end; i-- > run.begin;) {
+        if (code[i].b == 0) vector_adjoint(p, p.vectors[code[i].a], result_adjoint + i, ws.scratch.data(), adjoint, team);
+      }
       continue;
     }
     // A split run with a shared column sums it by blocks even on one thread: the same bits.

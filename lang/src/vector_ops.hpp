@@ -29,10 +29,22 @@ inline double dot_active(std::span<const double> a, std::span<const double> b) {
 /// \overload: one node.
 inline Var dot_active(std::span<const Var> a, std::span<const Var> b) { return slope::dot(a, b); }
 
+/// \overload: data (a view of model data, alive as long as the model) referenced, not copied: a
+/// one-row matrix product, which a replay shares when the same row meets the same vector twice.
+inline Var dot_data(std::span<const double> data, std::span<const Var> x) {
+  Var out;
+  slope::matvec(ConstMatrixView(data.data(), 1, data.size()), x, std::span<Var>(&out, 1));
+  return out;
+}
+
 /// Dot product of two values of the same size, taking the cheapest path for passive sides.
 template <class T>
 T dot(const Value<T>& a, const Value<T>& b) {
   if (a.is_passive() && b.is_passive()) return T(dot_passive(a.doubles(), b.doubles()));
+  if constexpr (std::is_same_v<T, Var>) {
+    if (a.is_passive() && a.is_view()) return dot_data(a.doubles(), b.items());
+    if (b.is_passive() && b.is_view()) return dot_data(b.doubles(), a.items());
+  }
   if (a.is_passive()) return dot_passive(a.doubles(), b.items());
   if (b.is_passive()) return dot_passive(b.doubles(), a.items());
   return dot_active(a.items(), b.items());

@@ -109,7 +109,13 @@ BOOST_AUTO_TEST_CASE(replay_of_every_benchmark_kernel_equals_a_fresh_recording) 
                   BOOST_TEST(slope::test::close(e.value, value, {1e-12, 1e-12}));
                   for (std::size_t i = 0; i < x.size(); ++i) {
                     BOOST_TEST(slope::test::close(grad[i], by_hand[i], {1e-10, 1e-12}), "d/dx" << i);
-                    if (kernel.id != "c") BOOST_TEST(agrees(grad[i], recorded_grad[i]), "d/dx" << i);
+                    // Summation order differs more than in agrees(): the replay computes a common
+                    // subexpression once (kernel e's log(sigma), once instead of per row), so its
+                    // 1000 contributions reach sigma through one adjoint.
+                    if (kernel.id != "c") {
+                      BOOST_TEST(slope::test::close(grad[i], recorded_grad[i], {1e-12, 1e-13}),
+                                 "d/dx" << i << ": " << grad[i] << " vs " << recorded_grad[i]);
+                    }
                   }
                   for (std::size_t i = 0; i < x.size(); ++i) x[i] = 0.5 * (x[i] + kernel.x0[i]) + 0.01 * point;
                 }

@@ -208,6 +208,32 @@ BOOST_AUTO_TEST_CASE(a_function_replays_linear_vector_operations_as_maps_that_re
   for (std::size_t j = 0; j < 6; ++j) BOOST_TEST(close(grad[j], want_grad[j], kSameRule));
 }
 
+BOOST_AUTO_TEST_CASE(common_subexpressions_are_computed_once) {
+  // Each row's dot product with w, written twice (as a model's index sum does), and a scalar
+  // expression repeated: the Function computes each once, with the live tape's values.
+  std::vector<double> X(50 * 4);
+  for (std::size_t k = 0; k < X.size(); ++k) X[k] = std::sin(0.3 * static_cast<double>(k));
+  auto f = [&](std::span<const Var> w) {
+    Var total = 0.0;
+    for (std::size_t i = 0; i < 50; ++i) {
+      const ConstMatrixView row(X.data() + 4 * i, 1, 4);
+      Var first, second;
+      slope::matvec(row, w, std::span<Var>(&first, 1));
+      slope::matvec(row, w, std::span<Var>(&second, 1));
+      total += slope::log_sigmoid(first + w[0] * w[1]) + slope::log_sigmoid(-(second + w[0] * w[1]));
+    }
+    return total;
+  };
+  const std::vector<double> w0{0.2, -0.4, 0.6, 0.1};
+  const slope::Function fn = slope::Function::record(f, w0);
+  BOOST_TEST(fn.stats().shared >= 50u + 49u);  // the second dot of each row, and w[0] w[1] after the first row
+  BOOST_TEST(fn.stats().vector_operations == 50u);
+  const auto [want, want_grad] = slope::value_and_gradient(f, w0);
+  std::vector<double> grad(4);
+  BOOST_TEST(close(fn.value_and_gradient(w0, grad).value, want, kSameRule));
+  for (std::size_t j = 0; j < 4; ++j) BOOST_TEST(close(grad[j], want_grad[j], kSameRule));
+}
+
 BOOST_AUTO_TEST_CASE(vector_instructions_give_hessian_vector_products_and_survive_dead_code) {
   // vecmat and mean as maps inside a nonlinear function; a map whose outputs are unused is
   // dropped whole, one used in part is kept whole.

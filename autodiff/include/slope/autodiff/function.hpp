@@ -84,6 +84,8 @@ struct FunctionStats {
   std::size_t precomputed = 0;  ///< operations on constants only: evaluated once while recording
   std::size_t merged = 0;     ///< additions, subtractions and products with a constant merged
                               ///< into linear combinations (one instruction, constant partials)
+  std::size_t shared = 0;     ///< operations equal to an earlier one (same operation on the same
+                              ///< operands): computed once, their results shared
   std::size_t constants = 0;  ///< distinct constant operands stored
   std::size_t decisions = 0;     ///< decisions re-checked on every evaluation
   std::size_t vector_operations = 0;  ///< linear vector operations (sum, mean, dot with a passive
