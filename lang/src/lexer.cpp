@@ -30,7 +30,7 @@ constexpr Keyword kKeywords[] = {
     {"data", TokenKind::Data},         {"const", TokenKind::Const}, {"param", TokenKind::Param},
     {"let", TokenKind::Let},           {"minimize", TokenKind::Minimize},
     {"maximize", TokenKind::Maximize}, {"if", TokenKind::If},       {"then", TokenKind::Then},
-    {"else", TokenKind::Else},         {"in", TokenKind::In},
+    {"else", TokenKind::Else},         {"in", TokenKind::In},       {"def", TokenKind::Def},
 };
 
 }  // namespace

@@ -6,6 +6,10 @@
 #include <charconv>
 #include <cstdlib>
 #include <deque>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
 #include <optional>
 #include <utility>
 
@@ -38,6 +42,13 @@ std::optional<std::pair<BinaryOp, int>> binary_operator(TokenKind kind) noexcept
   }
 }
 constexpr int kComparison = 1;
+
+/// A def: its parameters and its body.
+struct Definition {
+  std::vector<std::string> parameters;
+  ExprId body = kNoExpr;
+  SourceSpan span;
+};
 
 class Parser {
  public:
@@ -84,6 +95,9 @@ class Parser {
     if (peek().kind != kind) fail(context);
     return take();
   }
+  [[noreturn]] void fail_at(SourceLocation where, const std::string& message) {
+    throw SyntaxError(file_, where, message);
+  }
 
   // ---- nesting ---------------------------------------------------------------------------
 
@@ -123,17 +137,84 @@ class Parser {
 
   // ---- statements ------------------------------------------------------------------------
 
-  // statement = data | const | param | let | objective ;
+  // statement = data | const | param | let | def | objective ;
   void statement() {
     switch (peek().kind) {
       case TokenKind::Data: return data();
       case TokenKind::Const: return constant();
       case TokenKind::Param: return param();
       case TokenKind::Let: return let();
+      case TokenKind::Def: return def();
       case TokenKind::Minimize:
       case TokenKind::Maximize: return objective();
-      default: fail("a statement ('data', 'const', 'param', 'let', 'minimize' or 'maximize')");
+      default: fail("a statement ('data', 'const', 'param', 'let', 'def', 'minimize' or 'maximize')");
     }
+  }
+
+  // def = "def" NAME "(" [ NAME { "," NAME } ] ")" "=" expression ;
+  //   a function of the model: each call is replaced by the body with its arguments in place of
+  //   the parameters (so it is checked for shapes at each call, and a repeated argument is
+  //   computed once by the replay's common subexpressions). A def is known from the next
+  //   statement on, so it cannot call itself.
+  void def() {
+    take();  // def
+    const Token name = expect(TokenKind::Name, "a name after 'def'");
+    Definition definition;
+    definition.span = name.span;
+    if (defs_.contains(name.text)) fail_at(name.span.begin, fmt::format("def '{}' is defined twice", name.text));
+    const Token open = expect(TokenKind::LeftParen, fmt::format("'(' and the parameters of def '{}'", name.text));
+    if (peek().kind != TokenKind::RightParen) {
+      do {
+        const Token parameter = expect(TokenKind::Name, fmt::format("a parameter name of def '{}'", name.text));
+        if (std::find(definition.parameters.begin(), definition.parameters.end(), parameter.text) !=
+            definition.parameters.end()) {
+          fail_at(parameter.span.begin, fmt::format("def '{}' names parameter '{}' twice", name.text, parameter.text));
+        }
+        definition.parameters.emplace_back(parameter.text);
+      } while (accept(TokenKind::Comma));
+    }
+    expect(TokenKind::RightParen, fmt::format("')' to close '(' opened at {}", at(open.span.begin)));
+    expect(TokenKind::Assign, fmt::format("'=' and the body of def '{}'", name.text));
+    defining_ = name.text;
+    definition.body = expression();
+    defining_ = {};
+    defs_.emplace(std::string(name.text), std::move(definition));
+  }
+
+  /// A def's body with `arguments` in place of its parameters: a copy of every node that
+  /// depends on a parameter (the others are shared), spans kept (errors point into the def).
+  ExprId substitute(const Definition& definition, ExprId id, std::span<const ExprId> arguments) {
+    if (program_.expressions[id].kind == ExprKind::Binary) {  // along the left spine, in a loop
+      std::vector<ExprId> spine;
+      left_spine(program_, id, spine);
+      ExprId left = substitute(definition, program_.expressions[spine.back()].operands[0], arguments);
+      for (auto node = spine.rbegin(); node != spine.rend(); ++node) {
+        Expr copy = program_.expressions[*node];
+        const ExprId right = substitute(definition, copy.operands[1], arguments);
+        if (left == copy.operands[0] && right == copy.operands[1]) {
+          left = *node;
+          continue;
+        }
+        copy.operands = {left, right};
+        left = add(std::move(copy));
+      }
+      return left;
+    }
+    const Expr& original = program_.expressions[id];
+    if (original.kind == ExprKind::Name) {
+      for (std::size_t k = 0; k < definition.parameters.size(); ++k) {
+        if (definition.parameters[k] == original.name) return arguments[k];
+      }
+      return id;
+    }
+    Expr copy = original;  // a copy: add() may reallocate the expressions
+    bool changed = false;
+    for (ExprId& operand : copy.operands) {
+      const ExprId replaced = substitute(definition, operand, arguments);
+      changed = changed || replaced != operand;
+      operand = replaced;
+    }
+    return changed ? add(std::move(copy)) : id;
   }
 
   Statement declaration(StatementKind kind, std::string_view keyword) {
@@ -357,6 +438,16 @@ class Parser {
     return add(std::move(expr));
   }
 
+  /// A call of a def: its body with the arguments in place of its parameters.
+  ExprId expand(const Token& name, const Definition& definition, std::vector<ExprId> arguments) {
+    if (arguments.size() != definition.parameters.size()) {
+      fail_at(name.span.begin, fmt::format("def '{}' takes {} argument{}, found {}", name.text,
+                                           definition.parameters.size(), definition.parameters.size() == 1 ? "" : "s",
+                                           arguments.size()));
+    }
+    return substitute(definition, definition.body, arguments);
+  }
+
   // call = NAME "(" [ expression [ "|" expression ] { "," expression } ] ")" | reduction ;
   //   "|" only after the first argument of a log density (NAME_lpdf, NAME_lpmf), as in Stan
   ExprId call() {
@@ -374,6 +465,12 @@ class Parser {
       while (accept(TokenKind::Comma)) expr.operands.push_back(expression());
     }
     expect(TokenKind::RightParen, fmt::format("')' to close '(' opened at {}", at(open.span.begin)));
+    if (name.text == defining_) {
+      fail_at(name.span.begin, fmt::format("def '{}' calls itself: a def cannot be recursive", name.text));
+    }
+    if (const auto found = defs_.find(name.text); found != defs_.end()) {
+      return expand(name, found->second, std::move(expr.operands));
+    }
     expr.span = {name.span.begin, last_end_};
     return add(std::move(expr));
   }
@@ -431,6 +528,8 @@ class Parser {
   }
 
   Lexer lexer_;
+  std::map<std::string, Definition, std::less<>> defs_;
+  std::string_view defining_;  // the def whose body is being parsed
   const std::string& file_;
   std::deque<Token> lookahead_;
   SourceLocation last_end_;

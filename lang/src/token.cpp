@@ -12,6 +12,7 @@ std::string_view describe(TokenKind kind) noexcept {
     case TokenKind::Const: return "'const'";
     case TokenKind::Param: return "'param'";
     case TokenKind::Let: return "'let'";
+    case TokenKind::Def: return "'def'";
     case TokenKind::Minimize: return "'minimize'";
     case TokenKind::Maximize: return "'maximize'";
     case TokenKind::If: return "'if'";

@@ -31,10 +31,10 @@ BOOST_AUTO_TEST_CASE(unclosed_bracket_reports_the_end_of_the_line_and_where_it_o
 
 BOOST_AUTO_TEST_CASE(statements) {
   BOOST_TEST(syntax_error("x = 3") ==
-             "model.slope:1:1: error: expected a statement ('data', 'const', 'param', 'let', 'minimize' or "
+             "model.slope:1:1: error: expected a statement ('data', 'const', 'param', 'let', 'def', 'minimize' or "
              "'maximize'), found 'x'");
   BOOST_TEST(syntax_error("let a = 1\n+ 2\n") ==
-             "model.slope:2:1: error: expected a statement ('data', 'const', 'param', 'let', 'minimize' or "
+             "model.slope:2:1: error: expected a statement ('data', 'const', 'param', 'let', 'def', 'minimize' or "
              "'maximize'), found '+'");
   BOOST_TEST(syntax_error("param b = 0 0") ==
              "model.slope:1:13: error: expected end of line after the statement, found '0'");

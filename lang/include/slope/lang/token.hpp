@@ -19,6 +19,7 @@ enum class TokenKind : std::uint8_t {
   Const,
   Param,
   Let,
+  Def,
   Minimize,
   Maximize,
   If,
