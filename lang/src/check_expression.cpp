@@ -18,6 +18,18 @@ bool is_arithmetic(BinaryOp op) {
   return op == BinaryOp::Add || op == BinaryOp::Subtract || op == BinaryOp::Multiply;
 }
 
+/// The shape of an elementwise combination of a and b: equal shapes, a scalar with anything,
+/// or a matrix [n, k] with a vector [k], which is repeated on every row (as in NumPy).
+std::optional<Shape> broadcast(const Shape& a, const Shape& b) {
+  if (a.rank == 0) return b;
+  if (b.rank == 0 || a == b) return a;
+  if (a.rank == 2 && b.rank == 1 && b.rows == a.cols) return a;
+  if (b.rank == 2 && a.rank == 1 && a.rows == b.cols) return b;
+  return std::nullopt;
+}
+
+constexpr std::string_view kBroadcastRule = "the shapes must be equal, or one a scalar, or a matrix [n, k] and a vector [k]";
+
 }  // namespace
 
 std::vector<std::string> Checker::visible_names() const {
@@ -61,6 +73,8 @@ const ExprInfo& Checker::expression(ExprId id) {
       return model_.info[id];
     }
     case ExprKind::Reduce: return reduce(id);
+    case ExprKind::Transpose: return transpose(id);
+    case ExprKind::Slice: fail(expr.span, "a slice ':' can only be an index, as in x[a:b] or X[:, j]");
     case ExprKind::Condition: {
       const Shape condition = expression(expr.operands[0]).shape;
       if (condition.rank != 0) {
@@ -152,14 +166,42 @@ const ExprInfo& Checker::call(ExprId id) {
   ExprInfo& info = model_.info[id];
   info.function = function;
   if (function->kind == FunctionKind::Elementwise) {
-    if (count == 2 && shapes[0].rank != 0 && shapes[1].rank != 0 && !(shapes[0] == shapes[1])) {
-      fail(expr.span, fmt::format("'{}' needs arguments of the same shape or a scalar, found {} and {}", expr.name,
-                                  describe(shapes[0]), describe(shapes[1])));
+    if (count == 1) {
+      info.shape = shapes[0];
+      return info;
     }
-    info.shape = count == 2 && shapes[0].rank == 0 ? shapes[1] : shapes[0];
+    const auto shape = broadcast(shapes[0], shapes[1]);
+    if (!shape) {
+      fail(expr.span, fmt::format("'{}' cannot combine {} and {}: {}", expr.name, describe(shapes[0]),
+                                  describe(shapes[1]), kBroadcastRule));
+    }
+    info.shape = *shape;
     return info;
   }
   info.shape = kScalar;
+  switch (function->reduction) {
+    case Reduction::RowSums:
+    case Reduction::RowMeans:
+    case Reduction::RowLogSumExp:
+    case Reduction::ColSums:
+    case Reduction::ColMeans: {
+      if (shapes[0].rank != 2) {
+        fail(expr.span, fmt::format("'{}' needs a matrix, found {}{}", expr.name, describe(shapes[0]),
+                                    shapes[0].rank == 1 ? "; sum, mean and log_sum_exp reduce a vector" : ""));
+      }
+      const bool rows = function->reduction != Reduction::ColSums && function->reduction != Reduction::ColMeans;
+      info.shape = Shape{1, rows ? shapes[0].rows : shapes[0].cols, 1};
+      return info;
+    }
+    case Reduction::Softmax:
+    case Reduction::LogSoftmax:
+      if (shapes[0].rank == 0) {
+        fail(expr.span, fmt::format("'{}' needs a vector (or a matrix, row by row), found a scalar", expr.name));
+      }
+      info.shape = shapes[0];
+      return info;
+    default: break;  // the reductions to a scalar, below
+  }
   if (function->reduction == Reduction::LogDensity) {  // scalars broadcast against one shape
     const Shape* shape = nullptr;
     for (std::size_t k = 0; k < shapes.size(); ++k) {
@@ -211,17 +253,22 @@ const ExprInfo& Checker::binary_step(ExprId id, const ExprInfo& left) {
     case BinaryOp::Subtract:
     case BinaryOp::ElementMultiply:
     case BinaryOp::ElementDivide:
-    case BinaryOp::ElementPower:
-      if (!scalar && !(a == b)) mismatch(": the shapes must be equal (or one a scalar)");
-      info.shape = a.rank == 0 ? b : a;
+    case BinaryOp::ElementPower: {
+      const auto shape = broadcast(a, b);
+      if (!shape) mismatch(fmt::format(": {}", kBroadcastRule));
+      info.shape = *shape;
       break;
+    }
     case BinaryOp::Multiply:
       if (scalar) {
         info.shape = a.rank == 0 ? b : a;
-      } else if (a.rank == 2 && b.rank == 1 && a.cols == b.rows) {
-        info.shape = Shape{1, a.rows, 1};
-      } else if (a.rank == 2 && b.rank == 1) {
-        mismatch(": a matrix [n, d] times a vector needs the vector's length to be d");
+      } else if (a.rank == 2 && a.cols == b.rows) {
+        info.shape = b.rank == 1 ? Shape{1, a.rows, 1} : Shape{2, a.rows, b.cols};
+      } else if (a.rank == 2) {
+        mismatch(fmt::format(": a matrix with {} columns multiplies a vector of length {} or a matrix with {} rows",
+                             a.cols, a.cols, a.cols));
+      } else if (b.rank == 2) {
+        mismatch("; a vector is a column: write A' * v for the products of v with the columns of A");
       } else {
         mismatch("; use '.*' for the elementwise product or dot(a, b)");
       }
@@ -247,24 +294,79 @@ const ExprInfo& Checker::index(ExprId id) {
   const Expr& expr = program_[id];
   const Shape base = expression(expr.operands[0]).shape;
   const std::size_t count = expr.operands.size() - 1;
-  const std::string what = program_[expr.operands[0]].kind == ExprKind::Name
-                               ? fmt::format("'{}'", program_[expr.operands[0]].name)
-                               : std::string("the expression");
+  const Expr& base_expr = program_[expr.operands[0]];
+  const std::string what =
+      base_expr.kind == ExprKind::Name ? fmt::format("'{}'", base_expr.name) : std::string("the expression");
   if (base.rank == 0) fail(expr.span, fmt::format("cannot index {}: it is a scalar", what));
   if (base.rank == 1 && count == 2) {
     fail(expr.span, fmt::format("{} is a vector {}: index it with one index", what, describe(base)));
   }
+  std::size_t lengths[2] = {0, 0};
+  bool sliced[2] = {false, false};
   for (std::size_t k = 0; k < count; ++k) {
-    const ExprId index = expr.operands[k + 1];
-    require_integer(index, "an index");
-    const std::size_t extent = k == 0 ? base.rows : base.cols;
-    if (const auto value = static_integer(index); value && (*value < 1 || static_cast<std::uint64_t>(*value) > extent)) {
-      fail(program_[index].span, fmt::format("index {} is out of range for {} {} (indices run from 1 to {})", *value,
-                                             what, describe(base), extent));
-    }
+    sliced[k] = program_[expr.operands[k + 1]].kind == ExprKind::Slice;
+    lengths[k] = index_length(expr.operands[0], base, expr.operands[k + 1], k);
   }
-  model_.info[id].shape = base.rank == 2 && count == 1 ? Shape{1, base.cols, 1} : kScalar;
-  return model_.info[id];
+  ExprInfo& info = model_.info[id];
+  if (base.rank == 1) {
+    info.shape = sliced[0] ? Shape{1, lengths[0], 1} : kScalar;
+  } else if (count == 1) {  // rows
+    info.shape = sliced[0] ? Shape{2, lengths[0], base.cols} : Shape{1, base.cols, 1};
+  } else if (sliced[0] && sliced[1]) {
+    info.shape = Shape{2, lengths[0], lengths[1]};
+  } else if (sliced[0] || sliced[1]) {
+    info.shape = Shape{1, sliced[0] ? lengths[0] : lengths[1], 1};
+  } else {
+    info.shape = kScalar;
+  }
+  // An element of integer data (class labels y[i]) may index: its value is checked when used.
+  info.integral = info.shape.rank == 0 && base_expr.kind == ExprKind::Name &&
+                  model_.info[expr.operands[0]].symbol == SymbolKind::Data;
+  return info;
+}
+
+std::size_t Checker::index_length(ExprId base, const Shape& shape, ExprId index, std::size_t k) {
+  const Expr& expr = program_[index];
+  const std::size_t extent = k == 0 ? shape.rows : shape.cols;
+  const std::string what =
+      program_[base].kind == ExprKind::Name ? fmt::format("'{}'", program_[base].name) : std::string("the expression");
+  auto out_of_range = [&](ExprId at, std::int64_t value) {
+    fail(program_[at].span, fmt::format("index {} is out of range for {} {} (indices run from 1 to {})", value, what,
+                                        describe(shape), extent));
+  };
+  if (expr.kind != ExprKind::Slice) {
+    require_integer(index, "an index");
+    if (const auto value = static_integer(index); value && (*value < 1 || static_cast<std::uint64_t>(*value) > extent)) {
+      out_of_range(index, *value);
+    }
+    return 1;
+  }
+  model_.info[index].shape = kScalar;
+  if (expr.operands.empty()) return extent;  // ':'
+  std::int64_t bounds[2] = {0, 0};
+  for (std::size_t side = 0; side < 2; ++side) {
+    const ExprId bound = expr.operands[side];
+    require_integer(bound, "a slice bound");
+    const auto value = static_integer(bound);
+    if (!value) {
+      fail(program_[bound].span, "a slice bound must be known before optimization (integer literals, integer consts "
+                                 "and dimensions with + - *), so that the slice has one length");
+    }
+    if (*value < 1 || static_cast<std::uint64_t>(*value) > extent) out_of_range(bound, *value);
+    bounds[side] = *value;
+  }
+  if (bounds[1] < bounds[0]) {
+    fail(expr.span, fmt::format("the slice {}:{} is empty: its end must be at least its start", bounds[0], bounds[1]));
+  }
+  return static_cast<std::size_t>(bounds[1] - bounds[0] + 1);
+}
+
+const ExprInfo& Checker::transpose(ExprId id) {
+  const Shape shape = expression(program_[id].operands[0]).shape;
+  ExprInfo& info = model_.info[id];
+  // A vector is a column [n] (an n x 1 matrix), so its transpose is the row [1, n].
+  info.shape = shape.rank == 0 ? kScalar : Shape{2, shape.cols, shape.rows};
+  return info;
 }
 
 const ExprInfo& Checker::reduce(ExprId id) {
@@ -303,7 +405,7 @@ void Checker::require_integer(ExprId id, std::string_view what) {
   const ExprInfo& info = expression(id);
   if (info.shape.rank != 0 || !info.integral) {
     fail(program_[id].span, fmt::format("{} must be an integer expression (integer literals, integer consts, "
-                                         "dimensions and loop indices with + - *)",
+                                         "dimensions, loop indices and elements of data, with + - *)",
                                          what));
   }
 }

@@ -59,6 +59,10 @@ class Checker {
   const ExprInfo& binary(ExprId id);
   const ExprInfo& binary_step(ExprId id, const ExprInfo& left);
   const ExprInfo& index(ExprId id);
+  /// The length an index of `base` ([n] or [n, d]) selects along dimension `k` (0: rows): 1
+  /// for a single index, the extent for `:`, b - a + 1 for `a:b` (whose bounds must be static).
+  std::size_t index_length(ExprId base, const Shape& shape, ExprId index, std::size_t k);
+  const ExprInfo& transpose(ExprId id);
   const ExprInfo& reduce(ExprId id);
   /// The value of an integral expression without loop indices, or nothing.
   std::optional<std::int64_t> static_integer(ExprId id);

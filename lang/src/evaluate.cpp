@@ -12,6 +12,7 @@
 
 #include "checker.hpp"
 #include "math.hpp"
+#include "matrix_ops.hpp"
 #include "slope/lang/errors.hpp"
 #include "value.hpp"
 #include "vector_ops.hpp"
@@ -65,7 +66,7 @@ class Evaluator {
       case ExprKind::Negate: return map(eval(expr.operands[0]), [](const auto& x) { return -x; });
       case ExprKind::Binary: return binary(id);
       case ExprKind::Call: return call(expr, info);
-      case ExprKind::Index: return index(expr);
+      case ExprKind::Index: return index(expr, info);
       case ExprKind::Vector: {
         std::vector<T> items;
         items.reserve(expr.operands.size());
@@ -73,6 +74,8 @@ class Evaluator {
         return Value<T>::owned(info.shape, std::move(items));
       }
       case ExprKind::Reduce: return reduce(expr, info);
+      case ExprKind::Transpose: return transpose(eval(expr.operands[0]), info.shape);
+      case ExprKind::Slice: break;  // only inside an index (the checker makes sure)
       case ExprKind::Condition: {
         const bool condition = slope::value(eval(expr.operands[0])[0]) != 0.0;
         return eval(expr.operands[condition ? 1 : 2]);
@@ -115,20 +118,27 @@ class Evaluator {
     return Value<T>::owned(x.shape(), std::move(out));
   }
 
-  /// f elementwise with a scalar broadcast against the other side.
+  /// f elementwise, broadcasting a scalar against the other side, or a vector [k] over the rows
+  /// of a matrix [n, k] (the checker allowed only these): element i of a side of size s is its
+  /// element i mod s.
   template <class F>
   Value<T> zip(const Value<T>& a, const Value<T>& b, F f) {
-    const Shape shape = a.shape().rank == 0 ? b.shape() : a.shape();
-    const std::size_t step_a = a.shape().rank == 0 ? 0 : 1;
-    const std::size_t step_b = b.shape().rank == 0 ? 0 : 1;
+    const Shape shape = a.size() >= b.size() && a.shape().rank >= b.shape().rank ? a.shape() : b.shape();
+    const std::size_t size_a = a.size();
+    const std::size_t size_b = b.size();
+    auto at = [](std::size_t i, std::size_t size) { return size == 1 ? 0 : i % size; };
     if (a.is_passive() && b.is_passive()) {
       std::vector<double> out(shape.size());
-      for (std::size_t i = 0; i < out.size(); ++i) out[i] = slope::value(f(a[i * step_a], b[i * step_b]));
+      for (std::size_t i = 0; i < out.size(); ++i) out[i] = slope::value(f(a[at(i, size_a)], b[at(i, size_b)]));
       return Value<T>::passive_owned(shape, std::move(out));
     }
     if (shape.rank == 0) return Value<T>::scalar(f(a[0], b[0]));
     std::vector<T> out(shape.size());
-    for (std::size_t i = 0; i < out.size(); ++i) out[i] = f(a[i * step_a], b[i * step_b]);
+    if (size_a == size_b) {
+      for (std::size_t i = 0; i < out.size(); ++i) out[i] = f(a[i], b[i]);
+    } else {
+      for (std::size_t i = 0; i < out.size(); ++i) out[i] = f(a[at(i, size_a)], b[at(i, size_b)]);
+    }
     return Value<T>::owned(shape, std::move(out));
   }
 
@@ -137,13 +147,35 @@ class Evaluator {
   Value<T> binary(ExprId id) {
     std::vector<ExprId> spine;
     left_spine(program_, id, spine);
-    Value<T> left = eval(program_[spine.back()].operands[0]);
-    for (auto node = spine.rbegin(); node != spine.rend(); ++node) {
+    const ExprId first = program_[spine.back()].operands[0];
+    // X' * b with data X: the product references X instead of a transposed copy of it.
+    if constexpr (std::is_same_v<T, Var>) {
+      if (program_[first].kind == ExprKind::Transpose && program_[spine.back()].op == BinaryOp::Multiply &&
+          model_.info[program_[spine.back()].operands[1]].shape.rank != 0) {
+        const ExprId data = program_[first].operands[0];
+        if (model_.info[data].shape.rank == 2 && program_[data].kind == ExprKind::Name &&
+            model_.info[data].symbol == SymbolKind::Data) {
+          charge(first);
+          const Value<T> x = eval(data);
+          const Value<T> b = eval(program_[spine.back()].operands[1]);
+          if (!b.is_passive()) {
+            Value<T> left = attributed(spine.back(), [&] { return transposed_data_product(x, b); });
+            return binary_from(id, spine, spine.size() - 1, std::move(left));
+          }
+        }
+      }
+    }
+    return binary_from(id, spine, spine.size(), eval(first));
+  }
+
+  /// The rest of a chain: the operations spine[pending - 1], ..., spine[0] applied to `left`.
+  Value<T> binary_from(ExprId id, const std::vector<ExprId>& spine, std::size_t pending, Value<T> left) {
+    for (auto node = spine.rbegin() + static_cast<std::ptrdiff_t>(spine.size() - pending); node != spine.rend(); ++node) {
       if (*node != id) charge(*node);  // eval charged the outermost
       const Expr& expr = program_[*node];
       const Value<T> b = eval(expr.operands[1]);
       left = attributed(*node, [&] {
-        if (expr.op == BinaryOp::Multiply && left.shape().rank != 0 && b.shape().rank != 0) return matrix_vector(left, b);
+        if (expr.op == BinaryOp::Multiply && left.shape().rank != 0 && b.shape().rank != 0) return matrix_product(left, b);
         const BinaryOp op = expr.op;
         return zip(left, b, [op](const auto& x, const auto& y) { return apply(op, x, y); });
       });
@@ -185,6 +217,17 @@ class Evaluator {
       case Reduction::Mean: return Value<T>::scalar(sum(a) / static_cast<double>(a.size()));
       case Reduction::Norm: return Value<T>::scalar(apply_unary<Sqrt>(dot(a, a)));
       case Reduction::LogSumExp: return Value<T>::scalar(log_sum_exp(a));
+      case Reduction::RowSums:
+      case Reduction::RowMeans:
+      case Reduction::ColSums:
+      case Reduction::ColMeans: {
+        const bool rows = f.reduction == Reduction::RowSums || f.reduction == Reduction::RowMeans;
+        const bool mean = f.reduction == Reduction::RowMeans || f.reduction == Reduction::ColMeans;
+        return along(a, rows, mean, [](auto line) { return slope::sum(line); });
+      }
+      case Reduction::RowLogSumExp: return along(a, true, false, [](auto line) { return slope::log_sum_exp(line); });
+      case Reduction::Softmax: return softmax(a, false);
+      case Reduction::LogSoftmax: return softmax(a, true);
       case Reduction::None: {
         const detail::UnaryFunction<T> fn = detail::unary_function<T>(f.rule);
         return map(a, [fn](const T& x) { return fn(x); });
@@ -195,24 +238,53 @@ class Evaluator {
     throw std::logic_error("slope::lang: dot with one argument passed the checker");
   }
 
-  Value<T> index(const Expr& expr) {
+  Value<T> index(const Expr& expr, const ExprInfo& info) {
     Value<T> base = eval(expr.operands[0]);
     const Shape& shape = base.shape();
-    const std::size_t row = checked_index(expr, 1, shape.rows);
-    if (shape.rank == 1) return Value<T>::scalar(base[row]);
-    if (expr.operands.size() == 3) return Value<T>::scalar(base[row * shape.cols + checked_index(expr, 2, shape.cols)]);
-    const Shape row_shape{1, shape.cols, 1};
-    const std::size_t begin = row * shape.cols;
-    if (base.is_view()) {  // the row of a name: a view, no copy
-      if (base.is_passive()) return Value<T>::passive(row_shape, base.doubles().subspan(begin, shape.cols));
-      return Value<T>::view(row_shape, base.items().subspan(begin, shape.cols));
+    // The selected rows and columns: [first, first + count) along each dimension.
+    std::size_t first[2] = {0, 0};
+    std::size_t count[2] = {shape.rows, shape.cols};
+    for (std::size_t k = 0; k + 1 < expr.operands.size(); ++k) {
+      const ExprId index = expr.operands[k + 1];
+      const std::size_t extent = k == 0 ? shape.rows : shape.cols;
+      const Expr& slice = program_[index];
+      if (slice.kind != ExprKind::Slice) {
+        first[k] = checked_index(expr, k + 1, extent);
+        count[k] = 1;
+      } else if (!slice.operands.empty()) {  // a:b, checked static and in range
+        first[k] = static_cast<std::size_t>(integer(slice.operands[0]) - 1);
+        count[k] = static_cast<std::size_t>(integer(slice.operands[1])) - first[k];
+      }
     }
-    if (base.is_passive()) {
-      const auto values = base.doubles().subspan(begin, shape.cols);
-      return Value<T>::passive_owned(row_shape, std::vector<double>(values.begin(), values.end()));
+    if (info.shape.rank == 0) return Value<T>::scalar(base[first[0] * shape.cols + first[1]]);
+    const std::size_t begin = first[0] * shape.cols + first[1];
+    if (count[1] == shape.cols || count[0] == 1) {  // consecutive elements: a view of a view
+      const std::size_t size = count[0] * count[1];
+      if (base.is_view()) {
+        if (base.is_passive()) return Value<T>::passive(info.shape, base.doubles().subspan(begin, size));
+        return Value<T>::view(info.shape, base.items().subspan(begin, size));
+      }
+      if (base.is_passive()) {
+        const auto values = base.doubles().subspan(begin, size);
+        return Value<T>::passive_owned(info.shape, std::vector<double>(values.begin(), values.end()));
+      }
+      const auto items = base.items().subspan(begin, size);
+      return Value<T>::owned(info.shape, std::vector<T>(items.begin(), items.end()));
     }
-    const auto items = base.items().subspan(begin, shape.cols);
-    return Value<T>::owned(row_shape, std::vector<T>(items.begin(), items.end()));
+    // a block of columns: gathered
+    std::vector<T> items;
+    std::vector<double> values;
+    for (std::size_t i = first[0]; i < first[0] + count[0]; ++i) {
+      for (std::size_t j = first[1]; j < first[1] + count[1]; ++j) {
+        if (base.is_passive()) {
+          values.push_back(base.doubles()[i * shape.cols + j]);
+        } else {
+          items.push_back(base[i * shape.cols + j]);
+        }
+      }
+    }
+    if (base.is_passive()) return Value<T>::passive_owned(info.shape, std::move(values));
+    return Value<T>::owned(info.shape, std::move(items));
   }
 
   /// Counts the work of evaluating `id` (its number of elements) against the budget, which
@@ -235,8 +307,9 @@ class Evaluator {
       const Expr& base = program_[expr.operands[0]];
       const std::string what = base.kind == ExprKind::Name ? fmt::format("'{}'", base.name) : "the expression";
       throw EvaluationError(file_, program_[expr.operands[operand]].span, "index",
-                            fmt::format("index {} is out of range for {} {} (indices run from 1 to {})", k, what,
-                                        describe(model_.info[expr.operands[0]].shape), extent));
+                            fmt::format("index {} is out of range for {} {} (indices run from 1 to {}){}", k, what,
+                                        describe(model_.info[expr.operands[0]].shape), extent,
+                                        data_place(expr.operands[operand])));
     }
     return static_cast<std::size_t>(k - 1);
   }
@@ -290,8 +363,47 @@ class Evaluator {
         }
         return result;
       }
+      case ExprKind::Index: return data_integer(expr);
       default: return 0;
     }
+  }
+
+  /// An element of integer data used as an index (a class label y[i]): its value, which must
+  /// be an integer; an error names the data, its origin, the row and the value.
+  std::int64_t data_integer(const Expr& expr) {
+    const Value<T> data = eval(expr.operands[0]);
+    const Shape& shape = data.shape();
+    const std::size_t row = checked_index(expr, 1, shape.rows);
+    const std::size_t col = expr.operands.size() == 3 ? checked_index(expr, 2, shape.cols) : 0;
+    const double value = data.doubles()[row * shape.cols + col];
+    if (!(value == std::trunc(value) && std::fabs(value) <= 9007199254740992.0)) {
+      throw EvaluationError(file_, expr.span, "index",
+                            fmt::format("{} is {}, which cannot be an index: an index must be an integer",
+                                        element_name(expr, row, col), value));
+    }
+    return static_cast<std::int64_t>(value);
+  }
+
+  /// "row 7 of data 'y' (from y.csv)", or "row 2, column 3 of ...".
+  std::string element_name(const Expr& expr, std::size_t row, std::size_t col) const {
+    const ExprInfo& base = model_.info[expr.operands[0]];
+    const Matrix& matrix = *model_.data[base.slot];
+    return fmt::format("{} of data '{}' ({})",
+                       expr.operands.size() == 3 ? fmt::format("row {}, column {}", row + 1, col + 1)
+                                                 : fmt::format("row {}", row + 1),
+                       program_[expr.operands[0]].name,
+                       matrix.origin.empty() ? std::string("bound in memory") : "from " + matrix.origin);
+  }
+
+  /// For an index read from data: "; it is row 7 of data 'y' (from y.csv)"; else "".
+  std::string data_place(ExprId index) {
+    const Expr& expr = program_[index];
+    if (expr.kind != ExprKind::Index || !model_.info[index].integral) return {};
+    const std::size_t rows = model_.info[expr.operands[0]].shape.rows;
+    const std::size_t cols = model_.info[expr.operands[0]].shape.cols;
+    const std::size_t row = checked_index(expr, 1, rows);
+    const std::size_t col = expr.operands.size() == 3 ? checked_index(expr, 2, cols) : 0;
+    return "; it is " + element_name(expr, row, col);
   }
 
   [[noreturn]] void overflow(const Expr& expr) const {

@@ -17,6 +17,13 @@ constexpr std::array kReductions = {
     FunctionInfo{"norm", FunctionKind::Reduction, 1, 1, OpCode::Custom, Reduction::Norm},
     // one vector, or two scalars
     FunctionInfo{"log_sum_exp", FunctionKind::Reduction, 1, 2, op_code<LogSumExp>, Reduction::LogSumExp},
+    FunctionInfo{"row_sums", FunctionKind::Reduction, 1, 1, OpCode::Custom, Reduction::RowSums},
+    FunctionInfo{"col_sums", FunctionKind::Reduction, 1, 1, OpCode::Custom, Reduction::ColSums},
+    FunctionInfo{"row_means", FunctionKind::Reduction, 1, 1, OpCode::Custom, Reduction::RowMeans},
+    FunctionInfo{"col_means", FunctionKind::Reduction, 1, 1, OpCode::Custom, Reduction::ColMeans},
+    FunctionInfo{"row_log_sum_exp", FunctionKind::Reduction, 1, 1, OpCode::Custom, Reduction::RowLogSumExp},
+    FunctionInfo{"softmax", FunctionKind::Reduction, 1, 1, OpCode::Custom, Reduction::Softmax},
+    FunctionInfo{"log_softmax", FunctionKind::Reduction, 1, 1, OpCode::Custom, Reduction::LogSoftmax},
 };
 
 constexpr FunctionInfo density(std::string_view name, int arguments, Density d) {

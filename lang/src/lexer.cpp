@@ -171,6 +171,7 @@ Token Lexer::punctuation(std::size_t begin, SourceLocation start) {
     case ',': return one(TokenKind::Comma);
     case '|': return one(TokenKind::Bar);
     case ':': return one(TokenKind::Colon);
+    case '\'': return one(TokenKind::Quote);
     case '+': return one(TokenKind::Plus);
     case '-': return one(TokenKind::Minus);
     case '*': return one(TokenKind::Star);

@@ -385,21 +385,42 @@ class Parser {
     return add(std::move(expr));
   }
 
-  // postfix = primary { "[" expression [ "," expression ] "]" } ;
+  // postfix = primary { "[" index [ "," index ] "]" | "'" } ;
   ExprId postfix() {
     ExprId base = primary();
-    while (peek().kind == TokenKind::LeftBracket) {
-      const Token open = take();
+    while (peek().kind == TokenKind::LeftBracket || peek().kind == TokenKind::Quote) {
       Expr expr;
-      expr.kind = ExprKind::Index;
-      expr.operands = {base, expression()};
-      if (accept(TokenKind::Comma)) expr.operands.push_back(expression());
-      expect(TokenKind::RightBracket,
-             fmt::format("']' to close '[' opened at {} (at most two indices)", at(open.span.begin)));
+      if (accept(TokenKind::Quote)) {
+        expr.kind = ExprKind::Transpose;
+        expr.operands = {base};
+      } else {
+        const Token open = take();
+        expr.kind = ExprKind::Index;
+        expr.operands = {base, index()};
+        if (accept(TokenKind::Comma)) expr.operands.push_back(index());
+        expect(TokenKind::RightBracket,
+               fmt::format("']' to close '[' opened at {} (at most two indices)", at(open.span.begin)));
+      }
       expr.span = {begin_of(base), last_end_};
       base = add(std::move(expr));
     }
     return base;
+  }
+
+  // index = ":" | expression [ ":" expression ] ;   a slice a:b is inclusive, ":" is all
+  ExprId index() {
+    const SourceLocation begin = peek().span.begin;
+    Expr slice;
+    slice.kind = ExprKind::Slice;
+    if (accept(TokenKind::Colon)) {
+      slice.span = {begin, last_end_};
+      return add(std::move(slice));
+    }
+    const ExprId first = expression();
+    if (!accept(TokenKind::Colon)) return first;
+    slice.operands = {first, expression()};
+    slice.span = {begin, last_end_};
+    return add(std::move(slice));
   }
 
   // primary = NUMBER | NAME | call | reduction | "(" expression ")" | vector | conditional ;

@@ -53,6 +53,8 @@ void print(const Program& program, ExprId id, std::string& out) {
     }
     case ExprKind::Call: out += '(' + expr.name; operands(0); out += ')'; return;
     case ExprKind::Index: out += "(index"; operands(0); out += ')'; return;
+    case ExprKind::Slice: out += "(:"; operands(0); out += ')'; return;
+    case ExprKind::Transpose: out += "(transpose"; operands(0); out += ')'; return;
     case ExprKind::Vector:
       out += '[';
       for (std::size_t i = 0; i < expr.operands.size(); ++i) {

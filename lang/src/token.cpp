@@ -26,6 +26,7 @@ std::string_view describe(TokenKind kind) noexcept {
     case TokenKind::Comma: return "','";
     case TokenKind::Bar: return "'|'";
     case TokenKind::Colon: return "':'";
+    case TokenKind::Quote: return "\"'\"";
     case TokenKind::Assign: return "'='";
     case TokenKind::Plus: return "'+'";
     case TokenKind::Minus: return "'-'";

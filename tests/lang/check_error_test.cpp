@@ -58,13 +58,14 @@ BOOST_AUTO_TEST_CASE(unknown_names_with_and_without_a_hint) {
 
 BOOST_AUTO_TEST_CASE(shape_mismatches_name_both_shapes) {
   BOOST_TEST(check_error("param a[3] = 0\nparam b[4] = 0\nminimize sum(a + b)") ==
-             "model.slope:3:14: error: '+' cannot combine [3] and [4]: the shapes must be equal (or one a scalar)");
+             "model.slope:3:14: error: '+' cannot combine [3] and [4]: the shapes must be equal, or one a scalar, or a "
+             "matrix [n, k] and a vector [k]");
   BOOST_TEST(check_error("param a[3] = 0\nminimize sum(a * a)") ==
              "model.slope:2:14: error: '*' cannot combine [3] and [3]; use '.*' for the elementwise product or "
              "dot(a, b)");
   BOOST_TEST(check_error("param A[2, 3] = 0\nparam x[2] = 0\nminimize sum(A * x)") ==
-             "model.slope:3:14: error: '*' cannot combine [2, 3] and [2]: a matrix [n, d] times a vector needs the "
-             "vector's length to be d");
+             "model.slope:3:14: error: '*' cannot combine [2, 3] and [2]: a matrix with 3 columns multiplies a vector "
+             "of length 3 or a matrix with 3 rows");
   BOOST_TEST(check_error("param a[2] = 0\nminimize sum(a ^ 2)") ==
              "model.slope:2:14: error: '^' cannot combine [2] and scalar; use '.^' for elementwise powers");
   BOOST_TEST(check_error("param a[2] = 0\nminimize sum(a / a)") ==
@@ -74,7 +75,8 @@ BOOST_AUTO_TEST_CASE(shape_mismatches_name_both_shapes) {
   BOOST_TEST(check_error("param a[3] = 0\nparam b[2] = 0\nminimize dot(a, b)") ==
              "model.slope:3:10: error: 'dot' needs two vectors of the same length, found [3] and [2]");
   BOOST_TEST(check_error("param a[3] = 0\nparam b[2] = 0\nminimize sum(pow(a, b))") ==
-             "model.slope:3:14: error: 'pow' needs arguments of the same shape or a scalar, found [3] and [2]");
+             "model.slope:3:14: error: 'pow' cannot combine [3] and [2]: the shapes must be equal, or one a scalar, or a "
+             "matrix [n, k] and a vector [k]");
   BOOST_TEST(check_error("param a[3] = 0\nminimize sum(if 1 > 0 then a else 0)") ==
              "model.slope:2:14: error: the branches of 'if' must have the same shape, found [3] and scalar");
   BOOST_TEST(check_error("param a[3] = 0\nminimize a") == "model.slope:2:10: error: the objective must be a scalar, found [3]");
@@ -95,10 +97,10 @@ BOOST_AUTO_TEST_CASE(shape_mismatches_name_both_shapes) {
 BOOST_AUTO_TEST_CASE(indices_must_be_integer_and_in_range) {
   BOOST_TEST(check_error("param x[3] = 0\nminimize x[1.5]") ==
              "model.slope:2:12: error: an index must be an integer expression (integer literals, integer consts, "
-             "dimensions and loop indices with + - *)");
+             "dimensions, loop indices and elements of data, with + - *)");
   BOOST_TEST(check_error("param x[3] = 0\nminimize sum(i in 1:x[1], x[i])") ==
              "model.slope:2:21: error: a range bound must be an integer expression (integer literals, integer "
-             "consts, dimensions and loop indices with + - *)");
+             "consts, dimensions, loop indices and elements of data, with + - *)");
   BOOST_TEST(check_error("param x[3] = 0\nminimize x[4]") ==
              "model.slope:2:12: error: index 4 is out of range for 'x' [3] (indices run from 1 to 3)");
   BOOST_TEST(check_error("const k = 2\nparam x[3] = 0\nminimize x[k - 2]") ==

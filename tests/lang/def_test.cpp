@@ -68,7 +68,8 @@ BOOST_AUTO_TEST_CASE(a_def_is_checked_for_shapes_at_each_call) {
       {0.4, -0.3, 1.1});
   // A shape error inside the body is reported at its place in the body.
   BOOST_TEST(check_error("param w[3] = 0\nparam v[2] = 0\ndef f(a, b) = a + b\nminimize sum(f(w, v))") ==
-             "model.slope:3:15: error: '+' cannot combine [3] and [2]: the shapes must be equal (or one a scalar)");
+             "model.slope:3:15: error: '+' cannot combine [3] and [2]: the shapes must be equal, or one a scalar, or a "
+             "matrix [n, k] and a vector [k]");
 }
 
 BOOST_AUTO_TEST_CASE(a_parameter_hides_a_name_of_the_model_only_inside_its_body) {

@@ -36,7 +36,10 @@ enum class ExprKind : std::uint8_t {
   Negate,     ///< unary minus: operands[0]
   Binary,     ///< operands[0] `op` operands[1]
   Call,       ///< `name`(operands...)
-  Index,      ///< operands[0][operands[1]] or operands[0][operands[1], operands[2]]
+  Index,      ///< operands[0][operands[1]] or operands[0][operands[1], operands[2]]; an index
+              ///< may be a Slice
+  Slice,      ///< in an index: `a:b` (operands[0], operands[1], inclusive) or `:` (no operands)
+  Transpose,  ///< operands[0]'  (a matrix [n, d] gives [d, n])
   Vector,     ///< [operands...]
   Reduce,     ///< `name`(`index` in operands[0]:operands[1], operands[2]), name is sum or prod
   Condition,  ///< if operands[0] then operands[1] else operands[2]

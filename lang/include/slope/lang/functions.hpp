@@ -15,7 +15,7 @@ namespace slope::lang {
 /// How a function treats shapes.
 enum class FunctionKind : std::uint8_t {
   Elementwise,  ///< maps each element; two arguments broadcast a scalar
-  Reduction,    ///< gives a scalar
+  Reduction,    ///< a function of whole vectors or rows (see Reduction for its shape)
 };
 
 /// The reductions, which the language defines itself (they are not derivative rules).
@@ -27,6 +27,15 @@ enum class Reduction : std::uint8_t {
   Norm,       ///< norm(x) = sqrt(dot(x, x))
   LogSumExp,  ///< log_sum_exp(x) of a vector, or of two scalars (the rule)
   LogDensity, ///< a log density summed over its elements (see Density)
+  // along a dimension of a matrix [n, k]:
+  RowSums,       ///< row_sums(X): [n], sum_j X(i, j)
+  ColSums,       ///< col_sums(X): [k], sum_i X(i, j)
+  RowMeans,      ///< row_means(X): [n]
+  ColMeans,      ///< col_means(X): [k]
+  RowLogSumExp,  ///< row_log_sum_exp(X): [n], log sum_j exp X(i, j), stable
+  // of a vector as a whole, or of each row of a matrix (same shape as the argument):
+  Softmax,       ///< softmax(x) = exp(x - log_sum_exp(x))
+  LogSoftmax,    ///< log_softmax(x) = x - log_sum_exp(x), stable for any x
 };
 
 /// The log densities (and log probability mass functions), with Stan's names, argument order

@@ -34,6 +34,7 @@ enum class TokenKind : std::uint8_t {
   Comma,
   Bar,           ///< | in a log density: normal_lpdf(y | mu, sigma)
   Colon,
+  Quote,         ///< ' after an expression: the transpose
   Assign,        ///< =
   Plus,
   Minus,
