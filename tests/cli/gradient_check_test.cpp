@@ -106,6 +106,12 @@ BOOST_AUTO_TEST_CASE(every_example_passes) {
       {"check", model("rosenbrock.slope")},
       {"check", model("least_squares.slope"), "--data", "x=" + model("least_squares.csv") + ":x", "--data",
        "y=" + model("least_squares.csv") + ":y"},
+      {"check", model("normal_regression.slope"), "--data", "x=" + model("least_squares.csv") + ":x", "--data",
+       "y=" + model("least_squares.csv") + ":y"},
+      {"check", model("softmax_regression.slope"), "--data", "X=" + model("softmax.csv") + ":x1-x4", "--data",
+       "y=" + model("softmax.csv") + ":label"},
+      {"check", model("two_layer_network.slope"), "--data", "X=" + model("network.csv") + ":x1,x2", "--data",
+       "y=" + model("network.csv") + ":y"},
   };
   for (const auto& args : runs) {
     const ProcessResult run = run_slope(args);

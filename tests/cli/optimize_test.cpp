@@ -235,4 +235,44 @@ BOOST_AUTO_TEST_CASE(set_overrides_a_constant) {
   BOOST_TEST(std::abs(w_heavy) < 0.5 * std::abs(w_ridge));  // a heavy penalty shrinks the weights
 }
 
+BOOST_AUTO_TEST_CASE(the_matrix_bounded_and_network_examples_converge_as_their_comments_say) {
+  // Each with the command line written in its header comment.
+  const std::string softmax = model("softmax.csv");
+  const ProcessResult fit = run_slope({"optimize", model("softmax_regression.slope"), "--data", "X=" + softmax + ":x1-x4",
+                                       "--data", "y=" + softmax + ":label", "--json"});
+  BOOST_TEST_REQUIRE(fit.exit_code == 0, fit.err);
+  const nlohmann::json out = json_of(fit);
+  BOOST_TEST(out["status"] == "converged");
+  BOOST_TEST(out["params"]["W"].size() == 4u);     // [d, k] as rows
+  BOOST_TEST(out["params"]["W"][0].size() == 3u);
+  // The generating weights are recovered in sign where they are large: W(1,1) = 1.5, W(2,3) = -1.5.
+  BOOST_TEST(out["params"]["W"][0][0].get<double>() > 0.5);
+  BOOST_TEST(out["params"]["W"][1][2].get<double>() < -0.5);
+
+  // sigma > 0: the line is the least-squares line, sigma the root mean squared residual.
+  const std::string points = model("least_squares.csv");
+  const ProcessResult normal = run_slope({"optimize", model("normal_regression.slope"), "--data", "x=" + points + ":x",
+                                          "--data", "y=" + points + ":y", "--json", "--tol", "1e-9"});
+  BOOST_TEST_REQUIRE(normal.exit_code == 0, normal.err);
+  const nlohmann::json line = json_of(normal);
+  const ProcessResult squares = run_slope({"optimize", model("least_squares.slope"), "--data", "x=" + points + ":x",
+                                           "--data", "y=" + points + ":y", "--json", "--tol", "1e-9"});
+  BOOST_TEST_REQUIRE(squares.exit_code == 0, squares.err);
+  const nlohmann::json ls = json_of(squares);
+  for (const auto& [key, value] : ls["params"].items()) {
+    BOOST_TEST(line["params"][key].get<double>() == value.get<double>(), boost::test_tools::tolerance(1e-7));
+  }
+  BOOST_TEST(line["params"]["sigma"].get<double>() > 0.0);
+
+  const std::string network = model("network.csv");
+  const ProcessResult net = run_slope({"optimize", model("two_layer_network.slope"), "--data",
+                                       "X=" + network + ":x1,x2", "--data", "y=" + network + ":y", "--tol", "1e-5",
+                                       "--max-iter", "5000", "--json"});
+  BOOST_TEST_REQUIRE(net.exit_code == 0, net.err);
+  const nlohmann::json fitted = json_of(net);
+  BOOST_TEST(fitted["status"] == "converged");
+  // The noise has variance 0.0025; the fit comes close to it (a linear fit leaves about 0.1).
+  BOOST_TEST(fitted["objective"].get<double>() < 0.006);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
