@@ -77,6 +77,7 @@ detail::WorkspaceData& Function::prepare(Workspace& ws) const {
   d.adjoint_tangent.clear();
   d.dual_scratch.clear();
   d.program = p.id;
+  d.partials_ready = false;
   return d;
 }
 
@@ -100,8 +101,31 @@ ReplayStatus Function::evaluate(std::span<const double> x, std::span<double> y, 
   check_sizes(x, y.size(), outputs(), "the output buffer");
   detail::WorkspaceData& d = prepare(ws);
   const ReplayStatus status = detail::replay_forward(*program_, x.data(), d, false);
+  d.partials_ready = false;
   for (std::size_t k = 0; k < y.size(); ++k) y[k] = d.value[program_->output_slot[k]];
   return status;
+}
+
+ReplayStatus Function::evaluate_for_vjp(std::span<const double> x, std::span<double> y, Workspace& ws) const {
+  check_sizes(x, y.size(), outputs(), "the output buffer");
+  detail::WorkspaceData& d = prepare(ws);
+  const ReplayStatus status = detail::replay_forward(*program_, x.data(), d, true);
+  d.partials_ready = true;
+  for (std::size_t k = 0; k < y.size(); ++k) y[k] = d.value[program_->output_slot[k]];
+  return status;
+}
+
+void Function::vector_jacobian_product(std::span<const double> weights, std::span<double> grad, Workspace& ws) const {
+  if (weights.size() != outputs() || grad.size() != inputs()) {
+    throw ShapeError(fmt::format("slope::Function: vector_jacobian_product takes {} weights and {} gradient entries, "
+                                 "given {} and {}",
+                                 outputs(), inputs(), weights.size(), grad.size()));
+  }
+  if (!ws.data_ || ws.data_->program != program_->id || !ws.data_->partials_ready) {
+    throw TapeError("slope::Function: vector_jacobian_product needs evaluate_for_vjp on the same workspace first");
+  }
+  detail::replay_reverse(*program_, weights.data(), *ws.data_);
+  std::copy_n(ws.data_->adjoint.data() + program_->constants, program_->inputs, grad.data());
 }
 
 Evaluation Function::value(std::span<const double> x, Workspace& ws) const {
@@ -121,6 +145,7 @@ Evaluation Function::value_and_gradient(std::span<const double> x, std::span<dou
   detail::WorkspaceData& d = prepare(ws);
   const detail::Program& p = *program_;
   const ReplayStatus status = detail::replay_forward(p, x.data(), d, true);
+  d.partials_ready = false;  // only evaluate_for_vjp leaves partials for vector_jacobian_product
   const double seed = 1.0;
   detail::replay_reverse(p, &seed, d);
   std::copy_n(d.adjoint.data() + p.constants, p.inputs, grad.data());
@@ -144,6 +169,7 @@ ReplayStatus Function::jacobian(std::span<const double> x, Jacobian& out, Worksp
   detail::WorkspaceData& d = prepare(ws);
   const detail::Program& p = *program_;
   const ReplayStatus status = detail::replay_forward(p, x.data(), d, true);
+  d.partials_ready = false;  // only evaluate_for_vjp leaves partials for vector_jacobian_product
   out.rows = outputs();
   out.cols = inputs();
   out.values.resize(out.rows);

@@ -190,6 +190,7 @@ ReplayStatus Function::hessian_vector_product(std::span<const double> x, std::sp
   const detail::Program& p = *program_;
   detail::prepare_second_order(p, d);
   const ReplayStatus status = detail::replay_forward(p, x.data(), d, true);
+  d.partials_ready = false;  // only evaluate_for_vjp leaves partials for vector_jacobian_product
   detail::tangent_sweep(p, v.data(), d);
   detail::reverse_pairs(p, d);
   std::copy_n(d.adjoint_tangent.data() + p.constants, p.inputs, out.data());
@@ -211,6 +212,7 @@ ReplayStatus Function::hessian(std::span<const double> x, std::span<double> out,
   const detail::Program& p = *program_;
   detail::prepare_second_order(p, d);
   const ReplayStatus status = detail::replay_forward(p, x.data(), d, true);  // once: the tangents vary, x does not
+  d.partials_ready = false;  // only evaluate_for_vjp leaves partials for vector_jacobian_product
   std::vector<double> unit(n, 0.0);
   for (std::size_t j = 0; j < n; ++j) {
     unit[j] = 1.0;

@@ -72,6 +72,8 @@ struct WorkspaceData {
   std::vector<double> adjoint_tangent;   // and tangents of adjoints
   std::vector<Dual> dual_scratch;        // n-ary operations along a tangent
   std::vector<double> block_sums;        // a split run's sums into shared slots, per block
+  bool partials_ready = false;           // the last forward replay kept its partials (see
+                                         // Function::evaluate_for_vjp)
   Team team;
 };
 

@@ -167,6 +167,35 @@ BOOST_AUTO_TEST_CASE(jacobian_of_a_vector_function_matches_the_tape) {
   BOOST_TEST(y == expected.values, boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(vector_jacobian_products_after_one_forward_replay_match_the_jacobian) {
+  const auto f = [](std::span<const Var> x) {
+    return std::vector<Var>{x[0] * x[1], sin(x[0]) + x[2], Var(4.0), exp(x[1] - x[2]) * x[0]};
+  };
+  const Function fn = Function::record(f, std::vector<double>{0.1, 0.2, 0.3});
+  const std::vector<double> x{1.5, -0.5, 0.25};
+  slope::Jacobian jac;
+  BOOST_TEST((fn.jacobian(x, jac) == ReplayStatus::Ok));
+  Function::Workspace ws;
+  std::vector<double> y(4), grad(3);
+  // Before any forward replay on ws there is nothing to pull back.
+  BOOST_CHECK_THROW(fn.vector_jacobian_product(std::vector<double>{1, 0, 0, 0}, grad, ws), slope::TapeError);
+  BOOST_TEST((fn.evaluate_for_vjp(x, y, ws) == ReplayStatus::Ok));
+  BOOST_TEST(y == jac.values, boost::test_tools::per_element());
+  // Several weight vectors after the one forward replay: each is w^T J.
+  for (const std::vector<double>& w : {std::vector<double>{1, 0, 0, 0}, std::vector<double>{0.5, -2, 3, 1.25}}) {
+    fn.vector_jacobian_product(w, grad, ws);
+    for (std::size_t j = 0; j < 3; ++j) {
+      double expected = 0;
+      for (std::size_t i = 0; i < 4; ++i) expected += w[i] * jac.entries[i * 3 + j];
+      BOOST_TEST(slope::test::close(grad[j], expected, {1e-15, 1e-15}), j << ": " << grad[j] << " vs " << expected);
+    }
+  }
+  BOOST_CHECK_THROW(fn.vector_jacobian_product(std::vector<double>{1, 0}, grad, ws), slope::ShapeError);
+  // A plain evaluate keeps no partials.
+  BOOST_TEST((fn.evaluate(x, y, ws) == ReplayStatus::Ok));
+  BOOST_CHECK_THROW(fn.vector_jacobian_product(std::vector<double>{1, 0, 0, 0}, grad, ws), slope::TapeError);
+}
+
 BOOST_AUTO_TEST_CASE(recording_a_function_leaves_the_outer_recording_active) {
   slope::Tape tape;
   auto recording = tape.record();

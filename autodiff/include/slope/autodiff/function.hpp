@@ -167,6 +167,14 @@ class Function {
 
   /// Writes every output at x into `y` (m values).
   [[nodiscard]] ReplayStatus evaluate(std::span<const double> x, std::span<double> y, Workspace& ws) const;
+  /// Writes every output at x into `y` and keeps what a reverse sweep needs in `ws`: the first
+  /// half of a vector-Jacobian product whose weights are known only once the outputs are (when
+  /// they are summed over MPI ranks, or feed a second function).
+  [[nodiscard]] ReplayStatus evaluate_for_vjp(std::span<const double> x, std::span<double> y, Workspace& ws) const;
+  /// grad = sum_k weights[k] d output_k / d x at the point of the last evaluate_for_vjp on `ws`
+  /// (one reverse sweep; any number of calls with other weights). Throws TapeError when `ws`
+  /// has no such evaluation, ShapeError for wrong sizes.
+  void vector_jacobian_product(std::span<const double> weights, std::span<double> grad, Workspace& ws) const;
   /// f(x) of a scalar function (one output).
   [[nodiscard]] Evaluation value(std::span<const double> x, Workspace& ws) const;
   /// \overload with this thread's workspace.
