@@ -180,7 +180,13 @@ class RecentInstructions {
       return h;
     }
     for (std::uint32_t j = 0; j < k.count; ++j) mix(p.nary_operands[k.at + j]);
-    if (k.form == Form::Vector) mix(std::bit_cast<std::uint64_t>(k.map.data));
+    // Not the map's data address: the table's evictions, and so which duplicates are shared and
+    // the bits of the sums, would then change from run to run with where the data sit.
+    if (k.form == Form::Vector) {
+      mix(k.map.rows);
+      mix(k.map.cols);
+      mix(k.map.stride);
+    }
     return h;
   }
 

@@ -27,7 +27,9 @@ Matrix Matrix::view(std::span<const double> values, std::size_t rows, std::size_
   if (values.size() != rows * cols) {
     throw std::invalid_argument(fmt::format("Matrix::view: {} values for a {} x {} matrix", values.size(), rows, cols));
   }
-  return Matrix{rows, cols, {}, std::move(origin), values};
+  Matrix m{rows, cols, {}, std::move(origin)};
+  m.borrowed = values;
+  return m;
 }
 
 std::string describe(const Array& array) {

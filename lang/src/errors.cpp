@@ -29,6 +29,8 @@ SyntaxError::SyntaxError(std::string file, SourceLocation where, std::string mes
 EvaluationError::EvaluationError(std::string file, SourceSpan span, std::string operation, std::string message)
     : Error(std::move(file), span.begin, std::move(message)), span_(span), operation_(std::move(operation)) {}
 
+PeerFailure::PeerFailure() : Error("", kNowhere, "another process failed") {}
+
 std::string render(const Error& error, std::string_view source) {
   std::string out = error.what();
   if (source.empty() || error.location() == kNowhere) return out;

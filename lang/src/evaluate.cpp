@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <type_traits>
 
@@ -13,6 +14,7 @@
 #include "checker.hpp"
 #include "math.hpp"
 #include "matrix_ops.hpp"
+#include "row_plan.hpp"
 #include "slope/lang/errors.hpp"
 #include "value.hpp"
 #include "vector_ops.hpp"
@@ -27,16 +29,35 @@ class Evaluator {
  public:
   Evaluator(const Program& program, const CheckedModel& model, const std::string& file, std::span<const T> theta,
             std::uint64_t budget)
-      : program_(program), model_(model), file_(file), theta_(theta), indices_(model.index_slots), budget_(budget) {}
+      : program_(program), model_(model), file_(file), theta_(theta), lets_(model.lets.size()),
+        indices_(model.index_slots), budget_(budget) {}
 
-  /// Evaluates the lets in order, then the objective.
-  T objective() {
-    lets_.reserve(model_.lets.size());  // views of lets must stay valid: no reallocation
-    for (const LetInfo& let : model_.lets) lets_.push_back(eval(let.value));
-    return eval(model_.objective)[0];
+  /// The evaluation of one process of a split model (see row_plan.hpp): `reduced` empty for
+  /// the first stage (the local parts of the reductions over rows), the summed parts for the
+  /// second (the objective).
+  void split(const RowPlan& plan, std::span<const T> reduced) {
+    plan_ = &plan;
+    reduced_ = reduced;
+    global_rows_ = plan.global_rows;
+  }
+
+  /// The objective (a let is evaluated when first used).
+  T objective() { return eval(model_.objective)[0]; }
+
+  /// The local parts of the reductions over rows, one after the other.
+  std::vector<T> local_parts() {
+    std::vector<T> out;
+    out.reserve(plan_->reduced_size);
+    for (const ExprId cut : plan_->cuts) {
+      charge(cut);
+      const Value<T> part = attributed(cut, [&] { return local_part(cut); });
+      for (std::size_t i = 0; i < part.size(); ++i) out.push_back(part[i]);
+    }
+    return out;
   }
 
   Value<T> eval(ExprId id) {
+    if (plan_ != nullptr && !reduced_.empty() && plan_->cut_of[id] != RowPlan::kNotACut) return summed(id);
     charge(id);
     return attributed(id, [&] { return dispatch(id); });
   }
@@ -88,13 +109,20 @@ class Evaluator {
     switch (info.symbol) {
       case SymbolKind::Data: return Value<T>::passive(info.shape, model_.data[info.slot]->entries());
       case SymbolKind::Dimension:
+        // The row dimension of a split model stands for all rows (its loops run over this
+        // process's rows: integer() reads the bound value).
+        if (plan_ != nullptr && info.slot == plan_->dimension_slot) {
+          return Value<T>::passive(info.shape, std::span<const double>(&global_rows_, 1));
+        }
+        [[fallthrough]];
       case SymbolKind::Const: return Value<T>::passive(info.shape, model_.consts[info.slot].values);
       case SymbolKind::Param: {
         const ParameterInfo& param = model_.parameters[info.slot];
         return Value<T>::view(info.shape, theta_.subspan(param.offset, param.shape.size()));
       }
       case SymbolKind::Let: {
-        const Value<T>& let = lets_[info.slot];
+        if (!lets_[info.slot]) lets_[info.slot] = eval(model_.lets[info.slot].value);
+        const Value<T>& let = *lets_[info.slot];
         if (let.is_passive()) return Value<T>::passive(info.shape, let.doubles());
         return Value<T>::view(info.shape, let.items());
       }
@@ -147,6 +175,11 @@ class Evaluator {
   Value<T> binary(ExprId id) {
     std::vector<ExprId> spine;
     left_spine(program_, id, spine);
+    if (plan_ != nullptr && !reduced_.empty()) {  // the outermost reduction over rows in the chain: summed
+      for (std::size_t k = 1; k < spine.size(); ++k) {
+        if (plan_->cut_of[spine[k]] != RowPlan::kNotACut) return binary_from(id, spine, k, summed(spine[k]));
+      }
+    }
     const ExprId first = program_[spine.back()].operands[0];
     // X' * b with data X: the product references X instead of a transposed copy of it.
     if constexpr (std::is_same_v<T, Var>) {
@@ -287,6 +320,42 @@ class Evaluator {
     return Value<T>::owned(info.shape, std::move(items));
   }
 
+  /// This process's part of reduction `cut`: a mean's sum, a norm's squared sum, the rest as
+  /// they are (a sum, a dot product, a log density, X' * r, a loop over the rows).
+  Value<T> local_part(ExprId cut) {
+    const Expr& expr = program_[cut];
+    if (expr.kind == ExprKind::Call) {
+      const FunctionInfo& f = *model_.info[cut].function;
+      switch (f.reduction) {
+        case Reduction::Mean: return Value<T>::scalar(sum(eval(expr.operands[0])));
+        case Reduction::Norm: {
+          const Value<T> a = eval(expr.operands[0]);
+          return Value<T>::scalar(dot(a, a));
+        }
+        case Reduction::ColMeans:
+        case Reduction::RowMeans:
+          return along(eval(expr.operands[0]), f.reduction == Reduction::RowMeans, false,
+                       [](auto line) { return slope::sum(line); });
+        default: break;
+      }
+    }
+    return expr.kind == ExprKind::Binary ? binary(cut) : dispatch(cut);
+  }
+
+  /// Reduction `cut` from its parts summed over the processes.
+  Value<T> summed(ExprId cut) {
+    const std::uint32_t k = plan_->cut_of[cut];
+    const Shape& shape = model_.info[cut].shape;
+    std::vector<T> out(shape.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      out[i] = reduced_[plan_->offset[k] + i];
+      if (plan_->divisor[k] != 1.0) out[i] = out[i] / plan_->divisor[k];
+      if (plan_->square_root[k]) out[i] = apply_unary<Sqrt>(out[i]);
+    }
+    if (shape.rank == 0) return Value<T>::scalar(out[0]);
+    return Value<T>::owned(shape, std::move(out));
+  }
+
   /// Counts the work of evaluating `id` (its number of elements) against the budget, which
   /// bounds the evaluation of consts and initial values during a check.
   void charge(ExprId id) {
@@ -389,8 +458,8 @@ class Evaluator {
     const ExprInfo& base = model_.info[expr.operands[0]];
     const Matrix& matrix = *model_.data[base.slot];
     return fmt::format("{} of data '{}' ({})",
-                       expr.operands.size() == 3 ? fmt::format("row {}, column {}", row + 1, col + 1)
-                                                 : fmt::format("row {}", row + 1),
+                       expr.operands.size() == 3 ? fmt::format("row {}, column {}", matrix.first_row + row + 1, col + 1)
+                                                 : fmt::format("row {}", matrix.first_row + row + 1),
                        program_[expr.operands[0]].name,
                        matrix.origin.empty() ? std::string("bound in memory") : "from " + matrix.origin);
   }
@@ -414,7 +483,10 @@ class Evaluator {
   const CheckedModel& model_;
   const std::string& file_;
   std::span<const T> theta_;
-  std::vector<Value<T>> lets_;
+  std::vector<std::optional<Value<T>>> lets_;  // evaluated when first used; never reallocated (views)
+  const RowPlan* plan_ = nullptr;              // a split model's plan, or null
+  std::span<const T> reduced_;                 // its summed reductions (the second stage)
+  double global_rows_ = 0;
   std::vector<std::int64_t> indices_;
   std::uint64_t budget_;
 };
@@ -440,5 +512,30 @@ double evaluate(const Program& program, const CheckedModel& model, const std::st
 Var evaluate(const Program& program, const CheckedModel& model, const std::string& file, std::span<const Var> theta) {
   return Evaluator<Var>(program, model, file, theta, kUnlimited).objective();
 }
+
+template <class T>
+std::vector<T> evaluate_local_parts(const Program& program, const CheckedModel& model, const std::string& file,
+                                    const RowPlan& plan, std::span<const T> theta) {
+  Evaluator<T> evaluator(program, model, file, theta, kUnlimited);
+  evaluator.split(plan, {});
+  return evaluator.local_parts();
+}
+
+template <class T>
+T evaluate_from_parts(const Program& program, const CheckedModel& model, const std::string& file, const RowPlan& plan,
+                      std::span<const T> theta, std::span<const T> reduced) {
+  Evaluator<T> evaluator(program, model, file, theta, kUnlimited);
+  evaluator.split(plan, reduced);
+  return evaluator.objective();
+}
+
+template std::vector<double> evaluate_local_parts(const Program&, const CheckedModel&, const std::string&,
+                                                  const RowPlan&, std::span<const double>);
+template std::vector<Var> evaluate_local_parts(const Program&, const CheckedModel&, const std::string&, const RowPlan&,
+                                               std::span<const Var>);
+template double evaluate_from_parts(const Program&, const CheckedModel&, const std::string&, const RowPlan&,
+                                    std::span<const double>, std::span<const double>);
+template Var evaluate_from_parts(const Program&, const CheckedModel&, const std::string&, const RowPlan&,
+                                 std::span<const Var>, std::span<const Var>);
 
 }  // namespace slope::lang::detail

@@ -27,4 +27,16 @@ double evaluate(const Program& program, const CheckedModel& model, const std::st
 /// becomes an EvaluationError with the span of the expression being evaluated.
 Var evaluate(const Program& program, const CheckedModel& model, const std::string& file, std::span<const Var> theta);
 
+struct RowPlan;
+
+/// The first stage of a model split over processes (row_plan.hpp): this process's parts of
+/// the reductions over rows, one after the other (plan.reduced_size values), at `theta`.
+template <class T>
+std::vector<T> evaluate_local_parts(const Program& program, const CheckedModel& model, const std::string& file,
+                                    const RowPlan& plan, std::span<const T> theta);
+/// The second stage: the objective at `theta` from the parts summed over the processes.
+template <class T>
+T evaluate_from_parts(const Program& program, const CheckedModel& model, const std::string& file, const RowPlan& plan,
+                      std::span<const T> theta, std::span<const T> reduced);
+
 }  // namespace slope::lang::detail

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <exception>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include <slope/autodiff/function.hpp>
 
 #include "evaluate.hpp"
+#include "row_plan.hpp"
 #include "slope/lang/check.hpp"
 #include "slope/lang/errors.hpp"
 #include "slope/lang/parser.hpp"
@@ -90,10 +92,88 @@ class ModelImpl {
   std::optional<slope::Function> function_;  // the objective recorded once, replayed after
   slope::Function::Workspace workspace_;
 
+  // A model split over processes (split_rows): its plan, and the two stages recorded once.
+  std::optional<RowSplit> split_;
+  std::optional<detail::RowPlan> plan_;
+  std::optional<slope::Function> local_;   // theta -> this process's parts of the reductions over rows
+  std::optional<slope::Function> global_;  // (theta, summed parts) -> objective
+  slope::Function::Workspace global_workspace_;
+  std::vector<double> parts_, stage_input_, stage_gradient_, pulled_;
+
   /// Forgets the check and the recorded objective (data or constants changed).
   void invalidate() noexcept {
     checked_.reset();
     function_.reset();
+    plan_.reset();
+    local_.reset();
+    global_.reset();
+  }
+
+  const detail::RowPlan& plan() {
+    const CheckedModel& model = checked();
+    if (!plan_) plan_ = detail::plan_rows(program_, model, file_, split_->dimension, split_->global_rows);
+    return *plan_;
+  }
+
+  /// split_->all_reduce of `values`; a failure anywhere throws here (this process's own
+  /// exception when it is the one that failed).
+  void all_reduce(std::span<double> values, const std::exception_ptr& failure) {
+    if (split_->all_reduce(values, failure ? 1 : 0) == 0) return;
+    if (failure) std::rethrow_exception(failure);
+    throw PeerFailure();
+  }
+
+  /// Value (and gradient, when not empty) of a split model: this process's parts of the
+  /// reductions over rows, their sums over all processes, the objective from the sums, and
+  /// the gradient as the objective's own part plus the parts' pullbacks summed over processes.
+  double split_evaluation(std::span<const double> theta, std::span<double> gradient) {
+    const std::size_t p = theta.size();
+    const detail::RowPlan& rows = plan();  // made by split_rows: the same on every process
+    const CheckedModel& model = checked();
+    std::exception_ptr failure;
+    try {  // every process reaches the sum below, failed or not, so that none waits forever
+      parts_.resize(rows.reduced_size);
+      if (gradient.empty()) {
+        parts_ = detail::evaluate_local_parts<double>(program_, model, file_, rows, theta);
+      } else if (rows.reduced_size > 0) {
+        auto local = [&](std::span<const Var> x) {
+          return detail::evaluate_local_parts<Var>(program_, model, file_, rows, x);
+        };
+        if (!local_) local_ = slope::Function::record(local, theta);
+        if (local_->evaluate_for_vjp(theta, parts_, workspace_) != ReplayStatus::Ok) {
+          local_ = slope::Function::record(local, theta);  // a comparison flipped: record again
+          (void)local_->evaluate_for_vjp(theta, parts_, workspace_);
+        }
+      }
+    } catch (...) {
+      failure = std::current_exception();
+      parts_.assign(rows.reduced_size, 0.0);
+    }
+    all_reduce(parts_, failure);
+    if (gradient.empty()) {
+      return detail::evaluate_from_parts<double>(program_, model, file_, rows, theta, parts_);
+    }
+    stage_input_.assign(theta.begin(), theta.end());
+    stage_input_.insert(stage_input_.end(), parts_.begin(), parts_.end());
+    auto objective = [&](std::span<const Var> x) {
+      return detail::evaluate_from_parts<Var>(program_, model, file_, rows, x.first(p), x.subspan(p));
+    };
+    stage_gradient_.resize(stage_input_.size());
+    if (!global_) global_ = slope::Function::record(objective, stage_input_);
+    slope::Evaluation e = global_->value_and_gradient(stage_input_, stage_gradient_, global_workspace_);
+    if (!e.ok()) {  // the same on every process: the sums and theta are
+      global_ = slope::Function::record(objective, stage_input_);
+      e = global_->value_and_gradient(stage_input_, stage_gradient_, global_workspace_);
+    }
+    pulled_.resize(p);
+    if (rows.reduced_size > 0) {
+      local_->vector_jacobian_product(std::span<const double>(stage_gradient_).subspan(p), pulled_, workspace_);
+    } else {
+      std::fill(pulled_.begin(), pulled_.end(), 0.0);
+    }
+    all_reduce(pulled_, nullptr);
+    for (std::size_t j = 0; j < p; ++j) gradient[j] = stage_gradient_[j] + pulled_[j];
+    return e.value;
   }
 
   /// Value and gradient by recording on tape_ in checked mode: a domain error names the
@@ -287,7 +367,24 @@ std::vector<double> Model::parameter_values(std::span<const double> theta, std::
 
 double Model::value(std::span<const double> theta) const {
   impl_->require_size(theta.size());
+  if (impl_->split_) return impl_->split_evaluation(theta, {});
   return detail::evaluate(impl_->program_, impl_->checked(), impl_->file_, theta);
+}
+
+std::optional<std::string> Model::row_dimension() const {
+  for (const Statement& statement : impl_->program_.statements) {
+    if (statement.kind != StatementKind::Data || statement.dimensions.empty()) continue;
+    if (statement.dimensions[0].name.empty()) return std::nullopt;
+    return statement.dimensions[0].name;
+  }
+  return std::nullopt;
+}
+
+void Model::split_rows(RowSplit split) {
+  if (!split.all_reduce) throw CheckError(impl_->file_, kNowhere, "split_rows needs an all_reduce function");
+  impl_->split_ = std::move(split);
+  impl_->invalidate();
+  (void)impl_->plan();  // refuse a model that cannot be split now, not at its first evaluation
 }
 
 Var Model::value(std::span<const Var> theta) const {
@@ -303,6 +400,10 @@ double Model::value_and_gradient(std::span<const double> theta, std::span<double
   if (gradient.size() != theta.size()) {
     throw CheckError(impl_->file_, kNowhere,
                      fmt::format("the gradient has {} entries for {} parameter values", gradient.size(), theta.size()));
+  }
+  if (impl_->split_) {
+    if (gradient.empty()) return impl_->split_evaluation(theta, {});  // no parameters: the value
+    return impl_->split_evaluation(theta, gradient);  // a split model records and replays its stages
   }
   if (checked) return impl_->record_checked(theta, gradient);
   return impl_->replay(theta, gradient);

@@ -19,6 +19,9 @@ struct Matrix {
   std::size_t cols = 0;
   std::vector<double> values;  ///< rows * cols entries, row-major (empty for a view)
   std::string origin;          ///< e.g. "data.csv" or "data.csv:2-31"; empty for in-memory data
+  /// For a block of the rows of a larger file (one process's share, see RowSplit): how many
+  /// rows come before it, so that messages give the row's number in the whole file.
+  std::size_t first_row = 0;
   /// A view's rows * cols entries, owned by the caller (see view()); empty otherwise.
   std::span<const double> borrowed{};
   /// Keeps the borrowed entries alive when the matrix itself owns them through another object

@@ -71,6 +71,13 @@ class EvaluationError : public Error {
   std::string operation_;
 };
 
+/// Another process of a model split over processes (Model::split_rows) failed, and reports
+/// it itself; this one stops too, without a message of its own.
+class PeerFailure : public Error {
+ public:
+  PeerFailure();
+};
+
 /// what() followed by the offending source line and a caret line under the column, e.g.
 ///
 ///     model.slope:7:30: error: expected ')' to close '(' opened at 7:20, found end of line

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -62,6 +63,19 @@ struct ParameterInfo {
 enum class NameKind { Data, Dimension, Const, Param, Let };
 
 class ModelImpl;
+
+/// How the data rows of a model are split over processes (MPI ranks): this process has bound
+/// its own block of the rows of every data whose first dimension is `dimension`, and
+/// `all_reduce` connects it to the others. See docs/mpi.md.
+struct RowSplit {
+  std::string dimension;     ///< the row dimension ("n"); see Model::row_dimension
+  std::size_t global_rows = 0;  ///< its value over all processes
+  /// Replaces `values` by their sum over all processes, the same bits on every process (a fixed
+  /// order), and returns the largest `status` any process passed (0: this process is fine, 1:
+  /// it failed and will throw). Every process calls it the same number of times, in the same
+  /// order, with the same number of values.
+  std::function<int(std::span<double> values, int status)> all_reduce;
+};
 
 /// A parsed objective. Bind data and constants, then evaluate or optimize it; the first
 /// evaluation (or check()) resolves names, shapes and dimensions and throws CheckError if the
@@ -130,6 +144,18 @@ class Model {
   void set_parameter(std::span<double> theta, std::string_view name, std::span<const double> values) const;
   /// The values of param `name` inside `theta`.
   [[nodiscard]] std::vector<double> parameter_values(std::span<const double> theta, std::string_view name) const;
+
+  /// The name of the row dimension: the first dimension of the first data declaration with
+  /// one (the n of `data X[n, d]`), or nullopt when it is a number or there is no data.
+  [[nodiscard]] std::optional<std::string> row_dimension() const;
+  /// Splits the rows over processes: from now on every process evaluates its own rows and the
+  /// reductions over rows (sum, mean, dot, log densities, col_sums, X' * r, index sums over
+  /// 1:n) are summed over the processes with split.all_reduce; value and gradient are those of
+  /// all the rows, the same bits on every process. Every process must make the same calls
+  /// (value_and_gradient, value) at the same points. Throws CheckError, at the place, for a
+  /// model whose rows interact in another way (a row read by number, pairs of rows, x - mean(x)),
+  /// or whose consts or initial values use the split rows.
+  void split_rows(RowSplit split);
 
   /// The evaluation functions below throw CheckError (no line and column: it is about the
   /// call) when theta does not have parameter_count() values.
