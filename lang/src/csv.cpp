@@ -419,9 +419,30 @@ std::size_t line_count(std::string_view chunk, const detail::MappedFile* file) n
   return breaks + (!chunk.empty() && chunk.back() != '\n' ? 1 : 0);
 }
 
-/// parse_csv, releasing the pages of `file` (the text's mapping, or null) behind the parse.
+/// `body` without the blank lines at its end (which may end a file), still ending in its last
+/// row's line break if it has one.
+std::string_view without_trailing_blank_lines(std::string_view body) noexcept {
+  std::size_t end = body.size();
+  while (end > 0 && (is_space(body[end - 1]) || body[end - 1] == '\r' || body[end - 1] == '\n')) --end;
+  const std::size_t newline = body.find('\n', end);
+  return body.substr(0, newline == std::string_view::npos ? body.size() : newline + 1);
+}
+
+/// The byte where line `line` (0-based) of `chunks` starts; first_line[k] is the number of
+/// lines before chunk k.
+std::size_t line_start(const std::vector<std::string_view>& chunks, const std::vector<std::size_t>& first_line,
+                       std::size_t line, std::string_view body) {
+  std::size_t k = 0;
+  while (k + 1 < chunks.size() && first_line[k + 1] <= line) ++k;
+  std::size_t at = static_cast<std::size_t>(chunks[k].data() - body.data());
+  for (std::size_t skip = line - first_line[k]; skip > 0; --skip) at = body.find('\n', at) + 1;
+  return at;
+}
+
+/// parse_csv, releasing the pages of `file` (the text's mapping, or null) behind the parse;
+/// with `block`, only that block of the rows (their number in all in *total_rows).
 Matrix parse_text(std::string_view text, std::string_view name, std::string_view columns, unsigned threads,
-                  const detail::MappedFile* file) {
+                  const detail::MappedFile* file, const RowBlock* block = nullptr, std::size_t* total_rows = nullptr) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 byte-order mark
   LineReader lines(text);
   std::optional<std::string_view> first = lines.next();
@@ -455,6 +476,28 @@ Matrix parse_text(std::string_view text, std::string_view name, std::string_view
     const auto after = static_cast<std::size_t>(first->data() + first->size() - text.data());
     body = after < text.size() ? text.substr(after + 1) : std::string_view{};
   }
+  std::size_t skipped = 0;  // rows before the block
+  if (block != nullptr) {
+    // Count the lines of the whole file (memchr speed, on every thread), then parse only the
+    // block's: its rows are [rows * part / parts, rows * (part + 1) / parts).
+    body = without_trailing_blank_lines(body);
+    const std::vector<std::string_view> all = cut(body, chunk_count(body.size(), threads));
+    std::vector<std::size_t> lines_before(all.size() + 1, 0);
+    run_parallel(all.size(), [&](std::size_t k) { lines_before[k + 1] = line_count(all[k], file); });
+    for (std::size_t k = 0; k < all.size(); ++k) lines_before[k + 1] += lines_before[k];
+    const std::size_t rows = lines_before.back();
+    *total_rows = rows;
+    if (rows < block->parts) {
+      throw DataError(std::string(name), kNowhere,
+                      fmt::format("the file has {} row{}, fewer than the {} processes that share its rows", rows,
+                                  rows == 1 ? "" : "s", block->parts));
+    }
+    skipped = block->begin(rows);
+    const std::size_t from = line_start(all, lines_before, skipped, body);
+    const std::size_t to = block->end(rows) == rows ? body.size() : line_start(all, lines_before, block->end(rows), body);
+    body = body.substr(from, to - from);
+    out.first_row = skipped;
+  }
   const std::vector<std::string_view> chunks = cut(body, chunk_count(body.size(), threads));
   const std::size_t n = chunks.size();
 
@@ -476,7 +519,7 @@ Matrix parse_text(std::string_view text, std::string_view name, std::string_view
   });
 
   // The first problem in file order wins, whichever thread found it.
-  const Index first_row_line = header ? table.line + 1 : table.line;
+  const Index first_row_line = to_index((header ? table.line + 1 : table.line) + skipped);
   std::optional<Index> blank;  // blank lines that ran to the end of an earlier chunk
   for (std::size_t k = 0; k < n; ++k) {
     const ChunkResult& result = results[k];
@@ -507,6 +550,34 @@ Matrix read_csv(const std::filesystem::path& path, std::string_view columns, uns
   const detail::MappedFile file(path);
   file.advise_sequential();
   return parse_text(file.text(), file.name(), columns, threads, &file);
+}
+
+Matrix read_csv_block(const std::filesystem::path& path, std::string_view columns, RowBlock block,
+                      std::size_t& total_rows, unsigned threads) {
+  const detail::MappedFile file(path);
+  file.advise_sequential();
+  return parse_text(file.text(), file.name(), columns, threads, &file, &block, &total_rows);
+}
+
+Matrix parse_csv_block(std::string_view text, std::string_view name, std::string_view columns, RowBlock block,
+                       std::size_t& total_rows, unsigned threads) {
+  return parse_text(text, name, columns, threads, nullptr, &block, &total_rows);
+}
+
+Matrix take_rows(Matrix m, std::size_t begin, std::size_t end) {
+  Matrix out;
+  out.rows = end - begin;
+  out.cols = m.cols;
+  out.origin = std::move(m.origin);
+  out.first_row = m.first_row + begin;
+  const std::span<const double> rows = m.entries().subspan(begin * m.cols, out.rows * m.cols);
+  if (m.values.empty()) {  // a view: a view of its rows, keeping the owner alive
+    out.borrowed = rows;
+    out.keep_alive = std::move(m.keep_alive);
+  } else {
+    out.values.assign(rows.begin(), rows.end());
+  }
+  return out;
 }
 
 }  // namespace slope::lang

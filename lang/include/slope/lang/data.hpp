@@ -62,6 +62,19 @@ struct NamedArray {
 /// "a scalar", "a vector of 3 numbers", "a 3 x 4 matrix": what an Array is, for messages.
 [[nodiscard]] std::string describe(const Array& array);
 
+/// One process's share of the rows of a file, when the rows are split over `parts` processes:
+/// block `part` (0-based) holds rows [begin(rows), end(rows)), about rows / parts of them.
+struct RowBlock {
+  std::size_t part = 0;
+  std::size_t parts = 1;
+  [[nodiscard]] std::size_t begin(std::size_t rows) const noexcept { return rows / parts * part + rows % parts * part / parts; }
+  [[nodiscard]] std::size_t end(std::size_t rows) const noexcept { return part + 1 == parts ? rows : RowBlock{part + 1, parts}.begin(rows); }
+};
+
+/// Rows [begin, end) of `m`: a view of them when m is a view (kept alive with it), else a copy;
+/// first_row counts the rows before them.
+[[nodiscard]] Matrix take_rows(Matrix m, std::size_t begin, std::size_t end);
+
 /// Reads a numeric, comma-separated file. A first row that is not numeric is a header.
 /// `columns` picks columns: empty for all; else a comma-separated list of header names or
 /// 1-based indices, with ranges "2-31". Throws DataError naming file, row and column for a
@@ -75,5 +88,14 @@ struct NamedArray {
 /// The same for text already in memory; `name` is used in messages.
 [[nodiscard]] Matrix parse_csv(std::string_view text, std::string_view name, std::string_view columns = {},
                                unsigned threads = 0);
+/// read_csv of one block of the rows: the line breaks of the whole file are counted (at memchr
+/// speed), then only the block's lines are parsed; total_rows receives the file's number of
+/// rows, first_row of the result the rows before the block, and an error names its true row.
+/// Throws DataError as read_csv does, and when the file has fewer rows than block.parts.
+[[nodiscard]] Matrix read_csv_block(const std::filesystem::path& path, std::string_view columns, RowBlock block,
+                                    std::size_t& total_rows, unsigned threads = 0);
+/// The same for text already in memory.
+[[nodiscard]] Matrix parse_csv_block(std::string_view text, std::string_view name, std::string_view columns,
+                                     RowBlock block, std::size_t& total_rows, unsigned threads = 0);
 
 }  // namespace slope::lang
