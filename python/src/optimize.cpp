@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "convert.hpp"
 
@@ -20,13 +21,21 @@ RunOptions run_options(const std::string& method, double tol, const py::object& 
   options.method = method;
   if (!(tol >= 0.0)) throw py::value_error(fmt::format("tol must be >= 0, not {}", tol));
   options.tolerance = tol;
-  if (!py::isinstance<py::int_>(max_iter) || py::isinstance<py::bool_>(max_iter)) {
+  // Any integer (int, numpy.int64: what operator.index takes), but not a bool or a float.
+  if (!PyIndex_Check(max_iter.ptr()) || py::isinstance<py::bool_>(max_iter)) {
     throw py::type_error(fmt::format("max_iter must be an int, not {}",
                                      py::str(py::type::handle_of(max_iter).attr("__name__")).cast<std::string>()));
   }
-  const auto iterations = max_iter.cast<long long>();
-  if (iterations < 1) throw py::value_error(fmt::format("max_iter must be >= 1, not {}", iterations));
-  options.max_iterations = static_cast<std::size_t>(iterations);
+  const auto index = py::reinterpret_steal<py::object>(PyNumber_Index(max_iter.ptr()));
+  if (!index) throw py::error_already_set();
+  int overflow = 0;
+  const long long iterations = PyLong_AsLongLongAndOverflow(index.ptr(), &overflow);
+  if (iterations == -1 && PyErr_Occurred() != nullptr) throw py::error_already_set();
+  if (overflow < 0 || (overflow == 0 && iterations < 1)) {
+    throw py::value_error(fmt::format("max_iter must be >= 1, not {}", py::str(index).cast<std::string>()));
+  }
+  // Past what a long long holds: as good as no limit.
+  options.max_iterations = overflow > 0 ? SIZE_MAX : static_cast<std::size_t>(iterations);
   if (!step_size.is_none()) {
     if (method == "lbfgs") {
       throw py::value_error("step_size applies to method 'gd', 'momentum' or 'adam'; L-BFGS finds its steps by line search");

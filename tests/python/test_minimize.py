@@ -54,6 +54,18 @@ def test_methods_options_and_lists():
     assert slope.minimize(quad, [3.0], trace=False).trace is None
 
 
+def test_max_iter_takes_any_integer():
+    quad = lambda x: (float(x @ x), 2 * x)
+    r = slope.minimize(rosen, [-1.2, 1.0], method="gd", max_iter=np.int64(2), tol=0.0)
+    assert r.status == "max_iterations" and r.iterations == 2
+    assert slope.minimize(quad, [3.0], max_iter=10**30).converged  # past any count: no limit
+    with pytest.raises(ValueError, match="max_iter must be >= 1, not -1000000000000000000000000000000"):
+        slope.minimize(quad, [1.0], max_iter=-10**30)
+    for bad in (np.float64(5.0), True, "5", None):
+        with pytest.raises(TypeError, match="max_iter must be an int"):
+            slope.minimize(quad, [1.0], max_iter=bad)
+
+
 def test_fun_gets_a_fresh_float64_array_it_may_modify():
     seen = []
 

@@ -121,6 +121,7 @@ def test_optimize_methods_max_iter_tol_and_start(model):
         assert r.objective == pytest.approx(lbfgs.objective, abs=1e-5)
     short = model.optimize(method="gd", max_iter=2, tol=0.0)
     assert short.status == "max_iterations" and short.iterations == 2 and not short.converged
+    assert model.optimize(method="gd", max_iter=np.int64(2), tol=0.0).iterations == 2  # NumPy integers too
     loose = model.optimize(tol=1e-2)
     assert loose.converged and loose.gradient_norm <= 1e-2 and loose.iterations <= lbfgs.iterations
     at_optimum = model.optimize(start=lbfgs.params)
