@@ -11,6 +11,8 @@
     r = slope.maximize(fun, x0)
 """
 
+import numpy as np
+
 from ._errors import DomainError, Error, ModelError
 from ._result import OptimizeResult, Trace
 from ._core import Model
@@ -24,13 +26,15 @@ for _name in ("Model", "Error", "ModelError", "DomainError", "OptimizeResult", "
 del _name
 
 
-def _bounds(bounds):
+def _bounds(bounds, x0):
     """(lower, upper) for the core from scipy's forms: a sequence of (low, high) pairs, one per
-    component, None meaning no bound on that side; or an object with lb and ub (scipy's Bounds)."""
+    component, None meaning no bound on that side; or an object with lb and ub (scipy's Bounds),
+    where one number bounds every component of x0, as in scipy."""
     if bounds is None:
         return None, None
     if hasattr(bounds, "lb") and hasattr(bounds, "ub"):
-        return bounds.lb, bounds.ub
+        return tuple(np.broadcast_to(side, np.shape(np.ravel(x0))) if np.size(side) == 1 else side
+                     for side in (bounds.lb, bounds.ub))
     try:
         pairs = [tuple(pair) for pair in bounds]
     except TypeError:
@@ -56,12 +60,12 @@ def minimize(fun, x0, method="lbfgs", tol=1e-6, max_iter=1000, bounds=None, *, s
     ValueError. Ctrl-C raises KeyboardInterrupt. Returns an OptimizeResult: x, objective, status,
     converged, iterations, evaluations, gradient_norm, active_bounds, message, trace.
     """
-    lower, upper = _bounds(bounds)
+    lower, upper = _bounds(bounds, x0)
     return _core.optimize_function(fun, x0, "minimize", method, tol, max_iter, step_size, trace, lower, upper)
 
 
 def maximize(fun, x0, method="lbfgs", tol=1e-6, max_iter=1000, bounds=None, *, step_size=None, trace=True):
     """Maximizes fun from x0: the same run as minimizing -fun, reported in fun's own sense.
     Arguments and result as for minimize."""
-    lower, upper = _bounds(bounds)
+    lower, upper = _bounds(bounds, x0)
     return _core.optimize_function(fun, x0, "maximize", method, tol, max_iter, step_size, trace, lower, upper)

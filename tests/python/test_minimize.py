@@ -156,6 +156,13 @@ def test_bounds_as_scipy_takes_them():
     free = slope.minimize(rosen, x0, bounds=[(None, None), (-np.inf, np.inf)])
     np.testing.assert_array_equal(free.x, slope.minimize(rosen, x0).x)
     assert free.active_bounds == ["free", "free"]
+    # One number in scipy.optimize.Bounds bounds every component, as scipy reads it.
+    shifted = lambda x: (float((x - 3) @ (x - 3)), 2 * (x - 3))
+    unit = scipy.optimize.Bounds(0, 1)
+    s_unit = scipy.optimize.minimize(shifted, [0.0, 0.5, 0.2], jac=True, method="L-BFGS-B", bounds=unit)
+    r_unit = slope.minimize(shifted, [0.0, 0.5, 0.2], bounds=unit)
+    np.testing.assert_array_equal(r_unit.x, s_unit.x)
+    np.testing.assert_array_equal(r_unit.x, [1.0, 1.0, 1.0])
     # maximize in a box is minimize of the negation in the same box.
     up = slope.maximize(lambda x: tuple(-v for v in rosen(x)), x0, bounds=box)
     np.testing.assert_array_equal(up.x, r.x)
