@@ -1,6 +1,8 @@
 """Bad input raises a clear exception and never crashes the interpreter."""
 
 import math
+import os
+import subprocess
 
 import numpy as np
 import pytest
@@ -23,6 +25,23 @@ def test_syntax_error_is_located_and_rendered_as_the_command_line_does():
     assert str(e) == ("model.slope:2:19: error: expected ')' to close '(' opened at 2:13, found end of file\n"
                       "  minimize log(x - 3\n"
                       "                    ^")
+
+
+@pytest.mark.skipif(not os.environ.get("SLOPE_CLI"), reason="SLOPE_CLI (the slope executable) not set; CTest sets it")
+@pytest.mark.parametrize("text, command, error", [
+    ("param x = 1\nminimize log(x - 3\n", "check", slope.ModelError),              # syntax
+    ("param x = 1\nminimize x + q\n", "gradient", slope.ModelError),               # names
+    ("param v[2] = 1\nparam w[3] = 1\nminimize dot(v, w)\n", "gradient", slope.ModelError),  # shapes
+    ("param x = 1\nminimize (log(x - 3))^2\n", "optimize", slope.DomainError),     # domain, at the start
+])
+def test_str_of_an_error_is_what_the_command_line_prints(tmp_path, monkeypatch, text, command, error):
+    (tmp_path / "model.slope").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    cli = subprocess.run([os.environ["SLOPE_CLI"], command, "model.slope"], capture_output=True, text=True)
+    assert cli.returncode == 2 and cli.stdout == ""
+    with pytest.raises(error) as caught:
+        slope.Model.load("model.slope").optimize()
+    assert str(caught.value) + "\n" == cli.stderr
 
 
 def test_syntax_error_in_a_loaded_file_shows_its_line(tmp_path):
