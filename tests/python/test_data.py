@@ -82,8 +82,9 @@ def test_scalar_and_vector_data():
     assert column.optimize().params["x"] == pytest.approx(3.0)
 
 
-def test_big_data_takes_the_taped_path_and_agrees():
-    # Above 2^20 numbers the model records on the tape at every call, referencing the array.
+def test_big_data_is_referenced_and_agrees_with_numpy():
+    # Over 2^20 numbers (the size where the model once switched to recording at every call): the
+    # replay references the array, and its gradient is NumPy's.
     X, y = logistic_data(n=22000, d=50, seed=5)
     m = slope.Model(LOGISTIC, data={"X": X, "y": y})
     w = np.linspace(-0.1, 0.1, 50)
@@ -91,3 +92,6 @@ def test_big_data_takes_the_taped_path_and_agrees():
     z = X @ w + 0.2
     r = y - 1 / (1 + np.exp(-z))
     np.testing.assert_allclose(g["w"], X.T @ r - 2 * 0.01 * w, rtol=1e-9, atol=1e-9)
+    X[0, 0] += 1.0  # no copy anywhere: the replay reads the caller's array
+    v2, g2 = m.value_and_gradient({"w": w, "b": 0.2})
+    assert v2 != v and g2["w"][0] != g["w"][0]
