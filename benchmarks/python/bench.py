@@ -12,6 +12,8 @@
    sum(softplus(z) - y z) + lambda |w|^2 with z = X w + b (slope maximizes its negation).
 
 Each figure is the best of --repeat timings; each run prints its own ratios; --runs 2 by default.
+--threads N fits with m.threads = N (default 1, as a Model starts; NumPy's reference BLAS and
+scikit-learn's loss use one thread).
 --smoke runs everything at toy sizes in seconds (CTest), with meaningless timings.
 
     PYTHONPATH=build/py/python /usr/bin/python3 benchmarks/python/bench.py \\
@@ -108,9 +110,10 @@ def best_of(repeat, fit):
     return min(times), result
 
 
-def fits(n, d, lam, tol, repeat):
+def fits(n, d, lam, tol, repeat, threads):
     X, y = logistic_data(n, d)
     m = slope.Model(LOGISTIC, data={"X": X, "y": y}, consts={"lambda": lam})
+    m.threads = threads
     f = numpy_objective(X, y, lam)
     x0 = np.zeros(d + 1)
 
@@ -152,6 +155,8 @@ def main():
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=5, help="timings per figure; the best counts")
     parser.add_argument("--smoke", action="store_true", help="toy sizes, seconds, meaningless timings")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="the fit model's m.threads (default 1, the model's default; 0: one per core)")
     args = parser.parse_args()
     driver = find_driver(args.driver)
     n, d, calls = (2000, 10, 2000) if args.smoke else (200_000, 50, 200_000)
@@ -165,8 +170,9 @@ def main():
         python_ns, cpp_ns = call_overhead(driver, calls, args.repeat)
         print(f"  value_and_gradient, 3 params: Python {python_ns:.0f} ns/call, C++ {cpp_ns:.0f} ns/call, "
               f"ratio {python_ns / cpp_ns:.2f} (target <= 3)")
-        rows = fits(n, d, lam, tol, args.repeat)
-        print(f"  logistic regression {n} x {d}, lambda {lam}, tol {tol:g} (fit only, best of {args.repeat}):")
+        rows = fits(n, d, lam, tol, args.repeat, args.threads)
+        print(f"  logistic regression {n} x {d}, lambda {lam}, tol {tol:g}, slope on m.threads = {args.threads} "
+              f"(fit only, best of {args.repeat}):")
         print(f"    {'':<36} {'seconds':>8} {'iters':>6} {'evals':>6} {'objective':>18} {'max|g|':>9}")
         for name, seconds, iterations, evaluations, value, gnorm in rows:
             print(f"    {name:<36} {seconds:>8.3f} {iterations:>6} {evaluations if evaluations else '-':>6} "
