@@ -1,9 +1,12 @@
 """The GIL is released while C++ runs (Model.optimize, Model.value_and_gradient), so that other
 Python threads run meanwhile; a Python fun given to slope.minimize is called with it held.
 
-A watcher thread wakes every millisecond and notes the time. Wake-ups that fall well inside a
-call (2 ms from either end) can only happen while that call has let go of the GIL: a call that
-holds it leaves none there, as the control with a GIL-holding builtin shows."""
+A watcher thread wakes every millisecond and notes the time, which it can do only while it holds
+the GIL. Wake-ups in the middle half of a call can only happen while that call has let go of the
+GIL: a call that holds it leaves none there, as the control with a GIL-holding builtin shows.
+(Around a call that holds the GIL the watcher may still run for a few milliseconds: between the
+caller's clock reading and the call, and after the call while the caller waits for the GIL, for
+longer on a busy machine; hence the middle half only.)"""
 
 import threading
 import time
@@ -13,13 +16,10 @@ import numpy as np
 import slope
 from conftest import LOGISTIC, logistic_data
 
-MARGIN = 0.002
-
-
 def wakeups_inside(work):
     """Runs work(calls) in this thread, which appends (start, end) for each timed call, while a
-    watcher thread wakes every millisecond; returns the watcher's wake-ups inside the calls and
-    the total time of the calls."""
+    watcher thread wakes every millisecond; returns the watcher's wake-ups in the middle half of
+    the calls and the total time of the calls."""
     wakeups, calls = [], []
     stop = threading.Event()
 
@@ -36,7 +36,8 @@ def wakeups_inside(work):
     finally:
         stop.set()
         watcher.join()
-    inside = sum(1 for t in wakeups for start, end in calls if start + MARGIN < t < end - MARGIN)
+    inside = sum(1 for t in wakeups for start, end in calls
+                 if start + (end - start) / 4 < t < end - (end - start) / 4)
     return inside, sum(end - start for start, end in calls)
 
 
@@ -48,8 +49,8 @@ def timed(calls, call):
 
 
 def test_the_probe_sees_a_call_that_holds_the_gil():
-    inside, seconds = wakeups_inside(lambda calls: timed(calls, lambda: sum(range(5_000_000))))
-    assert seconds > 0.02
+    inside, seconds = wakeups_inside(lambda calls: timed(calls, lambda: sum(range(20_000_000))))
+    assert seconds > 0.05
     assert inside == 0
 
 
@@ -65,7 +66,7 @@ def test_optimize_releases_the_gil():
 
     inside, seconds = wakeups_inside(work)
     assert r.iterations == 300
-    assert inside >= max(5, 0.1 * seconds / 0.001), (inside, seconds)
+    assert inside >= max(5, 0.05 * seconds / 0.001), (inside, seconds)
 
 
 def test_value_and_gradient_releases_the_gil():
@@ -81,7 +82,7 @@ def test_value_and_gradient_releases_the_gil():
 
     inside, seconds = wakeups_inside(work)
     assert values == [value] * 40
-    assert inside >= max(5, 0.1 * seconds / 0.001), (inside, seconds)
+    assert inside >= max(5, 0.05 * seconds / 0.001), (inside, seconds)
 
 
 def test_fun_is_called_with_the_gil_and_from_the_calling_thread():
