@@ -56,12 +56,76 @@ lang::Array json_member(const DataBinding& binding) {
                                     names.empty() ? "none" : names));
 }
 
-/// Binds one NAME=PATH --data to the file's data.
-void bind_named(lang::Model& model, const DataBinding& binding) {
+/// How this process reads the data whose rows are split over processes.
+struct RowShare {
+  std::string dimension;                 ///< the row dimension; empty when nothing is split
+  std::vector<std::string> split_names;  ///< the data declared with it as their first dimension
+  lang::RowBlock block;                  ///< this process's block
+  /// Per split data read from a shared file: the file and its number of rows, which must agree.
+  std::vector<std::pair<std::string, std::size_t>> totals;
+
+  [[nodiscard]] bool splits(const std::string& name) const {
+    return std::find(split_names.begin(), split_names.end(), name) != split_names.end();
+  }
+};
+
+/// A path with "{rank}" replaced by this process's rank: one file per process.
+std::filesystem::path per_process_path(const std::filesystem::path& path, std::size_t rank, bool& per_process) {
+  std::string text = path.string();
+  const std::size_t at = text.find("{rank}");
+  per_process = at != std::string::npos;
+  if (per_process) text.replace(at, 6, std::to_string(rank));
+  return text;
+}
+
+/// This process's rows of `array` (read whole) when its name is split.
+lang::Array share_of(lang::Array array, const std::string& name, RowShare& share, bool per_process) {
+  if (!share.splits(name) || per_process) return array;
+  const std::size_t rows = array.matrix.rows;
+  share.totals.emplace_back(array.matrix.origin, rows);
+  if (rows < share.block.parts) {
+    throw lang::DataError(array.matrix.origin, lang::kNowhere,
+                          fmt::format("the file has {} rows, fewer than the {} processes that share its rows", rows,
+                                      share.block.parts));
+  }
+  array.matrix = lang::take_rows(std::move(array.matrix), share.block.begin(rows), share.block.end(rows));
+  return array;
+}
+
+/// Binds one NAME=PATH --data to the file's data (this process's rows of it, when split).
+void bind_named(lang::Model& model, DataBinding binding, RowShare& share, std::size_t rank) {
+  bool per_process = false;
+  binding.path = per_process_path(binding.path, rank, per_process);
+  const bool split = share.splits(binding.name) && !per_process;
   switch (binding.format) {
-    case DataFormat::Csv: model.bind_data(binding.name, lang::read_csv(binding.path, binding.columns)); return;
-    case DataFormat::Npy: model.bind_data(binding.name, lang::read_npy(binding.path)); return;
-    case DataFormat::Json: model.bind_data(binding.name, json_member(binding)); return;
+    case DataFormat::Csv:
+      if (split) {
+        std::size_t total = 0;
+        lang::Matrix rows = lang::read_csv_block(binding.path, binding.columns, share.block, total);
+        share.totals.emplace_back(rows.origin, total);
+        model.bind_data(binding.name, std::move(rows));
+      } else {
+        model.bind_data(binding.name, lang::read_csv(binding.path, binding.columns));
+      }
+      return;
+    case DataFormat::Npy:
+      model.bind_data(binding.name, share_of(lang::read_npy(binding.path), binding.name, share, per_process));
+      return;
+    case DataFormat::Json:
+      model.bind_data(binding.name, share_of(json_member(binding), binding.name, share, per_process));
+      return;
+  }
+}
+
+/// Data split over processes must have the same rows: every file the same number.
+void require_same_rows(const RowShare& share) {
+  for (const auto& [origin, rows] : share.totals) {
+    if (rows != share.totals.front().second) {
+      throw lang::DataError(origin, lang::kNowhere,
+                            fmt::format("the file has {} rows, but {} has {}: the data whose rows are split over "
+                                        "processes must have the same rows",
+                                        rows, share.totals.front().first, share.totals.front().second));
+    }
   }
 }
 
@@ -74,24 +138,23 @@ struct JsonFile {
 
 }  // namespace
 
-lang::Model load_model(const Arguments& arguments, const std::string& source) {
-  lang::Model model = lang::Model::parse(source, arguments.model.string());
-  const std::vector<lang::DataDeclaration> declared = model.data_declarations();
+namespace {
+
+/// Binds every --data: this process's rows of the split data, the rest whole.
+void bind_files(lang::Model& model, const Arguments& arguments, const std::vector<lang::DataDeclaration>& declared,
+                RowShare& share, std::size_t rank) {
   const auto is_declared = [&](const std::string& name) {
     return std::any_of(declared.begin(), declared.end(), [&](const auto& d) { return d.name == name; });
   };
-  for (const DataBinding& binding : arguments.data) {
-    if (!binding.name.empty() && !is_declared(binding.name)) {
-      std::string names;
-      for (const auto& d : declared) names += fmt::format("{}{}", names.empty() ? "" : ", ", d.name);
-      throw UsageError(fmt::format("--data {}: {} declares no data named \"{}\" ({})", binding.name, model.file(),
-                                   binding.name, names.empty() ? "it declares no data" : "its data: " + names));
-    }
-  }
   std::vector<JsonFile> json_files;
   for (std::size_t i = 0; i < arguments.data.size(); ++i) {
     if (arguments.data[i].name.empty()) {
-      json_files.push_back({i, arguments.data[i].path, lang::read_json_data(arguments.data[i].path)});
+      bool per_process = false;
+      const std::filesystem::path path = per_process_path(arguments.data[i].path, rank, per_process);
+      json_files.push_back({i, path, lang::read_json_data(path)});
+      for (lang::NamedArray& value : json_files.back().values) {
+        value.array = share_of(std::move(value.array), value.name, share, per_process);
+      }
     }
   }
   // Each data name is bound from the last --data that gives it, as the last --set wins; only
@@ -115,7 +178,7 @@ lang::Model load_model(const Arguments& arguments, const std::string& source) {
   }
   for (std::size_t i = 0; i < arguments.data.size(); ++i) {
     const DataBinding& binding = arguments.data[i];
-    if (!binding.name.empty() && source_of[binding.name] == i) bind_named(model, binding);
+    if (!binding.name.empty() && source_of[binding.name] == i) bind_named(model, binding, share, rank);
   }
   // All the data first, then the consts and dimensions of the JSON files, so that a dimension
   // is compared with data bound from any file.
@@ -132,6 +195,48 @@ lang::Model load_model(const Arguments& arguments, const std::string& source) {
     model.bind_all(std::move(data), json_files[f].path.string());
   }
   for (std::size_t f = 0; f < json_files.size(); ++f) model.bind_all(std::move(rest[f]), json_files[f].path.string());
+  require_same_rows(share);
+}
+
+}  // namespace
+
+lang::Model load_model(const Arguments& arguments, const std::string& source, const Processes& processes) {
+  lang::Model model = lang::Model::parse(source, arguments.model.string());
+  const std::vector<lang::DataDeclaration> declared = model.data_declarations();
+  RowShare share;
+  share.block = lang::RowBlock{processes.rank(), processes.size()};
+  if (processes.distributed()) {
+    const std::optional<std::string> rows = model.row_dimension();
+    if (!rows) {
+      throw UsageError(fmt::format("{} cannot be split over {} processes: its first data declaration has no named row "
+                                   "dimension (write data X[n, d], not data X[100, d])",
+                                   model.file(), processes.size()));
+    }
+    share.dimension = *rows;
+    for (const lang::DataDeclaration& d : declared) {
+      if (!d.dimensions.empty() && d.dimensions[0] == *rows) share.split_names.push_back(d.name);
+    }
+  }
+  const auto is_declared = [&](const std::string& name) {
+    return std::any_of(declared.begin(), declared.end(), [&](const auto& d) { return d.name == name; });
+  };
+  for (const DataBinding& binding : arguments.data) {
+    if (!binding.name.empty() && !is_declared(binding.name)) {
+      std::string names;
+      for (const auto& d : declared) names += fmt::format("{}{}", names.empty() ? "" : ", ", d.name);
+      throw UsageError(fmt::format("--data {}: {} declares no data named \"{}\" ({})", binding.name, model.file(),
+                                   binding.name, names.empty() ? "it declares no data" : "its data: " + names));
+    }
+  }
+  // Reading the rows may fail on some processes only (a bad cell in one block): every process
+  // gets through it, then they learn together whether to stop.
+  std::exception_ptr failure;
+  try {
+    bind_files(model, arguments, declared, share, processes.rank());
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  processes.settle(failure);
   for (const ConstantSetting& setting : arguments.constants) {
     try {
       model.set_constant(setting.name, setting.value);
@@ -139,8 +244,22 @@ lang::Model load_model(const Arguments& arguments, const std::string& source) {
       throw as_usage_error("--set", setting.name, error);
     }
   }
-  model.check();
+  try {
+    model.check();  // the shapes of a process's rows: may fail on one only
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  processes.settle(failure);
   model.set_threads(arguments.threads);
+  if (processes.distributed()) {
+    const std::optional<std::size_t> local = model.dimension(share.dimension);
+    std::vector<double> rows{static_cast<double>(local.value_or(0))};
+    processes.all_reduce(rows, 0);
+    model.split_rows(lang::RowSplit{share.dimension, static_cast<std::size_t>(rows[0]),
+                                    [&processes](std::span<double> values, int status) {
+                                      return processes.all_reduce(values, status);
+                                    }});
+  }
   return model;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "arguments.hpp"
+#include "processes.hpp"
 #include "slope/lang/model.hpp"
 
 namespace slope::cli {
@@ -20,7 +21,13 @@ namespace slope::cli {
 /// JSON files, so the command line wins) and checks the model. Each data name is bound from the
 /// last --data that gives it. Throws lang::Error (render it with `source`) or UsageError: a
 /// --data for a name the model does not declare, or a declared data name left without --data.
-[[nodiscard]] lang::Model load_model(const Arguments& arguments, const std::string& source);
+///
+/// Over several processes (mpirun), each reads only its block of the rows of the data whose
+/// first dimension is the model's row dimension (or its own file, for a path with "{rank}"),
+/// every process learns whether any failed (and stops if so), and the model is split over them
+/// (lang::Model::split_rows).
+[[nodiscard]] lang::Model load_model(const Arguments& arguments, const std::string& source,
+                                     const Processes& processes);
 
 /// The initial values of the params, with the --at values written over them.
 [[nodiscard]] std::vector<double> starting_point(const lang::Model& model, const Arguments& arguments);

@@ -53,8 +53,8 @@ std::vector<Comparison> compare(const lang::Model& model, std::span<const double
 
 }  // namespace
 
-int run_check(const Arguments& arguments, const std::string& source) {
-  const lang::Model model = load_model(arguments, source);
+int run_check(const Arguments& arguments, const std::string& source, const Processes& processes) {
+  const lang::Model model = load_model(arguments, source, processes);
   const std::vector<double> theta = starting_point(model, arguments);
   std::vector<double> gradient(theta.size());
   const double value = evaluate_checked(model, theta, gradient);

@@ -8,8 +8,8 @@
 
 namespace slope::cli {
 
-int run_gradient(const Arguments& arguments, const std::string& source) {
-  const lang::Model model = load_model(arguments, source);
+int run_gradient(const Arguments& arguments, const std::string& source, const Processes& processes) {
+  const lang::Model model = load_model(arguments, source, processes);
   const std::vector<double> theta = starting_point(model, arguments);
   std::vector<double> gradient(theta.size());
   // Model::value_and_gradient is the objective as written: for a maximize model, the gradient

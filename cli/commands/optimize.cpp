@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <exception>
 #include <memory>
 #include <system_error>
 #include <vector>
@@ -107,25 +108,28 @@ void require_inside_bounds(const lang::Model& model, std::span<const double> x0)
   }
 }
 
-int run_optimize(const Arguments& arguments, const std::string& source) {
+int run_optimize(const Arguments& arguments, const std::string& source, const Processes& processes) {
   if (arguments.step_size && arguments.method == MethodName::Lbfgs) {
     throw UsageError("--step-size applies to --method gd, momentum or adam; L-BFGS finds its steps by line search");
   }
-  const lang::Model model = load_model(arguments, source);
+  const lang::Model model = load_model(arguments, source, processes);
   const std::vector<double> x0 = starting_point(model, arguments);
   require_inside_bounds(model, x0);
   std::vector<double> gradient(x0.size());
   (void)evaluate_checked(model, x0, gradient);
 
-  // Opened before the run, so that a bad path fails at once rather than after a long run.
+  // Opened before the run, so that a bad path fails at once rather than after a long run; by
+  // rank 0 alone over several processes (they all have the same trace).
   File trace_file;
-  if (arguments.trace) {
+  std::exception_ptr failure;
+  if (arguments.trace && processes.rank() == 0) {
     trace_file.reset(std::fopen(arguments.trace->c_str(), "w"));
     if (!trace_file) {
-      throw UsageError(fmt::format("--trace: cannot write {}: {}", arguments.trace->string(),
-                                   std::generic_category().message(errno)));
+      failure = std::make_exception_ptr(UsageError(fmt::format(
+          "--trace: cannot write {}: {}", arguments.trace->string(), std::generic_category().message(errno))));
     }
   }
+  processes.settle(failure);
   std::vector<TraceEntry> trace;
   StopOptions stop;
   stop.max_iterations = arguments.max_iterations;

@@ -126,13 +126,29 @@ class ModelImpl {
   /// Value (and gradient, when not empty) of a split model: this process's parts of the
   /// reductions over rows, their sums over all processes, the objective from the sums, and
   /// the gradient as the objective's own part plus the parts' pullbacks summed over processes.
-  double split_evaluation(std::span<const double> theta, std::span<double> gradient) {
+  /// Records f(theta) on a checked tape, for its errors only: a domain error becomes an
+  /// EvaluationError naming the operation and its place.
+  template <class F>
+  void record_checked_only(std::span<const double> theta, F f) {
+    auto recording = tape_.record({.checked = true});
+    tape_.clear();
+    inputs_.resize(theta.size());
+    tape_.inputs(theta, inputs_);
+    (void)f(std::span<const Var>(inputs_));
+  }
+
+  double split_evaluation(std::span<const double> theta, std::span<double> gradient, bool on_checked_tape = false) {
     const std::size_t p = theta.size();
     const detail::RowPlan& rows = plan();  // made by split_rows: the same on every process
     const CheckedModel& model = checked();
     std::exception_ptr failure;
     try {  // every process reaches the sum below, failed or not, so that none waits forever
       parts_.resize(rows.reduced_size);
+      if (on_checked_tape) {  // this process's rows, on a checked tape: a NaN in them is named here
+        record_checked_only(theta, [&](std::span<const Var> x) {
+          return detail::evaluate_local_parts<Var>(program_, model, file_, rows, x);
+        });
+      }
       if (gradient.empty()) {
         parts_ = detail::evaluate_local_parts<double>(program_, model, file_, rows, theta);
       } else if (rows.reduced_size > 0) {
@@ -159,6 +175,7 @@ class ModelImpl {
       return detail::evaluate_from_parts<Var>(program_, model, file_, rows, x.first(p), x.subspan(p));
     };
     stage_gradient_.resize(stage_input_.size());
+    if (on_checked_tape) record_checked_only(stage_input_, objective);  // the same on every process
     if (!global_) global_ = slope::Function::record(objective, stage_input_);
     slope::Evaluation e = global_->value_and_gradient(stage_input_, stage_gradient_, global_workspace_);
     if (!e.ok()) {  // the same on every process: the sums and theta are
@@ -403,7 +420,7 @@ double Model::value_and_gradient(std::span<const double> theta, std::span<double
   }
   if (impl_->split_) {
     if (gradient.empty()) return impl_->split_evaluation(theta, {});  // no parameters: the value
-    return impl_->split_evaluation(theta, gradient);  // a split model records and replays its stages
+    return impl_->split_evaluation(theta, gradient, checked);  // a split model records and replays its stages
   }
   if (checked) return impl_->record_checked(theta, gradient);
   return impl_->replay(theta, gradient);

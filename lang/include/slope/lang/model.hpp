@@ -171,7 +171,9 @@ class Model {
   /// calls replay at the new theta, recording again when a comparison in the model would now
   /// decide the other way, or after bind_data / set_constant: one path for every data size.
   /// With `checked`, the call records on a checked tape instead and throws
-  /// EvaluationError naming the operation and its source span on a domain error.
+  /// EvaluationError naming the operation and its source span on a domain error (a split model
+  /// records both its stages on a checked tape first; an error in one process's rows is thrown
+  /// there, and PeerFailure on the others).
   /// A Model is not thread-safe: evaluate each one from one thread at a time (const methods
   /// included, since they may check, record and replay).
   double value_and_gradient(std::span<const double> theta, std::span<double> gradient, bool checked = false) const;
