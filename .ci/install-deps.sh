@@ -3,7 +3,7 @@
 # Usage: bash .ci/install-deps.sh [extra packages...]
 set -euo pipefail
 packages=(cmake g++ make libfmt-dev libboost-test-dev libbenchmark-dev liblbfgspp-dev liblbfgs-dev libeigen3-dev
-          libcli11-dev nlohmann-json3-dev
+          libcli11-dev nlohmann-json3-dev libopenmpi-dev openmpi-bin
           pybind11-dev python3-dev python3-pybind11 python3-numpy python3-pytest python3-scipy python3-sklearn
           python3-matplotlib "$@")
 missing=()

@@ -101,11 +101,15 @@ void report(const Failure& failure, const Processes& processes) {
   }
   bool everyone = true;
   for (const double m : met) everyone = everyone && m != 0.0;
-  if (!failure.message) return;
-  if (everyone) {
-    if (processes.rank() == 0) fmt::print(stderr, "{}\n", *failure.message);
-  } else {
-    fmt::print(stderr, "rank {}: {}\n", processes.rank(), *failure.message);
+  if (failure.message && (!everyone || processes.rank() == 0)) {
+    fmt::print(stderr, "{}{}\n", everyone ? "" : fmt::format("rank {}: ", processes.rank()), *failure.message);
+  }
+  std::fflush(stderr);
+  // No rank exits before the message is out: mpirun stops the whole job at the first non-zero
+  // exit, which could cut the rank that is printing.
+  try {
+    processes.all_reduce({}, 0);
+  } catch (const std::exception&) {
   }
 }
 
