@@ -3,24 +3,42 @@
 // (`X * w + b`) and as an index sum over rows (`sum(i in 1:n, ... dot(X[i], w) ...)`), against
 // the same gradient written by hand in C++. Each row times one value-and-gradient evaluation
 // through Model::value_and_gradient, i.e. what every optimizer iteration pays. Also the time to
-// parse and check the model. Before timing, both models' gradients are checked against the
-// hand-written one. `--smoke` runs a small data set briefly.
+// parse and check the model. Then two larger models as the examples write them, softmax
+// regression (20,000 rows x 20 features, 5 classes) and a two-layer tanh network (20,000 rows x
+// 10 inputs, 32 hidden units), each against its gradient written by hand and libtorch's (CPU,
+// one thread, autograd on double tensors; rows present when CMake found Torch). Before timing,
+// every gradient is checked against the hand-written one. `--smoke` runs small data sets briefly.
+//
+// Rows: hand, vectorized, index_sum, parse_and_check (logistic); softmax/{hand,slope,torch} and
+// network/{hand,slope,torch}. benchmarks/report/front_end.py reads them by these names.
 
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 #include <slope/lang/model.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <functional>
+#include <limits>
 #include <random>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "models/softmax_regression.hpp"
+#include "models/two_layer_network.hpp"
+#include "support/chained_calls.hpp"
 #include "support/default_flags.hpp"
+#include "support/gradient_check.hpp"
 #include "support/median_reporter.hpp"
 #include "support/table.hpp"
+
+#ifdef SLOPE_BENCH_WITH_TORCH
+#include "peers/torch_peer.hpp"
+#endif
 
 namespace slope::bench {
 namespace {
@@ -106,11 +124,132 @@ void check_against_hand(const lang::Model& model, const Data& data, std::span<co
   }
 }
 
+/// Returns f(theta) and writes its gradient into grad.
+using GradientCall = std::function<double(std::span<const double> theta, std::span<double> grad)>;
+
+/// One of the larger models: its .slope model, its hand-written gradient and libtorch's (empty
+/// when libtorch is not built), and the points they are checked at and timed at.
+struct LargerModel {
+  std::string key;          // row prefix: `key`/hand, `key`/slope, `key`/torch
+  std::string description;  // "softmax regression: 20000 rows x 20 features, 5 classes"
+  lang::Model model;
+  GradientCall hand;
+  GradientCall torch;
+  std::vector<double> theta0;  // the model records here (its first call)
+  std::vector<double> theta;   // checked (replayed) and timed here
+  std::vector<double> grad = std::vector<double>(theta.size());
+};
+
+/// Central differences of `f`'s value, step cbrt(eps)·max(1, |x_i|).
+std::vector<double> finite_differences(const GradientCall& f, std::span<const double> x) {
+  const double step_scale = std::cbrt(std::numeric_limits<double>::epsilon());
+  std::vector<double> point(x.begin(), x.end()), scratch(x.size()), out(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double h = step_scale * std::max(1.0, std::fabs(x[i]));
+    point[i] = x[i] + h;
+    const double up = f(point, scratch);
+    point[i] = x[i] - h;
+    const double down = f(point, scratch);
+    point[i] = x[i];
+    out[i] = (up - down) / (2.0 * h);
+  }
+  return out;
+}
+
+/// Throws GradientCheckError unless `problem`'s hand-written gradient matches central
+/// differences at `theta`, loosely (relative to its largest entry): that only guards the reference.
+/// Run on a small instance: the code is the same at any size, and a difference per parameter
+/// costs two evaluations.
+template <class Problem>
+void check_hand_written(const Problem& problem, std::span<const double> theta, std::string_view key) {
+  const GradientCall hand = [&problem](std::span<const double> x, std::span<double> grad) {
+    return problem.gradient(x, grad);
+  };
+  std::vector<double> grad(theta.size());
+  hand(theta, grad);
+  require_close(grad, finite_differences(hand, theta), 1e-6,
+                fmt::format("{} ({} rows): hand-written gradient against finite differences", key, problem.rows), 1.0);
+}
+
+/// Throws GradientCheckError unless the model's value and gradient match the hand-written ones
+/// to kGradientTolerance, relative per component, at theta0 (its first call, which records) and
+/// at theta (replayed, the path timed); libtorch's as well at theta.
+void check_larger_model(const LargerModel& m) {
+  const auto compare = [&](const GradientCall& f, std::span<const double> at, const std::string& what) {
+    std::vector<double> hand(at.size()), got(at.size(), std::numeric_limits<double>::quiet_NaN());
+    const double want = m.hand(at, hand);
+    const double value = f(at, got);
+    require_close({&value, 1}, {&want, 1}, kGradientTolerance, fmt::format("{}: {} value", m.key, what));
+    require_close(got, hand, kGradientTolerance, fmt::format("{}: {} gradient", m.key, what));
+  };
+  const GradientCall slope = [&](std::span<const double> at, std::span<double> grad) {
+    return m.model.value_and_gradient(at, grad);
+  };
+  compare(slope, m.theta0, ".slope model (recording)");
+  compare(slope, m.theta, ".slope model (replayed)");
+  if (m.torch) compare(m.torch, m.theta, "libtorch");
+}
+
+lang::Model make_larger_model(const char* source, const std::vector<double>& X, const std::vector<double>& y,
+                              std::size_t rows, std::size_t cols) {
+  lang::Model model = lang::Model::parse(source, "bench.slope");
+  model.bind_data("X", lang::Matrix::from_row_major(X, rows, cols, "X"));
+  model.bind_data("y", lang::Matrix::from_vector(y, "y"));
+  model.check();
+  return model;
+}
+
+LargerModel softmax_model(const SoftmaxRegression& p) {
+  LargerModel m{"softmax",
+                fmt::format("softmax regression: {} rows x {} features, {} classes", p.rows, p.cols,
+                            SoftmaxRegression::classes),
+                make_larger_model(SoftmaxRegression::source, p.X, p.labels, p.rows, p.cols),
+                [&p](std::span<const double> theta, std::span<double> grad) { return p.gradient(theta, grad); },
+                {},
+                p.point(11),
+                p.point(12)};
+#ifdef SLOPE_BENCH_WITH_TORCH
+  m.torch = torch_peer::softmax_regression(p.X, p.labels, p.rows, p.cols, SoftmaxRegression::classes,
+                                           SoftmaxRegression::lambda);
+#endif
+  return m;
+}
+
+LargerModel network_model(const TwoLayerNetwork& p) {
+  LargerModel m{"network",
+                fmt::format("two-layer network: {} rows x {} inputs, {} tanh hidden units", p.rows, p.cols,
+                            TwoLayerNetwork::hidden),
+                make_larger_model(TwoLayerNetwork::source, p.X, p.y, p.rows, p.cols),
+                [&p](std::span<const double> theta, std::span<double> grad) { return p.gradient(theta, grad); },
+                {},
+                p.point(21),
+                p.point(22)};
+#ifdef SLOPE_BENCH_WITH_TORCH
+  m.torch = torch_peer::two_layer_network(p.X, p.y, p.rows, p.cols, TwoLayerNetwork::hidden, TwoLayerNetwork::decay);
+#endif
+  return m;
+}
+
+/// Registers `m`'s rows: each call's theta[0] is chained to the previous call's result, and the
+/// result folds in a gradient entry, so consecutive calls cannot overlap (BENCH_KERNELS.md).
+void register_larger_model(LargerModel& m) {
+  const auto row = [&m](const std::string& what, GradientCall call) {
+    benchmark::RegisterBenchmark((m.key + "/" + what).c_str(), [&m, call](benchmark::State& state) {
+      time_chained_calls(state, m.theta, [&](std::span<const double> x) { return call(x, m.grad) + m.grad[0] * 0.0; });
+    });
+  };
+  row("hand", m.hand);
+  row("slope", [&m](std::span<const double> x, std::span<double> g) { return m.model.value_and_gradient(x, g); });
+  if (m.torch) row("torch", m.torch);
+}
+
 int run(int argc, char** argv) {
   CommandLine command_line(argc, argv, {"--smoke"});
   const bool smoke = command_line.has("--smoke");
+  // 0.2 s per repetition: the larger models' calls take milliseconds (a per-benchmark MinTime
+  // would rename their rows).
   command_line.add_defaults({smoke ? "--benchmark_repetitions=2" : "--benchmark_repetitions=15",
-                             smoke ? "--benchmark_min_time=0.001" : "--benchmark_min_time=0.05",
+                             smoke ? "--benchmark_min_time=0.001" : "--benchmark_min_time=0.2",
                              "--benchmark_enable_random_interleaving=true"});
   std::vector<char*> args = command_line.argv();
   int args_count = static_cast<int>(args.size()) - 1;
@@ -125,9 +264,23 @@ int run(int argc, char** argv) {
 
   const lang::Model vectorized = make_model(kVectorized, data);
   const lang::Model index_sum = make_model(kIndexSum, data);
+
+#ifdef SLOPE_BENCH_WITH_TORCH
+  torch_peer::use_one_thread();
+#endif
+  const SoftmaxRegression softmax_problem = smoke ? SoftmaxRegression(100, 4) : SoftmaxRegression(20'000, 20);
+  const TwoLayerNetwork network_problem = smoke ? TwoLayerNetwork(100, 3) : TwoLayerNetwork(20'000, 10);
+  LargerModel softmax = softmax_model(softmax_problem);
+  LargerModel network = network_model(network_problem);
   try {
     check_against_hand(vectorized, data, theta, "vectorized");
     check_against_hand(index_sum, data, theta, "index-sum");
+    const SoftmaxRegression small_softmax(200, softmax_problem.cols);
+    check_hand_written(small_softmax, small_softmax.point(12), softmax.key);
+    const TwoLayerNetwork small_network(200, network_problem.cols);
+    check_hand_written(small_network, small_network.point(22), network.key);
+    check_larger_model(softmax);
+    check_larger_model(network);
   } catch (const std::exception& error) {
     fmt::print(stderr, "check FAILED: {}\n", error.what());
     return 1;
@@ -146,6 +299,8 @@ int run(int argc, char** argv) {
   benchmark::RegisterBenchmark("parse_and_check", [&](benchmark::State& state) {
     for (auto _ : state) benchmark::DoNotOptimize(make_model(kIndexSum, data).parameter_count());
   });
+  register_larger_model(softmax);
+  register_larger_model(network);
 
   MedianReporter reporter(*benchmark::CreateDefaultDisplayReporter());
   benchmark::RunSpecifiedBenchmarks(&reporter);
@@ -164,6 +319,29 @@ int run(int argc, char** argv) {
              "(median of interleaved repetitions); parse + check + bind: {:.1f} us\n{}",
              smoke ? "SMOKE RUN, timings meaningless. " : "", data.rows, data.cols,
              reporter.median_ns("parse_and_check") * 1e-3, summary.str());
+
+#ifdef SLOPE_BENCH_WITH_TORCH
+  const bool torch_built = true;
+#else
+  const bool torch_built = false;
+#endif
+  Table larger({"model", "hand us", "slope us", "torch us", "slope/hand", "slope/torch", "torch/hand"});
+  for (const LargerModel* m : {&softmax, &network}) {
+    const double hand_ns = reporter.median_ns(m->key + "/hand");
+    const double slope_ns = reporter.median_ns(m->key + "/slope");
+    const double torch_ns = reporter.median_ns(m->key + "/torch");
+    const auto torch_cell = [&](double value, const char* format) {
+      return torch_built ? fmt::format(fmt::runtime(format), value) : std::string("not built");
+    };
+    larger.add_row({m->key, fmt::format("{:.1f}", hand_ns * 1e-3), fmt::format("{:.1f}", slope_ns * 1e-3),
+                    torch_cell(torch_ns * 1e-3, "{:.1f}"), fmt::format("{:.2f}", slope_ns / hand_ns),
+                    torch_cell(slope_ns / torch_ns, "{:.2f}"), torch_cell(torch_ns / hand_ns, "{:.2f}")});
+  }
+  fmt::print("\n{}larger .slope models against the hand-written C++ gradient and libtorch ({}), value and "
+             "gradient per call (median of interleaved repetitions), ratios from this run:\n{}\n{}\n{}",
+             smoke ? "SMOKE RUN, timings meaningless. " : "",
+             torch_built ? "CPU, one thread, double tensors, autograd" : "NOT BUILT: Torch not found at configure time",
+             softmax.description, network.description, larger.str());
   return 0;
 }
 

@@ -83,4 +83,38 @@ Gradient logistic(const std::vector<double>& X, const std::vector<double>& y, st
   });
 }
 
+Gradient softmax_regression(const std::vector<double>& X, const std::vector<double>& labels, std::size_t rows,
+                            std::size_t cols, std::size_t classes, double lambda) {
+  const auto r = static_cast<std::int64_t>(rows);
+  const auto c = static_cast<std::int64_t>(cols);
+  const auto k = static_cast<std::int64_t>(classes);
+  const torch::Tensor Xt = passive(X, {r, c});
+  // The labels as 0-based column indices, [rows, 1] for gather; made once, not timed.
+  const torch::Tensor index = (passive(labels, {r, 1}).to(torch::kInt64) - 1).contiguous();
+  return with_leaf([Xt, index, c, k, lambda](const torch::Tensor& x) {
+    const torch::Tensor W = x.slice(0, 0, c * k).view({c, k});
+    const torch::Tensor b = x.slice(0, c * k, c * k + k);
+    const torch::Tensor log_p = torch::log_softmax(Xt.mm(W) + b, 1);
+    return log_p.gather(1, index).sum() - lambda * (W * W).sum();
+  });
+}
+
+Gradient two_layer_network(const std::vector<double>& X, const std::vector<double>& y, std::size_t rows,
+                           std::size_t cols, std::size_t hidden, double decay) {
+  const auto r = static_cast<std::int64_t>(rows);
+  const auto c = static_cast<std::int64_t>(cols);
+  const auto h = static_cast<std::int64_t>(hidden);
+  const torch::Tensor Xt = passive(X, {r, c});
+  const torch::Tensor yt = passive(y, {r});
+  return with_leaf([Xt, yt, c, h, decay](const torch::Tensor& x) {
+    const torch::Tensor W1 = x.slice(0, 0, c * h).view({c, h});
+    const torch::Tensor b1 = x.slice(0, c * h, c * h + h);
+    const torch::Tensor w2 = x.slice(0, c * h + h, c * h + 2 * h);
+    const torch::Tensor c0 = x[c * h + 2 * h];
+    const torch::Tensor H = torch::tanh(Xt.mm(W1) + b1);
+    const torch::Tensor e = H.mv(w2) + c0 - yt;
+    return (e * e).mean() + decay * ((W1 * W1).sum() + (w2 * w2).sum());
+  });
+}
+
 }  // namespace slope::bench::torch_peer

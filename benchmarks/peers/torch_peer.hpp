@@ -27,5 +27,13 @@ Gradient matrix_product(std::size_t size);
 Gradient normal_log_density(const std::vector<double>& y);
 /// −BCEWithLogits(X w + b, y, sum) for x = (w, b), X rows × cols row-major (referenced).
 Gradient logistic(const std::vector<double>& X, const std::vector<double>& y, std::size_t rows, std::size_t cols);
+/// Σ_i log_softmax(X W + b)[i, y_i] − λ Σ W² for x = (W [cols, classes] row-major, b), X rows ×
+/// cols row-major (referenced), labels 1..classes (gathered from the log-probabilities).
+Gradient softmax_regression(const std::vector<double>& X, const std::vector<double>& labels, std::size_t rows,
+                            std::size_t cols, std::size_t classes, double lambda);
+/// mean((tanh(X W1 + b1) w2 + c − y)²) + decay (Σ W1² + Σ w2²) for x = (W1 [cols, hidden]
+/// row-major, b1, w2, c), X rows × cols row-major (referenced).
+Gradient two_layer_network(const std::vector<double>& X, const std::vector<double>& y, std::size_t rows,
+                           std::size_t cols, std::size_t hidden, double decay);
 
 }  // namespace slope::bench::torch_peer
