@@ -8,7 +8,7 @@ import math
 import replay
 import threads
 import vector_nodes
-from front_end import LangFigures
+from front_end import LARGER_MODELS, LangFigures
 from kernels import KernelFigures, Series
 from markdown import factor, num
 from replay import ReplayFigures
@@ -128,9 +128,16 @@ def _language(f: LangFigures) -> str:
     vectorized, index_sum = median(f.values["vectorized/hand"]), median(f.values["index_sum/vectorized"])
     if math.isnan(vectorized) and math.isnan(index_sum):
         return ""
-    return (f"- **Language front end** ({f.size}): a vectorized `.slope` model takes {num(vectorized)}x the "
+    text = (f"- **Language front end** ({f.size}): a vectorized `.slope` model takes {num(vectorized)}x the "
             f"hand-written C++ gradient's time, the index-sum form {num(index_sum)}x the vectorized one; "
             f"parsing and checking costs {num(median(f.values['parse/vectorized']))} evaluations.")
+    names = dict(LARGER_MODELS)
+    for model, figures in f.larger.items():
+        text += (f" {names[model].capitalize()} ({f.larger_sizes[model]}): {num(median(figures['slope/hand']))}x "
+                 "the hand-written gradient's time")
+        text += (f", against libtorch (one thread) {_compare(median(figures['slope/torch']))}." if f.has_torch
+                 else " (libtorch not built).")
+    return text
 
 
 def summary(f: KernelFigures | None, optimizer: dict[str, list[float]] | None, scaling: dict | None,
