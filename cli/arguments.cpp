@@ -54,6 +54,7 @@ struct RawArguments {
   std::optional<std::string> tolerance;
   std::optional<std::string> threads;
   bool json = false;
+  bool timing = false;
   std::string trace;
 };
 
@@ -128,6 +129,7 @@ Arguments finish(Command command, const RawArguments& raw) {
   if (raw.threads) out.threads = positive_count("--threads", *raw.threads);
   if (raw.tolerance) out.tolerance = finite_number("--tol", *raw.tolerance, true);
   out.json = raw.json;
+  out.timing = raw.timing;
   if (!raw.trace.empty()) out.trace = raw.trace;
   return out;
 }
@@ -249,6 +251,8 @@ std::variant<Arguments, int> parse_arguments(int argc, const char* const* argv) 
   optimize->add_option("--trace", raw.trace,
                        "write iteration,objective,gradient_norm,step and the params per iteration to a CSV file")
       ->type_name("FILE.csv");
+  optimize->add_flag("--timing", raw.timing,
+                     "print on stderr the seconds spent reading and checking, and optimizing (rank 0's, under mpirun)");
 
   CLI::App* gradient = app.add_subcommand("gradient", "the objective and its gradient at the initial values");
   add_common(*gradient, raw);

@@ -68,6 +68,7 @@ struct Arguments {
   double tolerance = 1e-6;             ///< optimize: on max |g_i|; check: on the relative error
   std::size_t threads = 0;             ///< --threads; 0: one per core
   bool json = false;
+  bool timing = false;                 ///< optimize --timing: phase times on stderr
   std::optional<std::filesystem::path> trace;
 };
 

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <memory>
@@ -112,6 +113,7 @@ int run_optimize(const Arguments& arguments, const std::string& source, const Pr
   if (arguments.step_size && arguments.method == MethodName::Lbfgs) {
     throw UsageError("--step-size applies to --method gd, momentum or adam; L-BFGS finds its steps by line search");
   }
+  const auto started = std::chrono::steady_clock::now();
   const lang::Model model = load_model(arguments, source, processes);
   const std::vector<double> x0 = starting_point(model, arguments);
   require_inside_bounds(model, x0);
@@ -142,7 +144,14 @@ int run_optimize(const Arguments& arguments, const std::string& source, const Pr
     stop.callback = progress_printer(stderr, arguments.method == MethodName::Lbfgs ? 1 : 100);
   }
 
+  const auto fitting = std::chrono::steady_clock::now();
   const Result result = run_method(model, x0, arguments, stop);
+  if (arguments.timing && processes.rank() == 0) {
+    const auto finished = std::chrono::steady_clock::now();
+    const std::chrono::duration<double> setup = fitting - started, fit = finished - fitting;
+    fmt::print(stderr, "timing: reading and checking {:.3f} s, optimizing {:.3f} s ({} evaluations)\n", setup.count(),
+               fit.count(), result.evaluations);
+  }
   if (trace_file) write_trace(trace_file.get(), model, trace);
   print_result(model, result, arguments.json);
   return result.converged() ? 0 : 1;
