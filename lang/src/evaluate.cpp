@@ -151,7 +151,8 @@ class Evaluator {
   /// element i mod s.
   template <class F>
   Value<T> zip(const Value<T>& a, const Value<T>& b, F f) {
-    const Shape shape = a.size() >= b.size() && a.shape().rank >= b.shape().rank ? a.shape() : b.shape();
+    // The side of higher rank gives the shape (equal ranks: equal shapes), also for an empty vector.
+    const Shape shape = a.shape().rank >= b.shape().rank ? a.shape() : b.shape();
     const std::size_t size_a = a.size();
     const std::size_t size_b = b.size();
     auto at = [](std::size_t i, std::size_t size) { return size == 1 ? 0 : i % size; };

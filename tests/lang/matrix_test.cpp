@@ -145,6 +145,12 @@ BOOST_AUTO_TEST_CASE(each_operation_computes_what_it_says) {
                for (std::size_t i = 0; i < kRows; ++i) s += data.X[i * kCols + static_cast<std::size_t>(data.y[i]) - 1];
                return s;
              }());
+  // An empty vector stays empty against a scalar (found by the fuzzer).
+  const Model empty = data.model("data X[n, d]\nparam a = 2\nparam v[0] = 0\nminimize a + sum(abs(v) ./ a) + sum(a - v)");
+  std::vector<double> at{2.0}, grad(1);
+  BOOST_TEST(empty.value(at) == 2.0);
+  BOOST_TEST(empty.value_and_gradient(at, grad) == 2.0);
+  BOOST_TEST(grad[0] == 1.0);
   // softmax is stable: large entries give no overflow
   BOOST_TEST(close(value("softmax(1000 * v)[3]", theta), 1.0, {.rtol = 1e-15, .atol = 0}));
   BOOST_TEST(close(value("log_softmax(1000 * v)[1]", theta), -1500.0, {.rtol = 1e-15, .atol = 0}));
