@@ -61,9 +61,14 @@ void dispatch(const Program& p, Step& step, ForkJoin* team = nullptr) {
   static constexpr std::array<RunFunction<Step>, BuiltinRules::size> kRuns = run_table<Step>(BuiltinRules{});
   const Instruction* code = p.code.data();
   for (const InstructionRun& run : p.runs) {
-    if (run.form == Form::Vector) {  // vector instructions start where b == 0 (their first output)
-      for (std::uint32_t i = run.begin; i < run.end; ++i) {
-        if (code[i].b == 0) step.vector(p.vectors[code[i].a], i);
+    if (run.form == Form::Vector) {
+      // A run is one vector instruction of several outputs (its first at run.begin), or
+      // consecutive ones of a single output: no need to look at every output of a wide one.
+      const VectorInstruction& first = p.vectors[code[run.begin].a];
+      if (first.map.outputs() > 1) {
+        step.vector(first, run.begin);
+      } else {
+        for (std::uint32_t i = run.begin; i < run.end; ++i) step.vector(p.vectors[code[i].a], i);
       }
     } else if (is_rule(run.op)) {
       const RunFunction<Step> f = kRuns[rule_index(run.op)];

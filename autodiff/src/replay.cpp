@@ -238,8 +238,14 @@ void replay_reverse(const Program& p, const double* seeds, WorkspaceData& ws) {
   for (std::size_t r = p.runs.size(); r-- > 0;) {
     const InstructionRun& run = p.runs[r];
     if (run.form == Form::Vector) {  // each vector instruction at its first output, last one first
-      for (std::uint32_t i = run.end; i-- > run.begin;) {
-        if (code[i].b == 0) vector_adjoint(p, p.vectors[code[i].a], result_adjoint + i, ws.scratch.data(), adjoint, team);
+      // One instruction of several outputs (at run.begin), or single-output ones (see dispatch).
+      const VectorInstruction& first = p.vectors[code[run.begin].a];
+      if (first.map.outputs() > 1) {
+        vector_adjoint(p, first, result_adjoint + run.begin, ws.scratch.data(), adjoint, team);
+      } else {
+        for (std::uint32_t i = run.end; i-- > run.begin;) {
+          vector_adjoint(p, p.vectors[code[i].a], result_adjoint + i, ws.scratch.data(), adjoint, team);
+        }
       }
       continue;
     }
