@@ -26,6 +26,23 @@ import threads  # noqa: E402
 import vector_nodes  # noqa: E402
 import verdict  # noqa: E402
 
+# Sections measured by hand, not by report.sh: kept as they are in the file being rewritten.
+HAND_MEASURED = ("## Python binding",)
+
+
+def hand_measured_sections(markdown: Path) -> str:
+    """The HAND_MEASURED sections of the existing report, each up to the next '## ' heading."""
+    if not markdown.exists():
+        return ""
+    kept, keeping = [], False
+    for line in markdown.read_text().splitlines(keepends=True):
+        if line.startswith("## "):
+            keeping = line.rstrip() in HAND_MEASURED
+        if keeping:
+            kept.append(line)
+    return "".join(kept)
+
+
 # Binaries with a section of their own; any other gets others.generic_section.
 KNOWN = ("gradient_cost", "adolc", "scaling", "optimizer", "replay", "vector_nodes", "threads", "lang", "csv")
 
@@ -156,6 +173,9 @@ def main() -> int:
     text = header(machine.describe(args.build, root), args.smoke, args.runs, all_runs)
     text += verdict.summary(figures, optimizer, scaling, memory, replayed, vector, threaded, language) + "\n"
     text += "\n".join(s for s in sections if s)
+    kept = hand_measured_sections(args.markdown)
+    if kept:
+        text += "\n" + kept
     args.markdown.write_text(text)
     return 0
 
