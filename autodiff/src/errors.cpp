@@ -35,6 +35,8 @@ void check_operation(std::string_view op, std::span<const double> args, bool in_
     fail(op, args, fmt::format("{}: {} are outside its domain: {}", op, describe_arguments(args), domain));
   }
   if (!std::isfinite(value)) {
+    // A vector operation passes no scalar arguments: say where a non-finite result comes from.
+    if (args.empty()) fail(op, args, fmt::format("{}: result is {}: an operand or the data holds a non-finite value", op, value));
     fail(op, args, fmt::format("{}: result is {} for {}", op, value, describe_arguments(args)));
   }
   for (const double d : partials) {

@@ -244,6 +244,8 @@ Model Model::parse(std::string_view source, std::string file) {
 }
 
 Model Model::load(const std::filesystem::path& path) {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) throw Error(path.string(), kNowhere, "cannot read the model file: it is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path.string(), kNowhere, "cannot open the model file");
   std::ostringstream text;
