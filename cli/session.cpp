@@ -63,6 +63,9 @@ struct RowShare {
   lang::RowBlock block;                  ///< this process's block
   /// Per split data read from a shared file: the file and its number of rows, which must agree.
   std::vector<std::pair<std::string, std::size_t>> totals;
+  /// The row dimension's value as a JSON file gives it (a file, a number), checked against the
+  /// rows of all processes once they are known: each process's data give only its own.
+  std::optional<std::pair<std::string, double>> stated_rows;
 
   [[nodiscard]] bool splits(const std::string& name) const {
     return std::find(split_names.begin(), split_names.end(), name) != split_names.end();
@@ -186,7 +189,9 @@ void bind_files(lang::Model& model, const Arguments& arguments, const std::vecto
   for (std::size_t f = 0; f < json_files.size(); ++f) {
     std::vector<lang::NamedArray> data;
     for (lang::NamedArray& value : json_files[f].values) {
-      if (!is_declared(value.name)) {
+      if (value.name == share.dimension && value.array.rank == 0) {
+        share.stated_rows.emplace(json_files[f].path.string(), value.array.matrix.entries()[0]);
+      } else if (!is_declared(value.name)) {
         rest[f].push_back(std::move(value));
       } else if (source_of[value.name] == json_files[f].position) {
         data.push_back(std::move(value));
@@ -255,6 +260,11 @@ lang::Model load_model(const Arguments& arguments, const std::string& source, co
     const std::optional<std::size_t> local = model.dimension(share.dimension);
     std::vector<double> rows{static_cast<double>(local.value_or(0))};
     processes.all_reduce(rows, 0);
+    if (share.stated_rows && share.stated_rows->second != rows[0]) {
+      throw lang::DataError(share.stated_rows->first, lang::kNowhere,
+                            fmt::format("{}: the file gives {} = {}, but the data of all processes have {} rows",
+                                        share.dimension, share.dimension, share.stated_rows->second, rows[0]));
+    }
     model.split_rows(lang::RowSplit{share.dimension, static_cast<std::size_t>(rows[0]),
                                     [&processes](std::span<double> values, int status) {
                                       return processes.all_reduce(values, status);

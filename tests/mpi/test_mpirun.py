@@ -117,6 +117,23 @@ def test_files_per_rank(tmp):
     assert len(errors) == 1 and errors[0].startswith(f"rank 2: {tmp}/part_2.csv: error: cannot open"), run.stderr
 
 
+def test_a_json_file_split_by_rows(tmp):
+    rows = [line.split(",") for line in (Path(ARGS.models) / "logistic.csv").read_text().splitlines()[1:]]
+    data = {"X": [[float(v) for v in r[:3]] for r in rows], "y": [float(r[3]) for r in rows], "n": len(rows)}
+    (tmp / "d.json").write_text(json.dumps(data))
+    args = ["optimize", Path(ARGS.models) / "logistic.slope", "--data", tmp / "d.json", "--tol", "1e-10", "--json"]
+    single = json.loads(slope(*args).stdout)
+    split = json.loads(slope(*args, ranks=3).stdout)
+    assert close(split["objective"], single["objective"], 1e-12)
+    # n as the file states it is checked against the rows of all ranks, not one rank's share.
+    data["n"] = len(rows) + 1
+    (tmp / "d.json").write_text(json.dumps(data))
+    run = slope(*args, ranks=2, check=False)
+    assert run.returncode == 2
+    assert slope_errors(run.stderr) == [f"{tmp}/d.json: error: n: the file gives n = 201, but the data of all "
+                                        "processes have 200 rows"], run.stderr
+
+
 def test_a_bad_cell_in_rank_3s_rows(tmp):
     rows = (Path(ARGS.models) / "logistic.csv").read_text().splitlines()
     rows[181] = "abc" + rows[181][rows[181].index(","):]  # line 182: row 181 of 200, in the last of 4 blocks
