@@ -94,16 +94,20 @@ class Planner {
     }
   }
 
-  /// True when `id` refers to split data or to the row dimension.
+  /// True when `id` refers to split data or to the row dimension. With a stack of its own: a
+  /// flat chain of any length is one level deep for the parser, not for a recursion.
   bool uses_rows(ExprId id) const {
-    const Expr& expr = program_[id];
-    if (expr.kind == ExprKind::Name) {
-      const ExprInfo& info = model_.info[id];
-      if (info.symbol == SymbolKind::Data) return plan_.split_data[info.slot];
-      return info.symbol == SymbolKind::Dimension && expr.name == plan_.dimension;
-    }
-    for (const ExprId operand : expr.operands) {
-      if (uses_rows(operand)) return true;
+    std::vector<ExprId> pending{id};
+    while (!pending.empty()) {
+      const ExprId at = pending.back();
+      pending.pop_back();
+      const Expr& expr = program_[at];
+      const ExprInfo& info = model_.info[at];
+      if (expr.kind == ExprKind::Name && info.symbol == SymbolKind::Data && plan_.split_data[info.slot]) return true;
+      if (expr.kind == ExprKind::Name && info.symbol == SymbolKind::Dimension && expr.name == plan_.dimension) {
+        return true;
+      }
+      pending.insert(pending.end(), expr.operands.begin(), expr.operands.end());
     }
     return false;
   }
