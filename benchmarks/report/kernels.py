@@ -77,6 +77,8 @@ def collect(all_runs: dict[str, list[BinaryRun]]) -> KernelFigures | None:
     cost, vs_hand, vs_peer = [], [], []
     if gradient:
         cost.append(_series("Slope", gradient, lambda r: _summary(r, "slope_ns", "primal_ns")))
+        cost.append(_series("Slope value_and_gradient", gradient,
+                            lambda r: _summary(r, "slope_vg_ns", "primal_ns")))
         cost.append(_series("hand-written", gradient, lambda r: _summary(r, "hand_ns", "primal_ns")))
         vs_hand.append(_series("Slope / hand-written", gradient, lambda r: _summary(r, "slope_ns", "hand_ns")))
     if adolc:
