@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The benchmark report in one command: installs the peers (ADOL-C, libtorch, LBFGSpp, liblbfgs)
 # and gnuplot when missing and run as root, builds the benchmarks in Release for this machine
-# (build/report), runs every benchmark binary that was built, and writes docs/benchmarks.md
+# (build/report) and gradient_cost.cpp against the library installed from a default Release build
+# (benchmarks/installed.sh, into build/report/installed), runs every benchmark binary that was
+# built, and writes docs/benchmarks.md
 # with its plots in docs/benchmarks/.
 #
 #   benchmarks/report.sh                 # the full report (tens of minutes on a busy machine)
@@ -66,8 +68,16 @@ if [ $compile -eq 1 ]; then
       echo "warning: $target did not build (see $build/$target.build.log); the report skips it" >&2
     fi
   done
+  # What users get: the library installed from a default Release build and gradient_cost.cpp built
+  # against it via find_package(slope) (benchmarks/installed.sh), beside the in-tree rows.
+  if installed="$(SLOPE_REPORT_JOBS="${SLOPE_REPORT_JOBS:-2}" bash "$root/benchmarks/installed.sh" "$build/installed" 2>"$build/installed.log")"; then
+    mapfile -t -O "${#binaries[@]}" binaries <<<"$installed"
+  else
+    echo "warning: the installed-library consumer did not build (see $build/installed.log and $build/installed/*.log); the report skips it" >&2
+  fi
 else
-  mapfile -t binaries < <(find "$build/benchmarks" -maxdepth 1 -type f -executable -name 'slope_bench_*' | sort)
+  mapfile -t binaries < <(find "$build/benchmarks" "$build/installed/consumer" -maxdepth 1 -type f -executable \
+    -name 'slope_bench_*' 2>/dev/null | sort)
 fi
 [ ${#binaries[@]} -gt 0 ] || { echo "error: no benchmark binaries in $build/benchmarks" >&2; exit 2; }
 

@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from markdown import num, runs, table
 from results import BinaryRun, kernel_names, kernel_rows, median, met, ratio
 
-KNOWN = ("gradient_cost", "adolc")
+KNOWN = ("gradient_cost", "adolc", "gradient_cost_installed", "gradient_cost_installed_native")
+# gradient_cost.cpp built against the installed library (benchmarks/installed.sh): binary -> label.
+INSTALLED = {"gradient_cost_installed": "installed, default flags",
+             "gradient_cost_installed_native": "installed, -march=native"}
 # Binaries with their own section: only these rows join the cost table (row -> column label),
 # each over the primal timed in the same binary's run.
 DEDICATED = {"replay": {"replay": "Slope replay"},
@@ -81,6 +84,12 @@ def collect(all_runs: dict[str, list[BinaryRun]]) -> KernelFigures | None:
                             lambda r: _summary(r, "slope_vg_ns", "primal_ns")))
         cost.append(_series("hand-written", gradient, lambda r: _summary(r, "hand_ns", "primal_ns")))
         vs_hand.append(_series("Slope / hand-written", gradient, lambda r: _summary(r, "slope_ns", "hand_ns")))
+    for binary, label in INSTALLED.items():
+        installed = [r for r in all_runs.get(binary, []) if r.ok and r.summary]
+        if installed:
+            cost.append(_series(f"Slope ({label})", installed, lambda r: _summary(r, "slope_ns", "primal_ns")))
+            cost.append(_series(f"Slope value_and_gradient ({label})", installed,
+                                lambda r: _summary(r, "slope_vg_ns", "primal_ns")))
     if adolc:
         cost.append(_series("ADOL-C trace", adolc, lambda r: _summary(r, "adolc_trace_ns", "primal_ns")))
         cost.append(_series("ADOL-C replay", adolc, lambda r: _summary(r, "adolc_replay_ns", "primal_ns")))

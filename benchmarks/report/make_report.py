@@ -44,7 +44,8 @@ def hand_measured_sections(markdown: Path) -> str:
 
 
 # Binaries with a section of their own; any other gets others.generic_section.
-KNOWN = ("gradient_cost", "adolc", "scaling", "optimizer", "replay", "vector_nodes", "threads", "lang", "csv")
+KNOWN = ("gradient_cost", "adolc", "scaling", "optimizer", "replay", "vector_nodes", "threads", "lang", "csv",
+         "gradient_cost_installed", "gradient_cost_installed_native")  # the last two: in the kernel tables
 
 
 def header(info: dict[str, str], smoke: bool, run_count: int, all_runs) -> str:
