@@ -200,7 +200,13 @@ const ExprInfo& Checker::call(ExprId id) {
       }
       info.shape = shapes[0];
       return info;
-    default: break;  // the reductions to a scalar, below
+    case Reduction::None:  // elementwise: above
+    case Reduction::Sum:
+    case Reduction::Mean:
+    case Reduction::Dot:
+    case Reduction::Norm:
+    case Reduction::LogSumExp:
+    case Reduction::LogDensity: break;  // the reductions to a scalar, below
   }
   if (function->reduction == Reduction::LogDensity) {  // scalars broadcast against one shape
     const Shape* shape = nullptr;

@@ -337,7 +337,16 @@ class Evaluator {
         case Reduction::RowMeans:
           return along(eval(expr.operands[0]), f.reduction == Reduction::RowMeans, false,
                        [](auto line) { return slope::sum(line); });
-        default: break;
+        case Reduction::None:
+        case Reduction::Sum:
+        case Reduction::Dot:
+        case Reduction::LogSumExp:
+        case Reduction::LogDensity:
+        case Reduction::RowSums:
+        case Reduction::ColSums:
+        case Reduction::RowLogSumExp:
+        case Reduction::Softmax:
+        case Reduction::LogSoftmax: break;  // their value is their local part
       }
     }
     return expr.kind == ExprKind::Binary ? binary(cut) : dispatch(cut);
