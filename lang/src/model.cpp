@@ -13,6 +13,7 @@
 #include <slope/autodiff/function.hpp>
 
 #include "evaluate.hpp"
+#include "row_blocks.hpp"
 #include "row_plan.hpp"
 #include "slope/lang/check.hpp"
 #include "slope/lang/errors.hpp"
@@ -100,6 +101,13 @@ class ModelImpl {
   slope::Function::Workspace global_workspace_;
   std::vector<double> parts_, stage_input_, stage_gradient_, pulled_;
 
+  // A model evaluated by blocks of rows (row_blocks.hpp), made at the first evaluation.
+  std::unique_ptr<detail::RowBlocks> blocks_;
+  bool blocks_made_ = false;
+  std::size_t rows_per_block_ = 0;  // Model::set_rows_per_block
+  std::size_t threads_ = 1;
+  std::vector<double> jacobian_;
+
   /// Forgets the check and the recorded objective (data or constants changed).
   void invalidate() noexcept {
     checked_.reset();
@@ -107,6 +115,45 @@ class ModelImpl {
     plan_.reset();
     local_.reset();
     global_.reset();
+    blocks_.reset();
+    blocks_made_ = false;
+  }
+
+  /// The model's blocks of rows, or null where the rows are evaluated as one.
+  detail::RowBlocks* blocks() {
+    if (blocks_made_) return blocks_.get();
+    const CheckedModel& model = checked();
+    blocks_made_ = true;
+    if (split_ || rows_per_block_ == Model::kNoRowBlocks) return nullptr;
+    const std::optional<std::string> dimension = row_dimension(program_);
+    if (!dimension) return nullptr;
+    const std::optional<std::size_t> rows = dimension_value(*dimension);
+    if (!rows) return nullptr;
+    blocks_ = detail::RowBlocks::make(program_, model, file_, bindings_now(), *dimension, *rows, rows_per_block_);
+    return blocks_.get();
+  }
+
+  /// The first data declaration's first dimension, when it has a name.
+  static std::optional<std::string> row_dimension(const Program& program) {
+    for (const Statement& statement : program.statements) {
+      if (statement.kind != StatementKind::Data || statement.dimensions.empty()) continue;
+      if (statement.dimensions[0].name.empty()) return std::nullopt;
+      return statement.dimensions[0].name;
+    }
+    return std::nullopt;
+  }
+
+  /// The bound size of a named dimension (none if no bound data has it).
+  [[nodiscard]] std::optional<std::size_t> dimension_value(std::string_view name) const {
+    std::size_t slot = 0;
+    for (const Statement& statement : program_.statements) {
+      if (statement.kind != StatementKind::Data) continue;
+      const std::optional<Matrix>& data = data_[slot++];
+      for (std::size_t k = 0; k < statement.dimensions.size(); ++k) {
+        if (data && statement.dimensions[k].name == name) return k == 0 ? data->rows : data->cols;
+      }
+    }
+    return std::nullopt;
   }
 
   const detail::RowPlan& plan() {
@@ -169,19 +216,7 @@ class ModelImpl {
     if (gradient.empty()) {
       return detail::evaluate_from_parts<double>(program_, model, file_, rows, theta, parts_);
     }
-    stage_input_.assign(theta.begin(), theta.end());
-    stage_input_.insert(stage_input_.end(), parts_.begin(), parts_.end());
-    auto objective = [&](std::span<const Var> x) {
-      return detail::evaluate_from_parts<Var>(program_, model, file_, rows, x.first(p), x.subspan(p));
-    };
-    stage_gradient_.resize(stage_input_.size());
-    if (on_checked_tape) record_checked_only(stage_input_, objective);  // the same on every process
-    if (!global_) global_ = slope::Function::record(objective, stage_input_);
-    slope::Evaluation e = global_->value_and_gradient(stage_input_, stage_gradient_, global_workspace_);
-    if (!e.ok()) {  // the same on every process: the sums and theta are
-      global_ = slope::Function::record(objective, stage_input_);
-      e = global_->value_and_gradient(stage_input_, stage_gradient_, global_workspace_);
-    }
+    const double value = objective_from_parts(theta, rows, on_checked_tape);  // the same on every process
     pulled_.resize(p);
     if (rows.reduced_size > 0) {
       local_->vector_jacobian_product(std::span<const double>(stage_gradient_).subspan(p), pulled_, workspace_);
@@ -190,7 +225,47 @@ class ModelImpl {
     }
     all_reduce(pulled_, nullptr);
     for (std::size_t j = 0; j < p; ++j) gradient[j] = stage_gradient_[j] + pulled_[j];
+    return value;
+  }
+
+  /// The objective G(theta, S) from the summed parts S (parts_) of the reductions over rows;
+  /// leaves dG/dtheta, then dG/dS, in stage_gradient_.
+  double objective_from_parts(std::span<const double> theta, const detail::RowPlan& rows, bool on_checked_tape) {
+    const CheckedModel& model = checked();
+    const std::size_t p = theta.size();
+    stage_input_.assign(theta.begin(), theta.end());
+    stage_input_.insert(stage_input_.end(), parts_.begin(), parts_.end());
+    auto objective = [&](std::span<const Var> x) {
+      return detail::evaluate_from_parts<Var>(program_, model, file_, rows, x.first(p), x.subspan(p));
+    };
+    stage_gradient_.resize(stage_input_.size());
+    if (on_checked_tape) record_checked_only(stage_input_, objective);
+    if (!global_) global_ = slope::Function::record(objective, stage_input_);
+    slope::Evaluation e = global_->value_and_gradient(stage_input_, stage_gradient_, global_workspace_);
+    if (!e.ok()) {  // a comparison flipped: record again
+      global_ = slope::Function::record(objective, stage_input_);
+      e = global_->value_and_gradient(stage_input_, stage_gradient_, global_workspace_);
+    }
     return e.value;
+  }
+
+  /// Value and gradient block by block (row_blocks.hpp): the parts S and their Jacobian J
+  /// summed over the blocks, then G(theta, S), and the gradient dG/dtheta + J^T dG/dS.
+  double blocked_evaluation(detail::RowBlocks& blocks, std::span<const double> theta, std::span<double> gradient) {
+    const detail::RowPlan& rows = blocks.plan();
+    const std::size_t p = theta.size();
+    const std::size_t r = rows.reduced_size;
+    parts_.resize(r);
+    jacobian_.resize(r * p);
+    blocks.evaluate(theta, parts_, jacobian_, threads_);
+    const double value = objective_from_parts(theta, rows, false);
+    for (std::size_t j = 0; j < p; ++j) gradient[j] = stage_gradient_[j];
+    for (std::size_t k = 0; k < r; ++k) {
+      const double weight = stage_gradient_[p + k];
+      if (weight == 0.0) continue;
+      for (std::size_t j = 0; j < p; ++j) gradient[j] += weight * jacobian_[k * p + j];
+    }
+    return value;
   }
 
   /// Value and gradient by recording on tape_ in checked mode: a domain error names the
@@ -219,6 +294,7 @@ class ModelImpl {
   /// Value and gradient by replaying the recorded objective, recording it first (again when a
   /// comparison in the model would now take the other branch).
   double replay(std::span<const double> theta, std::span<double> gradient) {
+    if (detail::RowBlocks* row_blocks = blocks()) return blocked_evaluation(*row_blocks, theta, gradient);
     if (!function_) record_function(theta);
     slope::Evaluation e = function_->value_and_gradient(theta, gradient, workspace_);
     if (e.ok()) return e.value;
@@ -295,17 +371,7 @@ std::vector<std::pair<std::string, NameKind>> Model::declared_names() const {
   return out;
 }
 
-std::optional<std::size_t> Model::dimension(std::string_view name) const {
-  std::size_t slot = 0;
-  for (const Statement& statement : impl_->program_.statements) {
-    if (statement.kind != StatementKind::Data) continue;
-    const std::optional<Matrix>& data = impl_->data_[slot++];
-    for (std::size_t k = 0; k < statement.dimensions.size(); ++k) {
-      if (data && statement.dimensions[k].name == name) return k == 0 ? data->rows : data->cols;
-    }
-  }
-  return std::nullopt;
-}
+std::optional<std::size_t> Model::dimension(std::string_view name) const { return impl_->dimension_value(name); }
 
 void Model::bind_data(std::string_view name, Matrix data) {
   std::size_t slot = 0;
@@ -390,14 +456,7 @@ double Model::value(std::span<const double> theta) const {
   return detail::evaluate(impl_->program_, impl_->checked(), impl_->file_, theta);
 }
 
-std::optional<std::string> Model::row_dimension() const {
-  for (const Statement& statement : impl_->program_.statements) {
-    if (statement.kind != StatementKind::Data || statement.dimensions.empty()) continue;
-    if (statement.dimensions[0].name.empty()) return std::nullopt;
-    return statement.dimensions[0].name;
-  }
-  return std::nullopt;
-}
+std::optional<std::string> Model::row_dimension() const { return ModelImpl::row_dimension(impl_->program_); }
 
 void Model::split_rows(RowSplit split) {
   if (!split.all_reduce) throw CheckError(impl_->file_, kNowhere, "split_rows needs an all_reduce function");
@@ -411,7 +470,21 @@ Var Model::value(std::span<const Var> theta) const {
   return detail::evaluate(impl_->program_, impl_->checked(), impl_->file_, theta);
 }
 
-void Model::set_threads(std::size_t threads) { impl_->workspace_.set_threads(threads); }
+void Model::set_threads(std::size_t threads) {
+  impl_->workspace_.set_threads(threads);
+  impl_->threads_ = threads;
+}
+
+void Model::set_rows_per_block(std::size_t rows) {
+  impl_->rows_per_block_ = rows;
+  impl_->blocks_.reset();
+  impl_->blocks_made_ = false;
+}
+
+std::size_t Model::row_blocks() const {
+  const detail::RowBlocks* blocks = impl_->blocks();
+  return blocks != nullptr ? blocks->blocks() : 0;
+}
 std::size_t Model::threads() const noexcept { return impl_->workspace_.threads(); }
 
 double Model::value_and_gradient(std::span<const double> theta, std::span<double> gradient, bool checked) const {

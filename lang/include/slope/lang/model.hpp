@@ -179,12 +179,24 @@ class Model {
   double value_and_gradient(std::span<const double> theta, std::span<double> gradient, bool checked = false) const;
 
   /// Replays with `threads` threads (0: one per core; 1, the default: the calling thread only):
-  /// the operations over data rows are split between them (see
-  /// slope::Function::Workspace::set_threads). The value and gradient have the same bits for
-  /// every thread count.
+  /// the operations over data rows are split between them (blocks of rows, see
+  /// set_rows_per_block, or slope::Function::Workspace::set_threads). The value and gradient
+  /// have the same bits for every thread count.
   void set_threads(std::size_t threads);
   /// The thread count set.
   [[nodiscard]] std::size_t threads() const noexcept;
+
+  /// How value_and_gradient evaluates a model whose objective sums over its data rows (the
+  /// reductions over rows of split_rows): block by block, each block's rows read once per
+  /// evaluation while they are in cache, the blocks spread over the threads. `rows` rows per
+  /// block; 0 (the default) sizes blocks to about 128 KiB of data and uses them from two blocks
+  /// on; kNoRowBlocks evaluates the rows as one (as a model whose rows do not split, or whose
+  /// objective has more than a few reductions over rows, always is). Blocks change the order
+  /// of the sums over rows, so the last bits of the results depend on it (not on the threads).
+  void set_rows_per_block(std::size_t rows);
+  static constexpr std::size_t kNoRowBlocks = static_cast<std::size_t>(-1);
+  /// The number of blocks the last evaluation used (0: the rows were evaluated as one).
+  [[nodiscard]] std::size_t row_blocks() const;
 
   /// An objective for slope::optimize / minimize / maximize that refers to this model (which
   /// must outlive it). Pass model.sense() to optimize.

@@ -1,0 +1,149 @@
+#include "row_blocks.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include <slope/autodiff.hpp>
+
+#include "evaluate.hpp"
+#include "slope/lang/errors.hpp"
+
+namespace slope::lang::detail {
+
+namespace {
+
+/// About this many bytes of data per block: a block's rows stay in L2 between its forward
+/// replay and its backward sweeps.
+constexpr std::size_t kBlockBytes = std::size_t{128} << 10;
+/// Groups whose sums are added in order: fixed, so that the bits do not depend on the threads
+/// (and enough to keep as many cores busy).
+constexpr std::size_t kGroups = 64;
+
+/// Part t of n of [0, count): contiguous, fixed by count and n alone.
+std::pair<std::size_t, std::size_t> part(std::size_t count, std::size_t t, std::size_t n) noexcept {
+  return {count * t / n, count * (t + 1) / n};
+}
+
+}  // namespace
+
+RowBlocks::RowBlocks(const Program& program, const std::string& file, RowPlan plan)
+    : program_(program), file_(file), plan_(std::move(plan)) {}
+
+RowBlocks::~RowBlocks() = default;
+
+std::unique_ptr<RowBlocks> RowBlocks::make(const Program& program, const CheckedModel& model, const std::string& file,
+                                           const Bindings& bindings, std::string_view dimension, std::size_t rows,
+                                           std::size_t rows_per_block) {
+  RowPlan plan;
+  try {
+    plan = plan_rows(program, model, file, dimension, rows);
+  } catch (const CheckError&) {
+    return nullptr;  // rows meet other than in sums: evaluated whole
+  }
+  if (plan.reduced_size == 0 || plan.reduced_size > kMaxParts) return nullptr;
+  std::size_t row_bytes = 0;
+  for (std::size_t slot = 0; slot < plan.split_data.size(); ++slot) {
+    if (plan.split_data[slot] && bindings.data[slot] != nullptr) row_bytes += bindings.data[slot]->cols * sizeof(double);
+  }
+  if (rows_per_block == 0) rows_per_block = std::max<std::size_t>(64, kBlockBytes / std::max<std::size_t>(row_bytes, 1));
+  const std::size_t count = (rows + rows_per_block - 1) / rows_per_block;
+  if (count < 2) return nullptr;
+
+  std::unique_ptr<RowBlocks> out(new RowBlocks(program, file, std::move(plan)));
+  out->bindings_ = bindings;
+  out->blocks_.resize(count);
+  for (std::size_t b = 0; b < count; ++b) {
+    const std::size_t first = rows * b / count;  // blocks of equal size within one row
+    const std::size_t last = rows * (b + 1) / count;
+    for (std::size_t slot = 0; slot < out->plan_.split_data.size(); ++slot) {
+      if (!out->plan_.split_data[slot]) continue;
+      const Matrix& whole = *bindings.data[slot];
+      Matrix view = Matrix::view(whole.entries().subspan(first * whole.cols, (last - first) * whole.cols),
+                                 last - first, whole.cols, whole.origin);
+      view.first_row = whole.first_row + first;
+      out->blocks_[b].views.push_back(std::move(view));
+    }
+  }
+  const std::size_t groups = std::min(count, kGroups);
+  out->groups_.resize(groups);
+  for (std::size_t g = 0; g < groups; ++g) {
+    std::tie(out->groups_[g].first, out->groups_[g].last) = part(count, g, groups);
+  }
+  return out;
+}
+
+void RowBlocks::run_block(Block& block, Group& group, std::span<const double> theta, bool with_jacobian) {
+  if (!block.model) {  // checked on first use, on the thread that evaluates it
+    Bindings bindings = bindings_;
+    std::size_t view = 0;
+    for (std::size_t slot = 0; slot < plan_.split_data.size(); ++slot) {
+      if (plan_.split_data[slot]) bindings.data[slot] = &block.views[view++];
+    }
+    block.model = check(program_, file_, bindings);
+  }
+  const auto local = [&](std::span<const Var> x) {
+    return evaluate_local_parts<Var>(program_, *block.model, file_, plan_, x);
+  };
+  const std::size_t r = plan_.reduced_size;
+  const std::span<double> parts = std::span<double>(group.block).first(r);
+  if (!block.parts) block.parts = slope::Function::record(local, theta);
+  const auto replay = [&] {
+    return with_jacobian ? block.parts->evaluate_for_vjp(theta, parts, block.workspace)
+                         : block.parts->evaluate(theta, parts, block.workspace);
+  };
+  if (replay() != ReplayStatus::Ok) {  // a comparison in the block flipped: record it again
+    block.parts = slope::Function::record(local, theta);
+    (void)replay();
+  }
+  if (!with_jacobian) return;
+  const std::size_t p = theta.size();
+  for (std::size_t k = 0; k < r; ++k) {  // row k of the Jacobian: one backward sweep
+    std::fill(group.weights.begin(), group.weights.end(), 0.0);
+    group.weights[k] = 1.0;
+    block.parts->vector_jacobian_product(group.weights, std::span<double>(group.block).subspan(r + k * p, p),
+                                         block.workspace);
+  }
+}
+
+void RowBlocks::run_group(Group& group, std::span<const double> theta, bool with_jacobian) {
+  const std::size_t size = plan_.reduced_size * (with_jacobian ? 1 + theta.size() : 1);
+  group.sums.assign(size, 0.0);
+  group.block.assign(size, 0.0);
+  group.weights.assign(plan_.reduced_size, 0.0);
+  group.failure = nullptr;
+  try {
+    for (std::size_t b = group.first; b < group.last; ++b) {
+      run_block(blocks_[b], group, theta, with_jacobian);
+      for (std::size_t i = 0; i < size; ++i) group.sums[i] += group.block[i];
+    }
+  } catch (...) {
+    group.failure = std::current_exception();
+  }
+}
+
+void RowBlocks::evaluate(std::span<const double> theta, std::span<double> parts, std::span<double> jacobian,
+                         std::size_t threads) {
+  const bool with_jacobian = !jacobian.empty();
+  if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
+  threads = std::min(threads, groups_.size());
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {  // groups are taken in turn; which thread runs one does not matter
+    for (std::size_t g = next++; g < groups_.size(); g = next++) run_group(groups_[g], theta, with_jacobian);
+  };
+  {
+    std::vector<std::jthread> workers;
+    for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(work);
+    work();
+  }  // joined
+  const std::size_t r = plan_.reduced_size;
+  std::fill(parts.begin(), parts.end(), 0.0);
+  std::fill(jacobian.begin(), jacobian.end(), 0.0);
+  for (const Group& group : groups_) {
+    if (group.failure) std::rethrow_exception(group.failure);
+    for (std::size_t i = 0; i < r; ++i) parts[i] += group.sums[i];
+    for (std::size_t i = 0; i < jacobian.size(); ++i) jacobian[i] += group.sums[r + i];
+  }
+}
+
+}  // namespace slope::lang::detail

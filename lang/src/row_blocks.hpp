@@ -1,0 +1,91 @@
+#pragma once
+/// \file
+/// (internal) A model's sums over data rows evaluated block by block, on all cores.
+///
+/// The objective splits at its reductions over rows as for processes (row_plan.hpp): the
+/// parts S = sum over rows, then the objective G(theta, S). Here the rows are cut into blocks
+/// of a few hundred rows, each block's parts recorded once into a Function of its own (the
+/// data are views of the bound rows: nothing is copied). An evaluation replays a block
+/// forward and, while the block's rows are still in cache, sweeps it backward once per part
+/// to get the parts' Jacobian dS_b/dtheta; the gradient is then dG/dtheta + J^T dG/dS. So the
+/// data are read once per evaluation, not twice (forward product, then its adjoint), and the
+/// blocks go to several threads.
+///
+/// The blocks are summed in groups fixed by the row count alone (each group in block order,
+/// the groups in group order), so the bits do not depend on the thread count.
+
+#include <cstddef>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <slope/autodiff/function.hpp>
+
+#include "row_plan.hpp"
+#include "slope/lang/check.hpp"
+
+namespace slope::lang::detail {
+
+/// The blocks of one model's rows, their recorded parts and the sums of their results.
+class RowBlocks {
+ public:
+  /// Parts per model above which blocks do not pay: each part costs a backward sweep per block.
+  static constexpr std::size_t kMaxParts = 4;
+
+  /// The blocks of `model` (checked with `bindings`) over its row dimension `dimension` of
+  /// `rows` rows, `rows_per_block` rows each (0: sized so that a block's data take about 128 KiB); null where blocks do not
+  /// apply: no row dimension, fewer rows than two blocks, rows that meet other than in sums
+  /// (plan_rows refuses), more than kMaxParts parts, or no parts at all.
+  [[nodiscard]] static std::unique_ptr<RowBlocks> make(const Program& program, const CheckedModel& model,
+                                                       const std::string& file, const Bindings& bindings,
+                                                       std::string_view dimension, std::size_t rows,
+                                                       std::size_t rows_per_block);
+
+  /// The split of the objective at its reductions over rows (global rows: all of them).
+  [[nodiscard]] const RowPlan& plan() const noexcept { return plan_; }
+  [[nodiscard]] std::size_t blocks() const noexcept { return blocks_.size(); }
+
+  /// The parts summed over all rows at `theta` (plan().reduced_size values) and, when
+  /// `jacobian` is not empty, their Jacobian (reduced_size x theta.size(), row-major), on
+  /// `threads` threads (0: one per core). An exception of a block (its first recording
+  /// failed) is rethrown, the first in row order.
+  void evaluate(std::span<const double> theta, std::span<double> parts, std::span<double> jacobian,
+                std::size_t threads);
+
+  RowBlocks(const RowBlocks&) = delete;
+  RowBlocks& operator=(const RowBlocks&) = delete;
+  ~RowBlocks();
+
+ private:
+  struct Block {
+    std::vector<Matrix> views;          ///< the block's rows of each split data slot
+    std::optional<CheckedModel> model;  ///< checked against the views
+    std::optional<slope::Function> parts;
+    slope::Function::Workspace workspace;
+  };
+  /// Blocks [first, last) summed in block order into one buffer.
+  struct Group {
+    std::size_t first = 0, last = 0;
+    std::vector<double> sums;     ///< parts, then the Jacobian
+    std::vector<double> block;    ///< one block's results, laid out as sums
+    std::vector<double> weights;  ///< a unit vector over the parts (one backward sweep each)
+    std::exception_ptr failure;
+  };
+
+  RowBlocks(const Program& program, const std::string& file, RowPlan plan);
+  void run_group(Group& group, std::span<const double> theta, bool with_jacobian);
+  void run_block(Block& block, Group& group, std::span<const double> theta, bool with_jacobian);
+
+  const Program& program_;
+  const std::string& file_;
+  RowPlan plan_;
+  Bindings bindings_;  // the whole model's; a block's replace the split slots by views
+  std::vector<Block> blocks_;
+  std::vector<Group> groups_;
+};
+
+}  // namespace slope::lang::detail
