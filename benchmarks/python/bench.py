@@ -12,8 +12,8 @@
    sum(softplus(z) - y z) + lambda |w|^2 with z = X w + b (slope maximizes its negation).
 
 Each figure is the best of --repeat timings; each run prints its own ratios; --runs 2 by default.
---threads N fits with m.threads = N (default 1, as a Model starts; NumPy's reference BLAS and
-scikit-learn's loss use one thread).
+--threads N fits with m.threads = N (default 0: one per core, as a Model starts; NumPy's
+reference BLAS and scikit-learn's loss use one thread here, so the report also gives --threads 1).
 --smoke runs everything at toy sizes in seconds (CTest), with meaningless timings.
 
     PYTHONPATH=build/py/python /usr/bin/python3 benchmarks/python/bench.py \\
@@ -155,8 +155,8 @@ def main():
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=5, help="timings per figure; the best counts")
     parser.add_argument("--smoke", action="store_true", help="toy sizes, seconds, meaningless timings")
-    parser.add_argument("--threads", type=int, default=1,
-                        help="the fit model's m.threads (default 1, the model's default; 0: one per core)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="the fit model's m.threads (default 0: one per core, the model's default)")
     args = parser.parse_args()
     driver = find_driver(args.driver)
     n, d, calls = (2000, 10, 2000) if args.smoke else (200_000, 50, 200_000)

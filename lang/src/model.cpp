@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
 #include <fstream>
 #include <optional>
@@ -106,7 +107,7 @@ class ModelImpl {
   bool blocks_made_ = false;
   std::size_t rows_per_block_ = 0;  // Model::set_rows_per_block
   std::size_t threads_ = 1;
-  std::vector<double> jacobian_;
+  std::vector<double> weights_;  // the rows of dS/dtheta a block evaluation pulls back
 
   /// Forgets the check and the recorded objective (data or constants changed).
   void invalidate() noexcept {
@@ -249,21 +250,36 @@ class ModelImpl {
     return e.value;
   }
 
-  /// Value and gradient block by block (row_blocks.hpp): the parts S and their Jacobian J
-  /// summed over the blocks, then G(theta, S), and the gradient dG/dtheta + J^T dG/dS.
+  /// Value and gradient block by block (row_blocks.hpp): the parts S summed over the blocks
+  /// with their pullbacks, then G(theta, S) and the gradient dG/dtheta + J^T dG/dS.
   double blocked_evaluation(detail::RowBlocks& blocks, std::span<const double> theta, std::span<double> gradient) {
     const detail::RowPlan& rows = blocks.plan();
     const std::size_t p = theta.size();
     const std::size_t r = rows.reduced_size;
+    if (rows.affine) {  // dG/dS does not depend on S: taken at the last sums, one sweep per block
+      parts_.resize(r);
+      if (!std::all_of(parts_.begin(), parts_.end(), [](double v) { return std::isfinite(v); })) {
+        std::fill(parts_.begin(), parts_.end(), 0.0);
+      }
+      (void)objective_from_parts(theta, rows, false);
+      weights_.assign(stage_gradient_.begin() + static_cast<std::ptrdiff_t>(p), stage_gradient_.end());
+    } else {  // a sweep per part: the rows of the Jacobian
+      weights_.assign(r * r, 0.0);
+      for (std::size_t k = 0; k < r; ++k) weights_[k * r + k] = 1.0;
+    }
+    pulled_.resize(weights_.size() / r * p);
     parts_.resize(r);
-    jacobian_.resize(r * p);
-    blocks.evaluate(theta, parts_, jacobian_, threads_);
+    blocks.evaluate(theta, parts_, weights_, pulled_, threads_);
     const double value = objective_from_parts(theta, rows, false);
     for (std::size_t j = 0; j < p; ++j) gradient[j] = stage_gradient_[j];
+    if (rows.affine) {
+      for (std::size_t j = 0; j < p; ++j) gradient[j] += pulled_[j];
+      return value;
+    }
     for (std::size_t k = 0; k < r; ++k) {
       const double weight = stage_gradient_[p + k];
       if (weight == 0.0) continue;
-      for (std::size_t j = 0; j < p; ++j) gradient[j] += weight * jacobian_[k * p + j];
+      for (std::size_t j = 0; j < p; ++j) gradient[j] += weight * pulled_[k * p + j];
     }
     return value;
   }

@@ -41,7 +41,7 @@ std::unique_ptr<RowBlocks> RowBlocks::make(const Program& program, const Checked
   } catch (const CheckError&) {
     return nullptr;  // rows meet other than in sums: evaluated whole
   }
-  if (plan.reduced_size == 0 || plan.reduced_size > kMaxParts) return nullptr;
+  if (plan.reduced_size == 0 || (!plan.affine && plan.reduced_size > kMaxParts)) return nullptr;
   std::size_t row_bytes = 0;
   for (std::size_t slot = 0; slot < plan.split_data.size(); ++slot) {
     if (plan.split_data[slot] && bindings.data[slot] != nullptr) row_bytes += bindings.data[slot]->cols * sizeof(double);
@@ -73,7 +73,7 @@ std::unique_ptr<RowBlocks> RowBlocks::make(const Program& program, const Checked
   return out;
 }
 
-void RowBlocks::run_block(Block& block, Group& group, std::span<const double> theta, bool with_jacobian) {
+void RowBlocks::run_block(Block& block, Group& group, std::span<const double> theta, std::span<const double> weights) {
   if (!block.model) {  // checked on first use, on the thread that evaluates it
     Bindings bindings = bindings_;
     std::size_t view = 0;
@@ -87,6 +87,7 @@ void RowBlocks::run_block(Block& block, Group& group, std::span<const double> th
   };
   const std::size_t r = plan_.reduced_size;
   const std::span<double> parts = std::span<double>(group.block).first(r);
+  const bool with_jacobian = !weights.empty();
   if (!block.parts) block.parts = slope::Function::record(local, theta);
   const auto replay = [&] {
     return with_jacobian ? block.parts->evaluate_for_vjp(theta, parts, block.workspace)
@@ -96,25 +97,21 @@ void RowBlocks::run_block(Block& block, Group& group, std::span<const double> th
     block.parts = slope::Function::record(local, theta);
     (void)replay();
   }
-  if (!with_jacobian) return;
   const std::size_t p = theta.size();
-  for (std::size_t k = 0; k < r; ++k) {  // row k of the Jacobian: one backward sweep
-    std::fill(group.weights.begin(), group.weights.end(), 0.0);
-    group.weights[k] = 1.0;
-    block.parts->vector_jacobian_product(group.weights, std::span<double>(group.block).subspan(r + k * p, p),
+  for (std::size_t k = 0; k < weights.size() / r; ++k) {  // one backward sweep per row of weights
+    block.parts->vector_jacobian_product(weights.subspan(k * r, r), std::span<double>(group.block).subspan(r + k * p, p),
                                          block.workspace);
   }
 }
 
-void RowBlocks::run_group(Group& group, std::span<const double> theta, bool with_jacobian) {
-  const std::size_t size = plan_.reduced_size * (with_jacobian ? 1 + theta.size() : 1);
+void RowBlocks::run_group(Group& group, std::span<const double> theta, std::span<const double> weights) {
+  const std::size_t size = plan_.reduced_size + weights.size() / plan_.reduced_size * theta.size();
   group.sums.assign(size, 0.0);
   group.block.assign(size, 0.0);
-  group.weights.assign(plan_.reduced_size, 0.0);
   group.failure = nullptr;
   try {
     for (std::size_t b = group.first; b < group.last; ++b) {
-      run_block(blocks_[b], group, theta, with_jacobian);
+      run_block(blocks_[b], group, theta, weights);
       for (std::size_t i = 0; i < size; ++i) group.sums[i] += group.block[i];
     }
   } catch (...) {
@@ -122,14 +119,13 @@ void RowBlocks::run_group(Group& group, std::span<const double> theta, bool with
   }
 }
 
-void RowBlocks::evaluate(std::span<const double> theta, std::span<double> parts, std::span<double> jacobian,
-                         std::size_t threads) {
-  const bool with_jacobian = !jacobian.empty();
+void RowBlocks::evaluate(std::span<const double> theta, std::span<double> parts, std::span<const double> weights,
+                         std::span<double> pulled, std::size_t threads) {
   if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
   threads = std::min(threads, groups_.size());
   std::atomic<std::size_t> next{0};
   const auto work = [&] {  // groups are taken in turn; which thread runs one does not matter
-    for (std::size_t g = next++; g < groups_.size(); g = next++) run_group(groups_[g], theta, with_jacobian);
+    for (std::size_t g = next++; g < groups_.size(); g = next++) run_group(groups_[g], theta, weights);
   };
   {
     std::vector<std::jthread> workers;
@@ -138,11 +134,11 @@ void RowBlocks::evaluate(std::span<const double> theta, std::span<double> parts,
   }  // joined
   const std::size_t r = plan_.reduced_size;
   std::fill(parts.begin(), parts.end(), 0.0);
-  std::fill(jacobian.begin(), jacobian.end(), 0.0);
+  std::fill(pulled.begin(), pulled.end(), 0.0);
   for (const Group& group : groups_) {
     if (group.failure) std::rethrow_exception(group.failure);
     for (std::size_t i = 0; i < r; ++i) parts[i] += group.sums[i];
-    for (std::size_t i = 0; i < jacobian.size(); ++i) jacobian[i] += group.sums[r + i];
+    for (std::size_t i = 0; i < pulled.size(); ++i) pulled[i] += group.sums[r + i];
   }
 }
 

@@ -6,10 +6,11 @@
 /// parts S = sum over rows, then the objective G(theta, S). Here the rows are cut into blocks
 /// of a few hundred rows, each block's parts recorded once into a Function of its own (the
 /// data are views of the bound rows: nothing is copied). An evaluation replays a block
-/// forward and, while the block's rows are still in cache, sweeps it backward once per part
-/// to get the parts' Jacobian dS_b/dtheta; the gradient is then dG/dtheta + J^T dG/dS. So the
-/// data are read once per evaluation, not twice (forward product, then its adjoint), and the
-/// blocks go to several threads.
+/// forward and, while the block's rows are still in cache, sweeps it backward: once with the
+/// weights dG/dS when G is affine in S (they are known before S is: a log likelihood plus a
+/// penalty), else once per part, for the rows of the Jacobian J_b = dS_b/dtheta; the gradient
+/// is dG/dtheta + J^T dG/dS. So the data are read once per evaluation, not twice (a product,
+/// then its adjoint), and the blocks go to several threads.
 ///
 /// The blocks are summed in groups fixed by the row count alone (each group in block order,
 /// the groups in group order), so the bits do not depend on the thread count.
@@ -33,13 +34,15 @@ namespace slope::lang::detail {
 /// The blocks of one model's rows, their recorded parts and the sums of their results.
 class RowBlocks {
  public:
-  /// Parts per model above which blocks do not pay: each part costs a backward sweep per block.
+  /// Parts above which blocks do not pay for an objective that is not affine in them: each
+  /// part costs a backward sweep per block.
   static constexpr std::size_t kMaxParts = 4;
 
   /// The blocks of `model` (checked with `bindings`) over its row dimension `dimension` of
   /// `rows` rows, `rows_per_block` rows each (0: sized so that a block's data take about 128 KiB); null where blocks do not
   /// apply: no row dimension, fewer rows than two blocks, rows that meet other than in sums
-  /// (plan_rows refuses), more than kMaxParts parts, or no parts at all.
+  /// (plan_rows refuses), more than kMaxParts parts in an objective not affine in them, or no
+  /// parts at all.
   [[nodiscard]] static std::unique_ptr<RowBlocks> make(const Program& program, const CheckedModel& model,
                                                        const std::string& file, const Bindings& bindings,
                                                        std::string_view dimension, std::size_t rows,
@@ -49,12 +52,12 @@ class RowBlocks {
   [[nodiscard]] const RowPlan& plan() const noexcept { return plan_; }
   [[nodiscard]] std::size_t blocks() const noexcept { return blocks_.size(); }
 
-  /// The parts summed over all rows at `theta` (plan().reduced_size values) and, when
-  /// `jacobian` is not empty, their Jacobian (reduced_size x theta.size(), row-major), on
-  /// `threads` threads (0: one per core). An exception of a block (its first recording
-  /// failed) is rethrown, the first in row order.
-  void evaluate(std::span<const double> theta, std::span<double> parts, std::span<double> jacobian,
-                std::size_t threads);
+  /// The parts summed over all rows at `theta` (plan().reduced_size values) and, for each of
+  /// the m rows u of `weights` (m x reduced_size, row-major; m = 0: values only), the row
+  /// u^T J of `pulled` (m x theta.size()), on `threads` threads (0: one per core). An
+  /// exception of a block (its first recording failed) is rethrown, the first in row order.
+  void evaluate(std::span<const double> theta, std::span<double> parts, std::span<const double> weights,
+                std::span<double> pulled, std::size_t threads);
 
   RowBlocks(const RowBlocks&) = delete;
   RowBlocks& operator=(const RowBlocks&) = delete;
@@ -70,15 +73,14 @@ class RowBlocks {
   /// Blocks [first, last) summed in block order into one buffer.
   struct Group {
     std::size_t first = 0, last = 0;
-    std::vector<double> sums;     ///< parts, then the Jacobian
-    std::vector<double> block;    ///< one block's results, laid out as sums
-    std::vector<double> weights;  ///< a unit vector over the parts (one backward sweep each)
+    std::vector<double> sums;   ///< parts, then the pulled rows
+    std::vector<double> block;  ///< one block's results, laid out as sums
     std::exception_ptr failure;
   };
 
   RowBlocks(const Program& program, const std::string& file, RowPlan plan);
-  void run_group(Group& group, std::span<const double> theta, bool with_jacobian);
-  void run_block(Block& block, Group& group, std::span<const double> theta, bool with_jacobian);
+  void run_group(Group& group, std::span<const double> theta, std::span<const double> weights);
+  void run_block(Block& block, Group& group, std::span<const double> theta, std::span<const double> weights);
 
   const Program& program_;
   const std::string& file_;

@@ -334,6 +334,104 @@ class Planner {
 
 }  // namespace
 
+namespace {
+
+/// How an expression depends on the reductions over rows: not at all, affinely (a sum of
+/// cuts times factors that do not depend on them), or otherwise.
+enum class Dependence : std::uint8_t { None, Affine, Other };
+
+Dependence join(Dependence a, Dependence b) { return std::max(a, b); }
+
+/// a * b where one factor does not depend on the cuts: affine if the other is.
+Dependence product(Dependence a, Dependence b) {
+  if (a == Dependence::None) return b;
+  if (b == Dependence::None) return a;
+  return Dependence::Other;
+}
+
+/// Whether the objective is an affine function of the cuts' sums for fixed params, so that
+/// its derivative by them is known before they are: bottom up over the expressions, whose
+/// operands come before them (a program where they do not is taken as not affine).
+bool affine_in_cuts(const Program& program, const CheckedModel& model, const RowPlan& plan) {
+  const std::size_t count = program.expressions.size();
+  std::vector<Dependence> dependence(count, Dependence::None);
+  const auto of = [&](ExprId at, ExprId operand) {
+    return operand < at ? dependence[operand] : Dependence::Other;
+  };
+  for (ExprId id = 0; id < count; ++id) {
+    const Expr& expr = program.expressions[id];
+    const ExprInfo& info = model.info[id];
+    Dependence all = Dependence::None;
+    for (const ExprId operand : expr.operands) all = join(all, of(id, operand));
+    const auto nonlinear = [&] { return all == Dependence::None ? Dependence::None : Dependence::Other; };
+    Dependence d = Dependence::None;
+    if (plan.cut_of[id] != RowPlan::kNotACut) {
+      d = plan.square_root[plan.cut_of[id]] ? Dependence::Other : Dependence::Affine;
+    } else {
+      switch (expr.kind) {
+        case ExprKind::Number:
+        case ExprKind::Slice: break;
+        case ExprKind::Name:
+          if (info.symbol == SymbolKind::Let) d = of(id, model.lets[info.slot].value);
+          break;
+        case ExprKind::Negate:
+        case ExprKind::Transpose:
+        case ExprKind::Vector: d = all; break;
+        case ExprKind::Binary: {
+          const Dependence a = of(id, expr.operands[0]), b = of(id, expr.operands[1]);
+          switch (expr.op) {
+            case BinaryOp::Add:
+            case BinaryOp::Subtract: d = join(a, b); break;
+            case BinaryOp::Multiply:
+            case BinaryOp::ElementMultiply: d = product(a, b); break;
+            case BinaryOp::Divide:
+            case BinaryOp::ElementDivide: d = b == Dependence::None ? a : Dependence::Other; break;
+            case BinaryOp::Power:
+            case BinaryOp::ElementPower:
+            case BinaryOp::Less:
+            case BinaryOp::LessEqual:
+            case BinaryOp::Greater:
+            case BinaryOp::GreaterEqual:
+            case BinaryOp::Equal:
+            case BinaryOp::NotEqual: d = nonlinear(); break;
+          }
+          break;
+        }
+        case ExprKind::Call: {
+          static constexpr std::string_view kLinear[] = {"sum", "mean", "col_sums", "row_sums", "col_means", "row_means"};
+          if (std::find(std::begin(kLinear), std::end(kLinear), expr.name) != std::end(kLinear)) {
+            d = all;
+          } else if (expr.name == "dot" && expr.operands.size() == 2) {
+            d = product(of(id, expr.operands[0]), of(id, expr.operands[1]));
+          } else {
+            d = nonlinear();
+          }
+          break;
+        }
+        case ExprKind::Index: {  // picking elements is linear; an index that depends on the cuts is not
+          Dependence indices = Dependence::None;
+          for (std::size_t k = 1; k < expr.operands.size(); ++k) indices = join(indices, of(id, expr.operands[k]));
+          d = indices == Dependence::None ? of(id, expr.operands[0]) : Dependence::Other;
+          break;
+        }
+        case ExprKind::Condition:  // a condition on the cuts makes a kink
+          d = of(id, expr.operands[0]) == Dependence::None ? all : Dependence::Other;
+          break;
+        case ExprKind::Reduce:  // sum(i in a:b, body) is linear in the body; prod is not
+          d = expr.name == "sum" && of(id, expr.operands[0]) == Dependence::None &&
+                      of(id, expr.operands[1]) == Dependence::None
+                  ? all
+                  : nonlinear();
+          break;
+      }
+    }
+    dependence[id] = d;
+  }
+  return dependence[model.objective] != Dependence::Other;
+}
+
+}  // namespace
+
 RowPlan plan_rows(const Program& program, const CheckedModel& model, const std::string& file,
                   std::string_view dimension, std::size_t global_rows) {
   RowPlan plan;
@@ -342,6 +440,7 @@ RowPlan plan_rows(const Program& program, const CheckedModel& model, const std::
   plan.global_rows = static_cast<double>(global_rows);
   plan.cut_of.assign(program.expressions.size(), RowPlan::kNotACut);
   Planner(program, model, file, plan).run();
+  plan.affine = affine_in_cuts(program, model, plan);
   return plan;
 }
 

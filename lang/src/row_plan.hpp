@@ -33,6 +33,9 @@ struct RowPlan {
   std::vector<double> divisor;           ///< per cut: what its sum is divided by (a mean), or 1
   std::vector<bool> square_root;         ///< per cut: its value is the root of its sum (norm)
   std::size_t reduced_size = 0;          ///< the length of the summed vector
+  /// The objective is affine in the summed vector for fixed params (a log likelihood plus a
+  /// penalty is): its derivative by the sums does not depend on them.
+  bool affine = false;
 
   static constexpr std::uint32_t kNotACut = UINT32_MAX;
 };

@@ -88,6 +88,8 @@ lang::Model load(const std::filesystem::path& path) {
 class PyModel {
  public:
   PyModel(lang::Model model, const py::object& data, const py::object& consts) : model_(std::move(model)) {
+    // All cores, as `slope optimize`: threads start only when a model has rows to split.
+    model_.set_threads(0);
     guarded([&] {
       bind(data);
       for (const auto& [key, value] : as_dict(consts, "consts", "{name: number}")) {
@@ -427,8 +429,8 @@ message `slope` prints.)doc");
             if (threads < 0) throw py::value_error("threads must be >= 0 (0: one per core)");
             model.model().set_threads(static_cast<std::size_t>(threads));
           },
-          "Threads that evaluate the operations over data rows (1 by default; 0: one per core). The "
-          "numbers do not depend on it.")
+          "Threads that evaluate the operations over data rows (0, the default: one per core; 1: the "
+          "calling thread only). The numbers do not depend on it.")
       .def("value", &PyModel::value, py::arg("p"),
            "The objective as written at p = {name: float | array-like} (params left out keep their initial "
            "values).")

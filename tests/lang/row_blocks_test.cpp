@@ -1,7 +1,8 @@
 // Models evaluated block by block over their data rows (Model::set_rows_per_block): the value
 // and gradient equal the model evaluated whole up to the order of the sums, match central
 // differences, have the same bits for every thread count, follow a comparison that flips in
-// some blocks, and models whose rows do not split into sums are evaluated whole.
+// some blocks, and models whose rows do not split into sums are evaluated whole. Objectives
+// affine in their sums over rows (one backward sweep per block) and not (one per sum) both.
 
 #include <boost/test/unit_test.hpp>
 
@@ -85,6 +86,8 @@ BOOST_AUTO_TEST_CASE(blocks_give_the_whole_models_value_and_gradient_with_the_sa
       "sum((X' * (X * w - y)) .^ 2) + sum(row_sums(X * W) .* y) / n",  // four parts: X' r and a sum
       "log(sum(exp(X * w)) + mean(y)) * s",                          // a non-linear function of the sums
       "sum(fmax(X * w + b, 0.05)) - sum(abs(X * w)) * s",            // comparisons that flip between points
+      "sum(col_sums(X * W) .* c) + sum(col_means(X) .* w) / s + b",  // six parts, affine: one sweep
+      "sum(X * w) * mean(X * w) + sum(y .* (X * w)) / mean(y .* y) * b",  // products of sums: not affine
   };
   for (const std::string& objective : objectives) {
     const std::string source = kHead + "maximize " + objective;
@@ -133,7 +136,7 @@ BOOST_AUTO_TEST_CASE(models_whose_rows_do_not_split_into_a_few_sums_are_evaluate
   for (const std::string objective : {
            "sum((y - mean(y)) .^ 2) * b",    // a reduction over rows inside another
            "log_sum_exp(X * w)",             // rows meet in a log_sum_exp
-           "sum(col_sums(X * W) .* c) + sum(col_means(X) .* w) + b",  // six parts: more than blocks pay for
+           "sum(col_sums(X * W) .^ 2) + sum(col_means(X) .^ 2) * b",  // six parts, squared: a sweep each
        }) {
     BOOST_TEST_CONTEXT(objective) {
       const Model m = data.model(kHead + "maximize " + objective, kRowsPerBlock);

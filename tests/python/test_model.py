@@ -2,6 +2,8 @@
 
 import inspect
 
+import os
+
 import numpy as np
 import pytest
 import scipy.optimize
@@ -195,6 +197,8 @@ def test_least_squares_matches_numpy_lstsq():
 def test_threads_split_the_rows_and_keep_every_bit():
     X, y = logistic_data(20000, 5, seed=7)
     m = slope.Model(LOGISTIC, data={"X": X, "y": y}, consts={"lambda": 0.1})
+    assert m.threads == (os.cpu_count() or 1)  # one per core by default
+    m.threads = 1
     assert m.threads == 1
     p = {"w": np.linspace(-0.3, 0.4, 5), "b": 0.2}
     v1, g1 = m.value_and_gradient(p)
