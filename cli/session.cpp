@@ -95,8 +95,9 @@ lang::Array share_of(lang::Array array, const std::string& name, RowShare& share
   return array;
 }
 
-/// Binds one NAME=PATH --data to the file's data (this process's rows of it, when split).
-void bind_named(lang::Model& model, DataBinding binding, RowShare& share, std::size_t rank) {
+/// Binds one NAME=PATH --data to the file's data (this process's rows of it, when split); a
+/// CSV file is parsed on `threads` threads (--threads: 0, one per core).
+void bind_named(lang::Model& model, DataBinding binding, RowShare& share, std::size_t rank, unsigned threads) {
   bool per_process = false;
   binding.path = per_process_path(binding.path, rank, per_process);
   const bool split = share.splits(binding.name) && !per_process;
@@ -104,11 +105,11 @@ void bind_named(lang::Model& model, DataBinding binding, RowShare& share, std::s
     case DataFormat::Csv:
       if (split) {
         std::size_t total = 0;
-        lang::Matrix rows = lang::read_csv_block(binding.path, binding.columns, share.block, total);
+        lang::Matrix rows = lang::read_csv_block(binding.path, binding.columns, share.block, total, threads);
         share.totals.emplace_back(rows.origin, total);
         model.bind_data(binding.name, std::move(rows));
       } else {
-        model.bind_data(binding.name, lang::read_csv(binding.path, binding.columns));
+        model.bind_data(binding.name, lang::read_csv(binding.path, binding.columns, threads));
       }
       return;
     case DataFormat::Npy:
@@ -181,7 +182,7 @@ void bind_files(lang::Model& model, const Arguments& arguments, const std::vecto
   }
   for (std::size_t i = 0; i < arguments.data.size(); ++i) {
     const DataBinding& binding = arguments.data[i];
-    if (!binding.name.empty() && source_of[binding.name] == i) bind_named(model, binding, share, rank);
+    if (!binding.name.empty() && source_of[binding.name] == i) bind_named(model, binding, share, rank, static_cast<unsigned>(arguments.threads));
   }
   // All the data first, then the consts and dimensions of the JSON files, so that a dimension
   // is compared with data bound from any file.
