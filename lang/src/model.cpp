@@ -108,6 +108,7 @@ class ModelImpl {
   std::size_t rows_per_block_ = 0;  // Model::set_rows_per_block
   std::size_t threads_ = 1;
   std::vector<double> weights_;  // the rows of dS/dtheta a block evaluation pulls back
+  std::vector<double> summed_;   // the parts and the pulled rows, summed over blocks and processes
 
   /// Forgets the check and the recorded objective (data or constants changed).
   void invalidate() noexcept {
@@ -120,17 +121,29 @@ class ModelImpl {
     blocks_made_ = false;
   }
 
-  /// The model's blocks of rows, or null where the rows are evaluated as one.
+  /// The model's blocks of rows (this process's rows, when split), or null where the rows are
+  /// evaluated as one. A split model decides from its plan alone, the same on every process.
   detail::RowBlocks* blocks() {
     if (blocks_made_) return blocks_.get();
     const CheckedModel& model = checked();
     blocks_made_ = true;
-    if (split_ || rows_per_block_ == Model::kNoRowBlocks) return nullptr;
-    const std::optional<std::string> dimension = row_dimension(program_);
+    if (rows_per_block_ == Model::kNoRowBlocks) return nullptr;
+    const std::optional<std::string> dimension = split_ ? std::optional(split_->dimension) : row_dimension(program_);
     if (!dimension) return nullptr;
     const std::optional<std::size_t> rows = dimension_value(*dimension);
     if (!rows) return nullptr;
-    blocks_ = detail::RowBlocks::make(program_, model, file_, bindings_now(), *dimension, *rows, rows_per_block_);
+    detail::RowPlan rows_plan;
+    if (split_) {
+      rows_plan = plan();
+    } else {
+      try {
+        rows_plan = detail::plan_rows(program_, model, file_, *dimension, *rows);
+      } catch (const CheckError&) {
+        return nullptr;  // rows that meet other than in sums: evaluated whole
+      }
+    }
+    blocks_ = detail::RowBlocks::make(program_, file_, bindings_now(), std::move(rows_plan), *rows, rows_per_block_,
+                                      split_ ? 1 : 2);
     return blocks_.get();
   }
 
@@ -186,6 +199,9 @@ class ModelImpl {
   }
 
   double split_evaluation(std::span<const double> theta, std::span<double> gradient, bool on_checked_tape = false) {
+    if (detail::RowBlocks* row_blocks = blocks(); row_blocks != nullptr && !gradient.empty()) {
+      return blocked_evaluation(*row_blocks, theta, gradient, on_checked_tape);
+    }
     const std::size_t p = theta.size();
     const detail::RowPlan& rows = plan();  // made by split_rows: the same on every process
     const CheckedModel& model = checked();
@@ -251,13 +267,15 @@ class ModelImpl {
   }
 
   /// Value and gradient block by block (row_blocks.hpp): the parts S summed over the blocks
-  /// with their pullbacks, then G(theta, S) and the gradient dG/dtheta + J^T dG/dS.
-  double blocked_evaluation(detail::RowBlocks& blocks, std::span<const double> theta, std::span<double> gradient) {
+  /// with their pullbacks (and over the processes, in one sum, for a split model), then
+  /// G(theta, S) and the gradient dG/dtheta + J^T dG/dS. `on_checked_tape` as split_evaluation.
+  double blocked_evaluation(detail::RowBlocks& blocks, std::span<const double> theta, std::span<double> gradient,
+                            bool on_checked_tape = false) {
     const detail::RowPlan& rows = blocks.plan();
     const std::size_t p = theta.size();
     const std::size_t r = rows.reduced_size;
     if (rows.affine) {  // dG/dS does not depend on S: taken at the last sums, one sweep per block
-      parts_.resize(r);
+      parts_.resize(r);  // the last sums are the same on every process
       if (!std::all_of(parts_.begin(), parts_.end(), [](double v) { return std::isfinite(v); })) {
         std::fill(parts_.begin(), parts_.end(), 0.0);
       }
@@ -267,19 +285,31 @@ class ModelImpl {
       weights_.assign(r * r, 0.0);
       for (std::size_t k = 0; k < r; ++k) weights_[k * r + k] = 1.0;
     }
-    pulled_.resize(weights_.size() / r * p);
-    parts_.resize(r);
-    blocks.evaluate(theta, parts_, weights_, pulled_, threads_);
-    const double value = objective_from_parts(theta, rows, false);
-    for (std::size_t j = 0; j < p; ++j) gradient[j] = stage_gradient_[j];
-    if (rows.affine) {
-      for (std::size_t j = 0; j < p; ++j) gradient[j] += pulled_[j];
-      return value;
+    const std::size_t pulled_rows = weights_.size() / r;
+    summed_.assign(r + pulled_rows * p, 0.0);  // the parts, then the pulled rows: one sum over processes
+    std::exception_ptr failure;
+    try {  // every process reaches the sum below, failed or not, so that none waits forever
+      if (on_checked_tape) {  // this process's rows, on a checked tape: an error in them is named here
+        record_checked_only(theta, [&](std::span<const Var> x) {
+          return detail::evaluate_local_parts<Var>(program_, checked(), file_, rows, x);
+        });
+      }
+      blocks.evaluate(theta, std::span<double>(summed_).first(r), weights_, std::span<double>(summed_).subspan(r),
+                      threads_);
+    } catch (...) {
+      if (!split_) throw;
+      failure = std::current_exception();
+      std::fill(summed_.begin(), summed_.end(), 0.0);
     }
-    for (std::size_t k = 0; k < r; ++k) {
-      const double weight = stage_gradient_[p + k];
+    if (split_) all_reduce(summed_, failure);
+    parts_.assign(summed_.begin(), summed_.begin() + static_cast<std::ptrdiff_t>(r));
+    const double value = objective_from_parts(theta, rows, on_checked_tape);
+    const double* pulled = summed_.data() + r;
+    for (std::size_t j = 0; j < p; ++j) gradient[j] = stage_gradient_[j];
+    for (std::size_t k = 0; k < pulled_rows; ++k) {
+      const double weight = rows.affine ? 1.0 : stage_gradient_[p + k];  // affine: pulled by dG/dS already
       if (weight == 0.0) continue;
-      for (std::size_t j = 0; j < p; ++j) gradient[j] += weight * pulled_[k * p + j];
+      for (std::size_t j = 0; j < p; ++j) gradient[j] += weight * pulled[k * p + j];
     }
     return value;
   }

@@ -7,7 +7,6 @@
 #include <slope/autodiff.hpp>
 
 #include "evaluate.hpp"
-#include "slope/lang/errors.hpp"
 
 namespace slope::lang::detail {
 
@@ -32,23 +31,17 @@ RowBlocks::RowBlocks(const Program& program, const std::string& file, RowPlan pl
 
 RowBlocks::~RowBlocks() = default;
 
-std::unique_ptr<RowBlocks> RowBlocks::make(const Program& program, const CheckedModel& model, const std::string& file,
-                                           const Bindings& bindings, std::string_view dimension, std::size_t rows,
-                                           std::size_t rows_per_block) {
-  RowPlan plan;
-  try {
-    plan = plan_rows(program, model, file, dimension, rows);
-  } catch (const CheckError&) {
-    return nullptr;  // rows meet other than in sums: evaluated whole
-  }
+std::unique_ptr<RowBlocks> RowBlocks::make(const Program& program, const std::string& file, const Bindings& bindings,
+                                           RowPlan plan, std::size_t rows,
+                                           std::size_t rows_per_block, std::size_t min_blocks) {
   if (plan.reduced_size == 0 || (!plan.affine && plan.reduced_size > kMaxParts)) return nullptr;
   std::size_t row_bytes = 0;
   for (std::size_t slot = 0; slot < plan.split_data.size(); ++slot) {
     if (plan.split_data[slot] && bindings.data[slot] != nullptr) row_bytes += bindings.data[slot]->cols * sizeof(double);
   }
   if (rows_per_block == 0) rows_per_block = std::max<std::size_t>(64, kBlockBytes / std::max<std::size_t>(row_bytes, 1));
-  const std::size_t count = (rows + rows_per_block - 1) / rows_per_block;
-  if (count < 2) return nullptr;
+  const std::size_t count = std::max<std::size_t>(1, (rows + rows_per_block - 1) / rows_per_block);
+  if (count < min_blocks) return nullptr;
 
   std::unique_ptr<RowBlocks> out(new RowBlocks(program, file, std::move(plan)));
   out->bindings_ = bindings;

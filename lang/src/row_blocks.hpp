@@ -21,7 +21,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include <slope/autodiff/function.hpp>
@@ -38,17 +37,17 @@ class RowBlocks {
   /// part costs a backward sweep per block.
   static constexpr std::size_t kMaxParts = 4;
 
-  /// The blocks of `model` (checked with `bindings`) over its row dimension `dimension` of
-  /// `rows` rows, `rows_per_block` rows each (0: sized so that a block's data take about 128 KiB); null where blocks do not
-  /// apply: no row dimension, fewer rows than two blocks, rows that meet other than in sums
-  /// (plan_rows refuses), more than kMaxParts parts in an objective not affine in them, or no
-  /// parts at all.
-  [[nodiscard]] static std::unique_ptr<RowBlocks> make(const Program& program, const CheckedModel& model,
-                                                       const std::string& file, const Bindings& bindings,
-                                                       std::string_view dimension, std::size_t rows,
-                                                       std::size_t rows_per_block);
+  /// The blocks of the model `program` with `bindings`, split by `plan` (plan_rows) over its
+  /// `rows` rows, `rows_per_block` rows each (0: sized so that a block's data take about 128
+  /// KiB); null where blocks do not apply: no parts, more than kMaxParts parts in an objective
+  /// not affine in them, or fewer than `min_blocks` blocks. Whether blocks apply depends on the
+  /// plan alone when `min_blocks` is 1 (so processes that split the rows all decide alike).
+  [[nodiscard]] static std::unique_ptr<RowBlocks> make(const Program& program, const std::string& file,
+                                                       const Bindings& bindings,
+                                                       RowPlan plan, std::size_t rows, std::size_t rows_per_block,
+                                                       std::size_t min_blocks);
 
-  /// The split of the objective at its reductions over rows (global rows: all of them).
+  /// The split of the objective at its reductions over rows.
   [[nodiscard]] const RowPlan& plan() const noexcept { return plan_; }
   [[nodiscard]] std::size_t blocks() const noexcept { return blocks_.size(); }
 
