@@ -19,6 +19,9 @@ constexpr std::size_t kBlockBytes = std::size_t{128} << 10;
 /// (and enough to keep as many cores busy).
 constexpr std::size_t kGroups = 64;
 
+/// The fewest blocks worth a thread of their own.
+constexpr std::size_t kBlocksPerThread = 4;
+
 /// Part t of n of [0, count): contiguous, fixed by count and n alone.
 std::pair<std::size_t, std::size_t> part(std::size_t count, std::size_t t, std::size_t n) noexcept {
   return {count * t / n, count * (t + 1) / n};
@@ -115,7 +118,8 @@ void RowBlocks::run_group(Group& group, std::span<const double> theta, std::span
 void RowBlocks::evaluate(std::span<const double> theta, std::span<double> parts, std::span<const double> weights,
                          std::span<double> pulled, std::size_t threads) {
   if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
-  threads = std::min(threads, groups_.size());
+  // A thread is started per evaluation (tens of microseconds): worth it from a few blocks each.
+  threads = std::clamp<std::size_t>(blocks_.size() / kBlocksPerThread, 1, std::min(threads, groups_.size()));
   std::atomic<std::size_t> next{0};
   const auto work = [&] {  // groups are taken in turn; which thread runs one does not matter
     for (std::size_t g = next++; g < groups_.size(); g = next++) run_group(groups_[g], theta, weights);
