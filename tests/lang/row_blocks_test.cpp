@@ -15,6 +15,8 @@
 
 using slope::lang::Matrix;
 using slope::lang::Model;
+using slope::lang::test::kRowsHead;
+using slope::lang::test::points_near_start;
 using slope::test::close;
 
 namespace {
@@ -45,16 +47,6 @@ struct Evaluation {
   std::vector<double> gradient;
 };
 
-std::vector<std::vector<double>> points_for(const Model& m) {
-  std::vector<std::vector<double>> points;
-  for (int k = 0; k < 3; ++k) {
-    std::vector<double> theta = m.initial_point();
-    for (std::size_t j = 0; j < theta.size(); ++j) theta[j] += 0.4 * std::cos(1.3 * static_cast<double>(j) + k);
-    points.push_back(theta);
-  }
-  return points;
-}
-
 /// value_and_gradient at each point, in turn.
 std::vector<Evaluation> evaluate(const Model& m, const std::vector<std::vector<double>>& points) {
   std::vector<Evaluation> out;
@@ -67,8 +59,6 @@ std::vector<Evaluation> evaluate(const Model& m, const std::vector<std::vector<d
   return out;
 }
 
-const std::string kHead = "data X[n, d]\ndata y[n]\nparam w[d] = 0.1\nparam b = 0.2\nparam s > 0 = 1.5\n"
-                          "param W[d, 3] = 0.05\nparam c[3] = 0\n";
 
 }  // namespace
 
@@ -90,10 +80,10 @@ BOOST_AUTO_TEST_CASE(blocks_give_the_whole_models_value_and_gradient_with_the_sa
       "sum(X * w) * mean(X * w) + sum(y .* (X * w)) / mean(y .* y) * b",  // products of sums: not affine
   };
   for (const std::string& objective : objectives) {
-    const std::string source = kHead + "maximize " + objective;
+    const std::string source = kRowsHead + "maximize " + objective;
     BOOST_TEST_CONTEXT(objective) {
       const Model whole = data.model(source, Model::kNoRowBlocks);
-      const auto points = points_for(whole);
+      const auto points = points_near_start(whole);
       const std::vector<Evaluation> expected = evaluate(whole, points);
       BOOST_TEST(whole.row_blocks() == 0U);
 
@@ -139,10 +129,10 @@ BOOST_AUTO_TEST_CASE(models_whose_rows_do_not_split_into_a_few_sums_are_evaluate
            "sum(col_sums(X * W) .^ 2) + sum(col_means(X) .^ 2) * b",  // six parts, squared: a sweep each
        }) {
     BOOST_TEST_CONTEXT(objective) {
-      const Model m = data.model(kHead + "maximize " + objective, kRowsPerBlock);
+      const Model m = data.model(kRowsHead + "maximize " + objective, kRowsPerBlock);
       BOOST_TEST(m.row_blocks() == 0U);
-      const Model whole = data.model(kHead + "maximize " + objective, Model::kNoRowBlocks);
-      const auto points = points_for(m);
+      const Model whole = data.model(kRowsHead + "maximize " + objective, Model::kNoRowBlocks);
+      const auto points = points_near_start(m);
       const std::vector<Evaluation> got = evaluate(m, points);
       const std::vector<Evaluation> expected = evaluate(whole, points);
       BOOST_TEST(got[2].value == expected[2].value);
@@ -150,17 +140,17 @@ BOOST_AUTO_TEST_CASE(models_whose_rows_do_not_split_into_a_few_sums_are_evaluate
     }
   }
   // Too few rows for two blocks of the default size.
-  BOOST_TEST(data.model(kHead + "maximize sum(X * w)", 0).row_blocks() == 0U);
-  BOOST_TEST(data.model(kHead + "maximize sum(X * w)", 500).row_blocks() == 2U);
+  BOOST_TEST(data.model(kRowsHead + "maximize sum(X * w)", 0).row_blocks() == 0U);
+  BOOST_TEST(data.model(kRowsHead + "maximize sum(X * w)", 500).row_blocks() == 2U);
 }
 
 BOOST_AUTO_TEST_CASE(a_domain_error_in_one_block_gives_the_same_value_as_the_whole_model) {
   Data data;
   data.y[700] = -1.0;  // log of a negative in the eleventh block
-  const std::string source = kHead + "maximize sum(log(y) .* (X * w))";
+  const std::string source = kRowsHead + "maximize sum(log(y) .* (X * w))";
   const Model whole = data.model(source, Model::kNoRowBlocks);
   const Model blocked = data.model(source, kRowsPerBlock);
-  const auto points = points_for(whole);
+  const auto points = points_near_start(whole);
   const auto expected = evaluate(whole, points);
   const auto got = evaluate(blocked, points);
   BOOST_TEST(std::isnan(expected[0].value));

@@ -20,6 +20,8 @@
 using slope::lang::Matrix;
 using slope::lang::Model;
 using slope::lang::RowSplit;
+using slope::lang::test::kRowsHead;
+using slope::lang::test::points_near_start;
 using slope::test::close;
 
 namespace {
@@ -109,18 +111,6 @@ std::vector<Outcome> run_split(const Data& data, const std::string& source, std:
   return out;
 }
 
-std::vector<std::vector<double>> points_for(const Model& whole) {
-  std::vector<std::vector<double>> points;
-  for (int k = 0; k < 3; ++k) {
-    std::vector<double> theta = whole.initial_point();
-    for (std::size_t j = 0; j < theta.size(); ++j) theta[j] += 0.4 * std::cos(1.3 * static_cast<double>(j) + k);
-    points.push_back(theta);
-  }
-  return points;
-}
-
-const std::string kHead = "data X[n, d]\ndata y[n]\nparam w[d] = 0.1\nparam b = 0.2\nparam s > 0 = 1.5\n"
-                          "param W[d, 3] = 0.05\nparam c[3] = 0\n";
 
 }  // namespace
 
@@ -139,10 +129,10 @@ BOOST_AUTO_TEST_CASE(every_reduction_over_rows_gives_the_whole_models_value_and_
       "sum(softmax(X * W + c) .* (X * W)) + mean(X * W) + sum(row_means(X')) * b",
   };
   for (const std::string& objective : objectives) {
-    const std::string source = kHead + "maximize " + objective;
+    const std::string source = kRowsHead + "maximize " + objective;
     BOOST_TEST_CONTEXT(objective) {
       const Model whole = data.model(source, 0, kRows);
-      const auto points = points_for(whole);
+      const auto points = points_near_start(whole);
       std::vector<double> expected(whole.parameter_count());
       const double value = whole.value_and_gradient(points.back(), expected);
       for (const std::size_t processes : {1u, 2u, 3u, 5u}) {
@@ -172,7 +162,7 @@ BOOST_AUTO_TEST_CASE(a_model_whose_rows_interact_otherwise_is_refused_at_its_pla
   const Data data;
   auto refusal = [&](const std::string& objective) {
     return slope::lang::test::error_of<slope::lang::CheckError>([&] {
-      Model m = data.model(kHead + "maximize " + objective, 0, 10);
+      Model m = data.model(kRowsHead + "maximize " + objective, 0, 10);
       m.split_rows(RowSplit{"n", kRows, [](std::span<double>, int) { return 0; }});
     });
   };
@@ -198,8 +188,8 @@ BOOST_AUTO_TEST_CASE(a_model_whose_rows_interact_otherwise_is_refused_at_its_pla
 BOOST_AUTO_TEST_CASE(a_failure_on_one_process_stops_every_process) {
   Data data;
   data.y[20] = 2.5;  // a label that is not an integer, in the last block
-  const std::string source = kHead + "maximize sum(i in 1:n, log_softmax(X * W + c)[i, y[i]])";
-  const Model whole = data.model(kHead + "maximize sum(X * w)", 0, kRows);
+  const std::string source = kRowsHead + "maximize sum(i in 1:n, log_softmax(X * W + c)[i, y[i]])";
+  const Model whole = data.model(kRowsHead + "maximize sum(X * w)", 0, kRows);
   const std::vector<Outcome> outcomes = run_split(data, source, 3, {std::vector<double>(whole.parameter_count(), 0.1)});
   BOOST_TEST(outcomes[0].error == "peer");
   BOOST_TEST(outcomes[1].error == "peer");

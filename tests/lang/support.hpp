@@ -2,9 +2,11 @@
 /// \file
 /// Helpers of the language tests: parse-and-print, and the message of the error a model throws.
 
+#include <cmath>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <slope/lang/errors.hpp>
 #include <slope/lang/model.hpp>
@@ -54,6 +56,22 @@ inline std::string syntax_error(std::string_view source) {
 /// what() of the CheckError that checking `source` (with no data) throws.
 inline std::string check_error(std::string_view source) {
   return error_of<CheckError>([&] { Model::parse(source, "model.slope").check(); });
+}
+
+/// The head of the models whose rows are split (by processes or by blocks): data X[n, d] and
+/// y[n] (labels 1..3), and params of every shape an objective over them may use.
+inline const std::string kRowsHead = "data X[n, d]\ndata y[n]\nparam w[d] = 0.1\nparam b = 0.2\nparam s > 0 = 1.5\n"
+                                     "param W[d, 3] = 0.05\nparam c[3] = 0\n";
+
+/// Three points near the model's initial point, each component moved by a different amount.
+inline std::vector<std::vector<double>> points_near_start(const Model& model) {
+  std::vector<std::vector<double>> points;
+  for (int k = 0; k < 3; ++k) {
+    std::vector<double> theta = model.initial_point();
+    for (std::size_t j = 0; j < theta.size(); ++j) theta[j] += 0.4 * std::cos(1.3 * static_cast<double>(j) + k);
+    points.push_back(theta);
+  }
+  return points;
 }
 
 }  // namespace slope::lang::test

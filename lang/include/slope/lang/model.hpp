@@ -195,7 +195,8 @@ class Model {
   /// of the sums over rows, so the last bits of the results depend on it (not on the threads).
   void set_rows_per_block(std::size_t rows);
   static constexpr std::size_t kNoRowBlocks = static_cast<std::size_t>(-1);
-  /// The number of blocks the last evaluation used (0: the rows were evaluated as one).
+  /// The number of blocks value_and_gradient evaluates the rows by (0: as one), deciding it now
+  /// if no evaluation has.
   [[nodiscard]] std::size_t row_blocks() const;
 
   /// An objective for slope::optimize / minimize / maximize that refers to this model (which
