@@ -58,20 +58,28 @@ detail::WorkspaceData& Function::prepare(Workspace& ws) const {
   detail::WorkspaceData& d = *ws.data_;
   const detail::Program& p = *program_;
   if (d.program == p.id) return d;
-  // Laid out for another program (or new): resize, and load the constants once.
-  d.value.assign(p.slots(), 0.0);
+  // Laid out for another program (or new). The forward replay writes every slot past the
+  // constants before reading it, and every edge's partial but a linear combination's (constant:
+  // set here); the reverse sweep clears the adjoints it uses. So only the constants and those
+  // partials are loaded, and a workspace that moves between functions of one shape (blocks of
+  // rows) keeps its buffers instead of clearing them.
+  d.value.resize(p.slots());
   std::copy(p.constant_values.begin(), p.constant_values.end(), d.value.begin());
-  d.partial.assign(p.edges(), 0.0);
-  for (const detail::Instruction& ins : p.code) {
-    if (ins.op != OpCode::Fused) continue;  // linear combinations: constant partials, set once here
-    std::uint32_t e = ins.edge;
-    for (std::uint32_t k = ins.a; k < ins.a + ins.b; ++k) {
-      if (!p.is_constant(p.nary_operands[k])) d.partial[e++] = p.coefficients[k];
+  d.partial.resize(p.edges());
+  for (const detail::InstructionRun& run : p.runs) {
+    if (run.op != OpCode::Fused || run.form != detail::Form::Nary) continue;
+    for (std::uint32_t i = run.begin; i < run.end; ++i) {
+      const detail::Instruction& ins = p.code[i];
+      std::uint32_t e = ins.edge;
+      for (std::uint32_t k = ins.a; k < ins.a + ins.b; ++k) {
+        if (!p.is_constant(p.nary_operands[k])) d.partial[e++] = p.coefficients[k];
+      }
     }
   }
-  d.adjoint.assign(p.slots(), 0.0);
+  d.adjoint.resize(p.slots());
+  std::fill_n(d.adjoint.begin(), p.constants, 0.0);  // never written, so never stale: cleared for readers
   d.seed.assign(p.output_slot.size(), 0.0);
-  d.scratch.assign(std::max(2 * p.widest_nary, p.widest_vector), 0.0);
+  d.scratch.resize(std::max(2 * p.widest_nary, p.widest_vector));
   d.value_tangent.clear();  // second order: laid out by the first Hessian-vector product
   d.partial_tangent.clear();
   d.adjoint_tangent.clear();

@@ -289,13 +289,10 @@ class ModelImpl {
     summed_.assign(r + pulled_rows * p, 0.0);  // the parts, then the pulled rows: one sum over processes
     std::exception_ptr failure;
     try {  // every process reaches the sum below, failed or not, so that none waits forever
-      if (on_checked_tape) {  // this process's rows, on a checked tape: an error in them is named here
-        record_checked_only(theta, [&](std::span<const Var> x) {
-          return detail::evaluate_local_parts<Var>(program_, checked(), file_, rows, x);
-        });
-      }
+      // on_checked_tape: each block's rows are recorded on a checked tape first, so an error
+      // in them is named
       blocks.evaluate(theta, std::span<double>(summed_).first(r), weights_, std::span<double>(summed_).subspan(r),
-                      threads_);
+                      threads_, on_checked_tape);
     } catch (...) {
       if (!split_) throw;
       failure = std::current_exception();
@@ -317,6 +314,8 @@ class ModelImpl {
   /// Value and gradient by recording on tape_ in checked mode: a domain error names the
   /// operation and its source span.
   double record_checked(std::span<const double> theta, std::span<double> gradient) {
+    // Blocks check their rows one block at a time: a tape of the whole data would cost its size
+    if (detail::RowBlocks* row_blocks = blocks()) return blocked_evaluation(*row_blocks, theta, gradient, true);
     const CheckedModel& model = checked();
     auto recording = tape_.record({.checked = true});
     tape_.clear();  // keeps the memory: after the first call, recording reuses it

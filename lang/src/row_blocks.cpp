@@ -69,7 +69,8 @@ std::unique_ptr<RowBlocks> RowBlocks::make(const Program& program, const std::st
   return out;
 }
 
-void RowBlocks::run_block(Block& block, Group& group, std::span<const double> theta, std::span<const double> weights) {
+void RowBlocks::run_block(Block& block, Group& group, std::span<const double> theta, std::span<const double> weights,
+                          bool checked) {
   if (!block.model) {  // checked on first use, on the thread that evaluates it
     Bindings bindings = bindings_;
     std::size_t view = 0;
@@ -81,13 +82,18 @@ void RowBlocks::run_block(Block& block, Group& group, std::span<const double> th
   const auto local = [&](std::span<const Var> x) {
     return evaluate_local_parts<Var>(program_, *block.model, file_, plan_, x);
   };
+  if (checked) {
+    Tape tape;
+    auto recording = tape.record({.checked = true});
+    (void)local(tape.inputs(theta));
+  }
   const std::size_t r = plan_.reduced_size;
   const std::span<double> parts = std::span<double>(group.block).first(r);
   const bool with_jacobian = !weights.empty();
   if (!block.parts) block.parts = slope::Function::record(local, theta);
   const auto replay = [&] {
-    return with_jacobian ? block.parts->evaluate_for_vjp(theta, parts, block.workspace)
-                         : block.parts->evaluate(theta, parts, block.workspace);
+    return with_jacobian ? block.parts->evaluate_for_vjp(theta, parts, group.workspace)
+                         : block.parts->evaluate(theta, parts, group.workspace);
   };
   if (replay() != ReplayStatus::Ok) {  // a comparison in the block flipped: record it again
     block.parts = slope::Function::record(local, theta);
@@ -96,18 +102,19 @@ void RowBlocks::run_block(Block& block, Group& group, std::span<const double> th
   const std::size_t p = theta.size();
   for (std::size_t k = 0; k < weights.size() / r; ++k) {  // one backward sweep per row of weights
     block.parts->vector_jacobian_product(weights.subspan(k * r, r), std::span<double>(group.block).subspan(r + k * p, p),
-                                         block.workspace);
+                                         group.workspace);
   }
 }
 
-void RowBlocks::run_group(Group& group, std::span<const double> theta, std::span<const double> weights) {
+void RowBlocks::run_group(Group& group, std::span<const double> theta, std::span<const double> weights,
+                          bool checked) {
   const std::size_t size = plan_.reduced_size + weights.size() / plan_.reduced_size * theta.size();
   group.sums.assign(size, 0.0);
   group.block.assign(size, 0.0);
   group.failure = nullptr;
   try {
     for (std::size_t b = group.first; b < group.last; ++b) {
-      run_block(blocks_[b], group, theta, weights);
+      run_block(blocks_[b], group, theta, weights, checked);
       for (std::size_t i = 0; i < size; ++i) group.sums[i] += group.block[i];
     }
   } catch (...) {
@@ -116,13 +123,13 @@ void RowBlocks::run_group(Group& group, std::span<const double> theta, std::span
 }
 
 void RowBlocks::evaluate(std::span<const double> theta, std::span<double> parts, std::span<const double> weights,
-                         std::span<double> pulled, std::size_t threads) {
+                         std::span<double> pulled, std::size_t threads, bool checked) {
   if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
   // A thread is started per evaluation (tens of microseconds): worth it from a few blocks each.
   threads = std::clamp<std::size_t>(blocks_.size() / kBlocksPerThread, 1, std::min(threads, groups_.size()));
   std::atomic<std::size_t> next{0};
   const auto work = [&] {  // groups are taken in turn; which thread runs one does not matter
-    for (std::size_t g = next++; g < groups_.size(); g = next++) run_group(groups_[g], theta, weights);
+    for (std::size_t g = next++; g < groups_.size(); g = next++) run_group(groups_[g], theta, weights, checked);
   };
   {
     std::vector<std::jthread> workers;

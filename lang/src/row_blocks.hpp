@@ -53,10 +53,12 @@ class RowBlocks {
 
   /// The parts summed over all rows at `theta` (plan().reduced_size values) and, for each of
   /// the m rows u of `weights` (m x reduced_size, row-major; m = 0: values only), the row
-  /// u^T J of `pulled` (m x theta.size()), on `threads` threads (0: one per core). An
-  /// exception of a block (its first recording failed) is rethrown, the first in row order.
+  /// u^T J of `pulled` (m x theta.size()), on `threads` threads (0: one per core). `checked`:
+  /// each block is first recorded on a checked tape, so that an operation out of its domain
+  /// is named (one block's tape at a time: the whole data's would cost their size again). An
+  /// exception of a block is rethrown, the first in row order.
   void evaluate(std::span<const double> theta, std::span<double> parts, std::span<const double> weights,
-                std::span<double> pulled, std::size_t threads);
+                std::span<double> pulled, std::size_t threads, bool checked = false);
 
   RowBlocks(const RowBlocks&) = delete;
   RowBlocks& operator=(const RowBlocks&) = delete;
@@ -67,19 +69,22 @@ class RowBlocks {
     std::vector<Matrix> views;          ///< the block's rows of each split data slot
     std::optional<CheckedModel> model;  ///< checked against the views
     std::optional<slope::Function> parts;
-    slope::Function::Workspace workspace;
   };
   /// Blocks [first, last) summed in block order into one buffer.
   struct Group {
     std::size_t first = 0, last = 0;
     std::vector<double> sums;   ///< parts, then the pulled rows
     std::vector<double> block;  ///< one block's results, laid out as sums
+    /// Used by each block in turn: blocks of one shape share its buffers (one per block would
+    /// cost as much memory as the programs).
+    slope::Function::Workspace workspace;
     std::exception_ptr failure;
   };
 
   RowBlocks(const Program& program, const std::string& file, RowPlan plan);
-  void run_group(Group& group, std::span<const double> theta, std::span<const double> weights);
-  void run_block(Block& block, Group& group, std::span<const double> theta, std::span<const double> weights);
+  void run_group(Group& group, std::span<const double> theta, std::span<const double> weights, bool checked);
+  void run_block(Block& block, Group& group, std::span<const double> theta, std::span<const double> weights,
+                 bool checked);
 
   const Program& program_;
   const std::string& file_;

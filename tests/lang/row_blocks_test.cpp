@@ -162,6 +162,33 @@ BOOST_AUTO_TEST_CASE(a_domain_error_in_one_block_gives_the_same_value_as_the_who
   BOOST_TEST(error.find("log") != std::string::npos, error);
 }
 
+BOOST_AUTO_TEST_CASE(a_checked_evaluation_by_blocks_reports_the_first_error_in_row_order_as_the_whole_model) {
+  Data data;
+  data.y[700] = -1.0;  // the eleventh block
+  data.y[130] = -2.0;  // the third: reported first, whichever thread reaches its block first
+  const std::string source = kRowsHead + "maximize sum(log(y) .* (X * w))";
+  const Model whole = data.model(source, Model::kNoRowBlocks);
+  const auto theta = points_near_start(whole)[0];
+  std::vector<double> gradient(theta.size());
+  const auto checked_error = [&](const Model& m) {
+    return slope::lang::test::error_of<slope::lang::EvaluationError>(
+        [&] { (void)m.value_and_gradient(theta, gradient, true); });
+  };
+  const std::string expected = checked_error(whole);
+  BOOST_TEST(expected.find("log") != std::string::npos, expected);
+  for (const std::size_t threads : {1, 2, 3}) {
+    const Model blocked = data.model(source, kRowsPerBlock, threads);
+    BOOST_TEST(checked_error(blocked) == expected, threads << " threads");
+    BOOST_TEST(blocked.row_blocks() == 16U);
+    // The checked call recorded the blocks' programs too: the unchecked ones replay them.
+    BOOST_TEST(std::isnan(blocked.value_and_gradient(theta, gradient)));
+  }
+  data.y[130] = 1.0;  // now only the eleventh block fails
+  const Model whole_one = data.model(source, Model::kNoRowBlocks);
+  const Model blocked_one = data.model(source, kRowsPerBlock, 2);
+  BOOST_TEST(checked_error(blocked_one) == checked_error(whole_one));
+}
+
 BOOST_AUTO_TEST_CASE(new_data_or_constants_make_new_blocks) {
   Data data;
   const std::string source = "data X[n, d]\nconst k = 1\nparam w[d] = 0.5\nmaximize -k * sum((X * w) .^ 2)";
