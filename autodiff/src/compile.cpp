@@ -563,7 +563,7 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
       for (const std::uint32_t ref : refs) p.nary_operands.push_back(slot(ref));
       if (step.op == OpCode::Fused) {  // a logged linear combination: its own coefficients
         const std::span<const double> logged = log.coefficients(step_of[i]);
-        p.coefficients.insert(p.coefficients.end(), logged.begin(), logged.end());
+        p.coefficients.append(logged.begin(), logged.end());
       } else {
         p.coefficients.resize(p.nary_operands.size(), 0.0);
         p.widest_nary = std::max(p.widest_nary, refs.size());
@@ -612,7 +612,8 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
   }
   for (const Var& y : outputs) p.output_slot.push_back(y.is_constant() ? pool.slot(y.value()) : slot_of[VarAccess::id(y)]);
 
-  p.copies = std::move(log.copies());  // the maps point into them
+  // The maps point into them (a moved vector keeps its buffer).
+  p.copies = std::make_shared<const std::vector<std::vector<double>>>(std::move(log.copies()));
   schedule(p);
   build_runs(p);
   mark_split_runs(p);

@@ -53,6 +53,23 @@ Function::Workspace Function::workspace() const {
   return ws;
 }
 
+bool Function::share_memory_with(const Function& other) {
+  if (program_ == other.program_) return true;
+  // A copy: a Function copied before this call keeps the program it had. The copy's arrays
+  // and copied spans point at this program's until shared with other's.
+  auto program = std::make_shared<detail::Program>(*program_);
+  const detail::Program& theirs = *other.program_;
+  const bool same = program->code.share_if_equal(theirs.code);
+  if (same) {  // the others can only be equal for equal instructions
+    (void)program->runs.share_if_equal(theirs.runs);
+    (void)program->edge_slot.share_if_equal(theirs.edge_slot);
+    (void)program->nary_operands.share_if_equal(theirs.nary_operands);
+    (void)program->coefficients.share_if_equal(theirs.coefficients);
+  }
+  program_ = std::move(program);
+  return same;
+}
+
 detail::WorkspaceData& Function::prepare(Workspace& ws) const {
   if (!ws.data_) ws.data_ = std::make_unique<detail::WorkspaceData>();
   detail::WorkspaceData& d = *ws.data_;

@@ -23,6 +23,7 @@
 #include "fork_join.hpp"
 #include "linear_map.hpp"
 #include "replay_log.hpp"
+#include "shared_array.hpp"
 #include "slope/autodiff/op_code.hpp"
 #include "slope/autodiff/var.hpp"
 
@@ -95,6 +96,7 @@ struct Instruction {
   std::uint32_t edge = 0;  // first edge (partial) of this instruction
   OpCode op = OpCode::Input;
   Form form = Form::Unary;
+  friend bool operator==(const Instruction&, const Instruction&) = default;
 };
 
 /// Runs at least this long may be split over a workspace's threads (a shorter one costs more
@@ -123,6 +125,7 @@ struct InstructionRun {
   Form form = Form::Unary;
   std::uint8_t edges_each = 0;  // edges of every instruction of the run (1 or 2), or 0 if they differ
   std::uint8_t split = 0;       // RunSplit flags (0: always serial)
+  friend bool operator==(const InstructionRun&, const InstructionRun&) = default;
 };
 
 /// A linear map over operand slots (one of several outputs keeps its instructions together
@@ -149,13 +152,16 @@ struct Program {
   std::uint32_t inputs = 0;      // n
   std::uint32_t constants = 0;   // C
   std::vector<double> constant_values;
-  std::vector<Instruction> code;  // plus a sentinel whose `edge` is the number of edges
-  std::vector<InstructionRun> runs;           // the instructions, in order, grouped (compile.cpp's schedule)
-  std::vector<std::uint32_t> edge_slot;
-  std::vector<std::uint32_t> nary_operands;
-  std::vector<double> coefficients;  // beside nary_operands: an OpCode::Fused term's coefficient
+  // The large arrays, which programs of one shape may share (Function::share_memory_with):
+  SharedArray<Instruction> code;  // plus a sentinel whose `edge` is the number of edges
+  SharedArray<InstructionRun> runs;           // the instructions, in order, grouped (compile.cpp's schedule)
+  SharedArray<std::uint32_t> edge_slot;
+  SharedArray<std::uint32_t> nary_operands;
+  SharedArray<double> coefficients;  // beside nary_operands: an OpCode::Fused term's coefficient
   std::vector<VectorInstruction> vectors;
-  std::vector<std::vector<double>> copies;  // passive numbers of spans (dot with a passive vector) the maps read
+  // Passive numbers of spans (dot with a passive vector) the maps read: held by the copies of
+  // a program too (Function::share_memory_with), so that the maps' pointers stay valid.
+  std::shared_ptr<const std::vector<std::vector<double>>> copies;
   std::vector<std::uint32_t> output_slot;
   std::vector<Decision> decisions;  // re-checked after every forward replay
   std::size_t widest_nary = 0;   // scratch a workspace needs for n-ary operations

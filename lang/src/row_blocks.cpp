@@ -19,6 +19,9 @@ constexpr std::size_t kBlockBytes = std::size_t{128} << 10;
 /// (and enough to keep as many cores busy).
 constexpr std::size_t kGroups = 64;
 
+/// The most program shapes a group keeps for its blocks to share (two are expected).
+constexpr std::size_t kShapes = 4;
+
 /// The fewest blocks worth a thread of their own.
 constexpr std::size_t kBlocksPerThread = 4;
 
@@ -69,6 +72,16 @@ std::unique_ptr<RowBlocks> RowBlocks::make(const Program& program, const std::st
   return out;
 }
 
+void RowBlocks::record(Block& block, Group& group, std::span<const double> theta) {
+  block.parts = slope::Function::record(
+      [&](std::span<const Var> x) { return evaluate_local_parts<Var>(program_, *block.model, file_, plan_, x); },
+      theta);
+  for (const slope::Function& shape : group.shapes) {
+    if (block.parts->share_memory_with(shape)) return;
+  }
+  if (group.shapes.size() < kShapes) group.shapes.push_back(*block.parts);
+}
+
 void RowBlocks::run_block(Block& block, Group& group, std::span<const double> theta, std::span<const double> weights,
                           bool checked) {
   if (!block.model) {  // checked on first use, on the thread that evaluates it
@@ -79,24 +92,21 @@ void RowBlocks::run_block(Block& block, Group& group, std::span<const double> th
     }
     block.model = check(program_, file_, bindings);
   }
-  const auto local = [&](std::span<const Var> x) {
-    return evaluate_local_parts<Var>(program_, *block.model, file_, plan_, x);
-  };
   if (checked) {
     Tape tape;
     auto recording = tape.record({.checked = true});
-    (void)local(tape.inputs(theta));
+    (void)evaluate_local_parts<Var>(program_, *block.model, file_, plan_, tape.inputs(theta));
   }
   const std::size_t r = plan_.reduced_size;
   const std::span<double> parts = std::span<double>(group.block).first(r);
   const bool with_jacobian = !weights.empty();
-  if (!block.parts) block.parts = slope::Function::record(local, theta);
+  if (!block.parts) record(block, group, theta);
   const auto replay = [&] {
     return with_jacobian ? block.parts->evaluate_for_vjp(theta, parts, group.workspace)
                          : block.parts->evaluate(theta, parts, group.workspace);
   };
   if (replay() != ReplayStatus::Ok) {  // a comparison in the block flipped: record it again
-    block.parts = slope::Function::record(local, theta);
+    record(block, group, theta);
     (void)replay();
   }
   const std::size_t p = theta.size();

@@ -78,10 +78,15 @@ class RowBlocks {
     /// Used by each block in turn: blocks of one shape share its buffers (one per block would
     /// cost as much memory as the programs).
     slope::Function::Workspace workspace;
+    /// Programs of the shapes its blocks have (one or two: blocks differ by a row at most),
+    /// whose arrays the blocks recorded later share (Function::share_memory_with).
+    std::vector<slope::Function> shapes;
     std::exception_ptr failure;
   };
 
   RowBlocks(const Program& program, const std::string& file, RowPlan plan);
+  /// Records block's parts at theta, sharing the memory of a program of the same shape.
+  void record(Block& block, Group& group, std::span<const double> theta);
   void run_group(Group& group, std::span<const double> theta, std::span<const double> weights, bool checked);
   void run_block(Block& block, Group& group, std::span<const double> theta, std::span<const double> weights,
                  bool checked);

@@ -164,6 +164,13 @@ class Function {
   [[nodiscard]] const FunctionStats& stats() const noexcept;
   /// A workspace laid out for this function.
   [[nodiscard]] Workspace workspace() const;
+  /// Keeps one copy of the compiled arrays (instructions, operand slots, coefficients) that
+  /// this function has equal to `other`'s. For many functions recorded by one piece of code
+  /// over data of one shape (a model's blocks of rows): their programs differ only in the
+  /// data they reference, and each would otherwise cost memory in proportion to its rows.
+  /// Nothing else changes: results are the same bits. Returns whether the instructions are
+  /// now shared (false: the two functions have different shapes).
+  bool share_memory_with(const Function& other);
 
   /// Writes every output at x into `y` (m values).
   [[nodiscard]] ReplayStatus evaluate(std::span<const double> x, std::span<double> y, Workspace& ws) const;
