@@ -264,7 +264,14 @@ void schedule(Program& p) {
       }
       order[i] = static_cast<std::uint32_t>(i);
     }
-    const auto key = [&](std::uint32_t i) { return std::tuple(level[i], p.code[i].op, p.code[i].form); };
+    // Vector instructions of one output also by their first operand: the dot products of the
+    // same Vars with each row (an index sum) end side by side, which join_row_dots needs.
+    const auto operand = [&](std::uint32_t i) -> std::uint32_t {
+      const Instruction& ins = p.code[i];
+      if (ins.form != Form::Vector || p.vectors[ins.a].map.inputs() == 0) return 0;
+      return p.nary_operands[p.vectors[ins.a].operands];
+    };
+    const auto key = [&](std::uint32_t i) { return std::tuple(level[i], p.code[i].op, p.code[i].form, operand(i)); };
     std::stable_sort(order.begin() + static_cast<std::ptrdiff_t>(start), order.begin() + static_cast<std::ptrdiff_t>(end),
                      [&](std::uint32_t x, std::uint32_t y) { return key(x) < key(y); });
   }
@@ -612,9 +619,10 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
   }
   for (const Var& y : outputs) p.output_slot.push_back(y.is_constant() ? pool.slot(y.value()) : slot_of[VarAccess::id(y)]);
 
+  schedule(p);
+  join_row_dots(p, log.copies());
   // The maps point into them (a moved vector keeps its buffer).
   p.copies = std::make_shared<const std::vector<std::vector<double>>>(std::move(log.copies()));
-  schedule(p);
   build_runs(p);
   mark_split_runs(p);
 

@@ -188,6 +188,11 @@ void vector_adjoint(const Program& program, const VectorInstruction& v, const do
                     double* scratch, double* adjoint, ForkJoin* team = nullptr);
 /// True when `op` is a built-in rule with a variadic form (a VariadicRule: log_sum_exp).
 bool variadic_rule(OpCode op) noexcept;
+/// Joins consecutive dot products of the same Vars with passive rows (an index sum over rows:
+/// dot(X[i], w) for each i) into one matrix-vector product each (row_dots.cpp): after the
+/// schedule, which puts them side by side. Rows the recording copied are gathered from
+/// `copies` into one block, their own copies emptied.
+void join_row_dots(Program& p, std::vector<std::vector<double>>& copies);
 /// Compiles a replayable recording: inputs are nodes [0, n) of `tape`, outputs as given. The
 /// passive numbers the log copied move into the program.
 Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<const Var> outputs);

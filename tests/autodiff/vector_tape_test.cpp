@@ -227,7 +227,7 @@ BOOST_AUTO_TEST_CASE(common_subexpressions_are_computed_once) {
   const std::vector<double> w0{0.2, -0.4, 0.6, 0.1};
   const slope::Function fn = slope::Function::record(f, w0);
   BOOST_TEST(fn.stats().shared >= 50u + 49u);  // the second dot of each row, and w[0] w[1] after the first row
-  BOOST_TEST(fn.stats().vector_operations == 50u);
+  BOOST_TEST(fn.stats().vector_operations == 1u);  // the rows joined into one matrix-vector product
   const auto [want, want_grad] = slope::value_and_gradient(f, w0);
   std::vector<double> grad(4);
   BOOST_TEST(close(fn.value_and_gradient(w0, grad).value, want, kSameRule));
