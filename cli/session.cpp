@@ -8,7 +8,10 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
+#include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "slope/lang/data.hpp"
 #include "slope/lang/errors.hpp"
@@ -95,23 +98,38 @@ lang::Array share_of(lang::Array array, const std::string& name, RowShare& share
   return array;
 }
 
-/// Binds one NAME=PATH --data to the file's data (this process's rows of it, when split); a
-/// CSV file is parsed on `threads` threads (--threads: 0, one per core).
-void bind_named(lang::Model& model, DataBinding binding, RowShare& share, std::size_t rank, unsigned threads) {
+/// NAME=PATH --data flags that read one CSV file, all split over processes or none.
+struct CsvReading {
+  std::filesystem::path path;  ///< this process's file
+  bool split = false;
+  std::vector<const DataBinding*> bindings;
+};
+
+/// Binds the data of one CSV file (this process's rows of it, when split): the file is parsed
+/// once for the columns of every name (as X=FILE:1-50 and y=FILE:label), on `threads` threads
+/// (--threads: 0, one per core).
+void bind_csv(lang::Model& model, const CsvReading& reading, RowShare& share, unsigned threads) {
+  std::vector<std::string_view> selections;
+  for (const DataBinding* binding : reading.bindings) selections.emplace_back(binding->columns);
+  std::vector<lang::Matrix> read;
+  if (reading.split) {
+    std::size_t total = 0;
+    read = lang::read_csv_block_selections(reading.path, selections, share.block, total, threads);
+    for (const lang::Matrix& rows : read) share.totals.emplace_back(rows.origin, total);
+  } else {
+    read = lang::read_csv_selections(reading.path, selections, threads);
+  }
+  for (std::size_t k = 0; k < read.size(); ++k) model.bind_data(reading.bindings[k]->name, std::move(read[k]));
+}
+
+/// Binds one NAME=PATH --data of a .npy or JSON file to its data (this process's rows of it,
+/// when split).
+void bind_named(lang::Model& model, DataBinding binding, RowShare& share, std::size_t rank) {
   bool per_process = false;
   binding.path = per_process_path(binding.path, rank, per_process);
-  const bool split = share.splits(binding.name) && !per_process;
   switch (binding.format) {
     case DataFormat::Csv:
-      if (split) {
-        std::size_t total = 0;
-        lang::Matrix rows = lang::read_csv_block(binding.path, binding.columns, share.block, total, threads);
-        share.totals.emplace_back(rows.origin, total);
-        model.bind_data(binding.name, std::move(rows));
-      } else {
-        model.bind_data(binding.name, lang::read_csv(binding.path, binding.columns, threads));
-      }
-      return;
+      throw std::logic_error("bind_named: CSV files are bound by bind_csv");
     case DataFormat::Npy:
       model.bind_data(binding.name, share_of(lang::read_npy(binding.path), binding.name, share, per_process));
       return;
@@ -180,10 +198,26 @@ void bind_files(lang::Model& model, const Arguments& arguments, const std::vecto
                                          declaration.name));
     }
   }
+  std::vector<CsvReading> csv_files;  // in the order of their first --data
   for (std::size_t i = 0; i < arguments.data.size(); ++i) {
     const DataBinding& binding = arguments.data[i];
-    if (!binding.name.empty() && source_of[binding.name] == i) bind_named(model, binding, share, rank, static_cast<unsigned>(arguments.threads));
+    if (binding.name.empty() || source_of[binding.name] != i) continue;
+    if (binding.format != DataFormat::Csv) {
+      bind_named(model, binding, share, rank);
+      continue;
+    }
+    bool per_process = false;
+    std::filesystem::path path = per_process_path(binding.path, rank, per_process);
+    const bool split = share.splits(binding.name) && !per_process;
+    const auto same = std::find_if(csv_files.begin(), csv_files.end(),
+                                   [&](const CsvReading& r) { return r.path == path && r.split == split; });
+    if (same != csv_files.end()) {
+      same->bindings.push_back(&binding);
+    } else {
+      csv_files.push_back({std::move(path), split, {&binding}});
+    }
   }
+  for (const CsvReading& reading : csv_files) bind_csv(model, reading, share, static_cast<unsigned>(arguments.threads));
   // All the data first, then the consts and dimensions of the JSON files, so that a dimension
   // is compared with data bound from any file.
   std::vector<std::vector<lang::NamedArray>> rest(json_files.size());

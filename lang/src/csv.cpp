@@ -291,7 +291,8 @@ struct RowLayout {
   std::size_t count = 0;             ///< fields per row
   Index header_line = 1;             ///< the line the count comes from, for messages
   std::vector<char> wanted;          ///< per field: parse it (1) or only count it (0)
-  std::vector<std::size_t> picked;   ///< the selected fields, in the order the columns name them
+  /// Per selection of columns (one Matrix each): its fields, in the order the columns name them.
+  std::vector<std::vector<std::size_t>> picked;
 };
 
 /// What parsing one chunk found.
@@ -305,9 +306,9 @@ struct ChunkResult {
 /// Bytes of a mapped file parsed between two releases of the pages behind (MappedFile::release).
 constexpr std::size_t kReleaseEvery = std::size_t{4} << 20;
 
-/// Parses the rows of `chunk` (whole lines) into `out`, picked.size() numbers per row, releasing
-/// the pages of `file` (when mapped) behind the parse.
-void parse_rows(std::string_view chunk, const RowLayout& layout, double* out, ChunkResult& result,
+/// Parses the rows of `chunk` (whole lines) into `outs`, picked[s].size() numbers per row into
+/// outs[s], releasing the pages of `file` (when mapped) behind the parse.
+void parse_rows(std::string_view chunk, const RowLayout& layout, std::vector<double*> outs, ChunkResult& result,
                 const detail::MappedFile* file) {
   LineReader lines(chunk);
   std::vector<double> row(layout.count, 0.0);
@@ -356,7 +357,9 @@ void parse_rows(std::string_view chunk, const RowLayout& layout, double* out, Ch
                                               field == 1 ? "" : "s", layout.count, layout.header_line)};
       return;
     }
-    for (const std::size_t i : layout.picked) *out++ = row[i];
+    for (std::size_t s = 0; s < outs.size(); ++s) {
+      for (const std::size_t i : layout.picked[s]) *outs[s]++ = row[i];
+    }
     ++result.rows;
   }
 }
@@ -439,10 +442,12 @@ std::size_t line_start(const std::vector<std::string_view>& chunks, const std::v
   return at;
 }
 
-/// parse_csv, releasing the pages of `file` (the text's mapping, or null) behind the parse;
-/// with `block`, only that block of the rows (their number in all in *total_rows).
-Matrix parse_text(std::string_view text, std::string_view name, std::string_view columns, unsigned threads,
-                  const detail::MappedFile* file, const RowBlock* block = nullptr, std::size_t* total_rows = nullptr) {
+/// parse_csv of each selection of `columns` (one Matrix each, the text parsed once), releasing
+/// the pages of `file` (the text's mapping, or null) behind the parse; with `block`, only that
+/// block of the rows (their number in all in *total_rows).
+std::vector<Matrix> parse_text(std::string_view text, std::string_view name, std::span<const std::string_view> columns,
+                               unsigned threads, const detail::MappedFile* file, const RowBlock* block = nullptr,
+                               std::size_t* total_rows = nullptr) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 byte-order mark
   LineReader lines(text);
   std::optional<std::string_view> first = lines.next();
@@ -461,14 +466,16 @@ Matrix parse_text(std::string_view text, std::string_view name, std::string_view
   if (header) {
     for (const std::string_view cell : first_fields) table.names.push_back(header_name(cell));
   }
-  RowLayout layout{table.count, table.line, std::vector<char>(table.count, 0), table.select(columns)};
-  // The fields not picked are only counted, so a text column may sit beside the numbers as long
-  // as it is not selected.
-  for (const std::size_t i : layout.picked) layout.wanted[i] = 1;
-
-  Matrix out;
-  out.cols = layout.picked.size();
-  out.origin = trim(columns).empty() ? std::string(name) : fmt::format("{}:{}", name, trim(columns));
+  RowLayout layout{table.count, table.line, std::vector<char>(table.count, 0), {}};
+  std::vector<Matrix> outs(columns.size());
+  for (std::size_t s = 0; s < columns.size(); ++s) {
+    layout.picked.push_back(table.select(columns[s]));
+    // The fields not picked are only counted, so a text column may sit beside the numbers as
+    // long as it is not selected.
+    for (const std::size_t i : layout.picked[s]) layout.wanted[i] = 1;
+    outs[s].cols = layout.picked[s].size();
+    outs[s].origin = trim(columns[s]).empty() ? std::string(name) : fmt::format("{}:{}", name, trim(columns[s]));
+  }
 
   // The rows start at the first line, or on the line after the header.
   std::string_view body = text;
@@ -496,7 +503,7 @@ Matrix parse_text(std::string_view text, std::string_view name, std::string_view
     const std::size_t from = line_start(all, lines_before, skipped, body);
     const std::size_t to = block->end(rows) == rows ? body.size() : line_start(all, lines_before, block->end(rows), body);
     body = body.substr(from, to - from);
-    out.first_row = skipped;
+    for (Matrix& out : outs) out.first_row = skipped;
   }
   const std::vector<std::string_view> chunks = cut(body, chunk_count(body.size(), threads));
   const std::size_t n = chunks.size();
@@ -507,18 +514,21 @@ Matrix parse_text(std::string_view text, std::string_view name, std::string_view
   std::vector<std::size_t> first_line(n + 1, 0);
   run_parallel(n, [&](std::size_t k) { first_line[k + 1] = line_count(chunks[k], file); });
   for (std::size_t k = 0; k < n; ++k) first_line[k + 1] += first_line[k];
-  out.values.resize(first_line[n] * out.cols);
+  for (Matrix& out : outs) out.values.resize(first_line[n] * out.cols);
 
   std::vector<ChunkResult> results(n);
   run_parallel(n, [&](std::size_t k) {
     try {
-      parse_rows(chunks[k], layout, out.values.data() + first_line[k] * out.cols, results[k], file);
+      std::vector<double*> at;  // chunk k's first row in each selection
+      for (Matrix& out : outs) at.push_back(out.values.data() + first_line[k] * out.cols);
+      parse_rows(chunks[k], layout, std::move(at), results[k], file);
     } catch (...) {
       results[k].failure = std::current_exception();
     }
   });
 
   // The first problem in file order wins, whichever thread found it.
+  std::size_t rows = 0;
   const Index first_row_line = to_index((header ? table.line + 1 : table.line) + skipped);
   std::optional<Index> blank;  // blank lines that ran to the end of an earlier chunk
   for (std::size_t k = 0; k < n; ++k) {
@@ -533,35 +543,52 @@ Matrix parse_text(std::string_view text, std::string_view name, std::string_view
                       result.error->message);
     }
     if (result.trailing_blank != 0 && !blank) blank = to_index(std::size_t{base} + result.trailing_blank);
-    out.rows += result.rows;
+    rows += result.rows;
   }
-  if (out.rows == 0) throw DataError(std::string(name), {table.line + 1, 1}, "no rows of numbers after the header");
-  out.values.resize(out.rows * out.cols);  // drops the room kept for trailing blank lines
-  return out;
+  if (rows == 0) throw DataError(std::string(name), {table.line + 1, 1}, "no rows of numbers after the header");
+  for (Matrix& out : outs) {
+    out.rows = rows;
+    out.values.resize(out.rows * out.cols);  // drops the room kept for trailing blank lines
+  }
+  return outs;
 }
+
+/// The one Matrix of a single selection.
+Matrix only(std::vector<Matrix> outs) { return std::move(outs.front()); }
 
 }  // namespace
 
 Matrix parse_csv(std::string_view text, std::string_view name, std::string_view columns, unsigned threads) {
-  return parse_text(text, name, columns, threads, nullptr);
+  return only(parse_text(text, name, {&columns, 1}, threads, nullptr));
 }
 
 Matrix read_csv(const std::filesystem::path& path, std::string_view columns, unsigned threads) {
+  return only(read_csv_selections(path, {&columns, 1}, threads));
+}
+
+std::vector<Matrix> read_csv_selections(const std::filesystem::path& path, std::span<const std::string_view> selections,
+                                        unsigned threads) {
   const detail::MappedFile file(path);
   file.advise_sequential();
-  return parse_text(file.text(), file.name(), columns, threads, &file);
+  return parse_text(file.text(), file.name(), selections, threads, &file);
 }
 
 Matrix read_csv_block(const std::filesystem::path& path, std::string_view columns, RowBlock block,
                       std::size_t& total_rows, unsigned threads) {
+  return only(read_csv_block_selections(path, {&columns, 1}, block, total_rows, threads));
+}
+
+std::vector<Matrix> read_csv_block_selections(const std::filesystem::path& path,
+                                              std::span<const std::string_view> selections, RowBlock block,
+                                              std::size_t& total_rows, unsigned threads) {
   const detail::MappedFile file(path);
   file.advise_sequential();
-  return parse_text(file.text(), file.name(), columns, threads, &file, &block, &total_rows);
+  return parse_text(file.text(), file.name(), selections, threads, &file, &block, &total_rows);
 }
 
 Matrix parse_csv_block(std::string_view text, std::string_view name, std::string_view columns, RowBlock block,
                        std::size_t& total_rows, unsigned threads) {
-  return parse_text(text, name, columns, threads, nullptr, &block, &total_rows);
+  return only(parse_text(text, name, {&columns, 1}, threads, nullptr, &block, &total_rows));
 }
 
 Matrix take_rows(Matrix m, std::size_t begin, std::size_t end) {

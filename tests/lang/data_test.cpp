@@ -23,6 +23,8 @@
 
 #include <fmt/format.h>
 
+#include "lang/support.hpp"
+
 namespace {
 
 using slope::lang::DataError;
@@ -460,6 +462,40 @@ BOOST_AUTO_TEST_CASE(read_csv_in_parallel) {
   const Matrix parallel = read_csv(file.path, {}, 5);
   BOOST_TEST(serial.rows == 2000u);
   BOOST_TEST(std::memcmp(serial.values.data(), parallel.values.data(), serial.values.size() * sizeof(double)) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(several_selections_of_one_file_read_once_equal_each_read_alone) {
+  const std::string text = random_table(3000);
+  const TempFile file("slope_data_test_selections.csv", text);
+  const std::vector<std::string_view> selections{"1-2,4", "e", "c", "", "a"};
+  for (const unsigned threads : {1u, 3u}) {
+    BOOST_TEST_INFO("threads: " << threads);
+    const std::vector<Matrix> read = slope::lang::read_csv_selections(file.path, selections, threads);
+    BOOST_TEST_REQUIRE(read.size() == selections.size());
+    for (std::size_t s = 0; s < selections.size(); ++s) {
+      const Matrix alone = read_csv(file.path, selections[s], 1);
+      BOOST_TEST(read[s].rows == alone.rows);
+      BOOST_TEST(read[s].cols == alone.cols);
+      BOOST_TEST(read[s].origin == alone.origin);
+      BOOST_TEST(std::memcmp(read[s].values.data(), alone.values.data(), alone.values.size() * sizeof(double)) == 0);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(several_selections_report_the_first_error_in_the_file_whichever_selection_has_it) {
+  std::string text = random_table(3000);
+  text.replace(text.find('\n', 200) - 1, 1, "x");  // the last cell (e) of an early row
+  text += "oops,2,3,4,5\n";                         // the first cell (a) of the last row
+  const TempFile file("slope_data_test_selections_error.csv", text);
+  const auto error = [&](std::vector<std::string_view> selections) {
+    return slope::lang::test::error_of<DataError>(
+        [&] { (void)slope::lang::read_csv_selections(file.path, selections, 3); });
+  };
+  const std::string early = error({"e"});
+  BOOST_TEST(early.find("is not a number") != std::string::npos, early);
+  BOOST_TEST(error({"a", "e"}) == early);  // the first in the file, not the first selection's
+  BOOST_TEST(error({"a"}).find(":3002:1:") != std::string::npos);
+  BOOST_TEST(error({"b-d"}).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -4,7 +4,10 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lang/support.hpp"
@@ -20,6 +23,18 @@ std::string table(std::size_t rows, bool header) {
   for (std::size_t i = 0; i < rows; ++i) text += std::to_string(i) + ".5," + std::to_string(2 * i) + ",9\n";
   return text;
 }
+
+/// A file in the temporary directory, removed at the end of the test.
+struct TempFile {
+  std::filesystem::path path;
+  TempFile(std::string_view name, std::string_view content)
+      : path(std::filesystem::temp_directory_path() / std::string(name)) {
+    std::ofstream(path, std::ios::binary) << content;
+  }
+  ~TempFile() { std::filesystem::remove(path); }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+};
 
 }  // namespace
 
@@ -47,6 +62,24 @@ BOOST_AUTO_TEST_CASE(the_blocks_of_any_number_of_processes_make_up_the_file) {
         }
         BOOST_TEST(joined == whole.values, boost::test_tools::per_element());
       }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(several_selections_of_a_block_equal_each_read_alone) {
+  const std::string text = table(50, true);
+  const TempFile file("slope_row_block_selections.csv", text);
+  const std::vector<std::string_view> selections{"1-2", "label"};
+  for (std::size_t part = 0; part < 3; ++part) {
+    std::size_t total = 0, total_alone = 0;
+    const std::vector<Matrix> read =
+        slope::lang::read_csv_block_selections(file.path, selections, RowBlock{part, 3}, total, 2);
+    BOOST_TEST(total == 50u);
+    for (std::size_t s = 0; s < selections.size(); ++s) {
+      const Matrix alone = slope::lang::read_csv_block(file.path, selections[s], RowBlock{part, 3}, total_alone, 1);
+      BOOST_TEST(read[s].values == alone.values, boost::test_tools::per_element());
+      BOOST_TEST(read[s].first_row == alone.first_row);
+      BOOST_TEST(read[s].origin == alone.origin);
     }
   }
 }

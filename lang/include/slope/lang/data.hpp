@@ -85,6 +85,12 @@ struct RowBlock {
 /// in chunks cut at line breaks; the result is the same bits for any number of threads, and an
 /// error is the first one in the file, with its true row number.
 [[nodiscard]] Matrix read_csv(const std::filesystem::path& path, std::string_view columns = {}, unsigned threads = 0);
+/// read_csv of several selections of columns of one file, which is parsed once: one Matrix per
+/// selection, in order (as `X` and `y` from "1-20" and "label"). A cell is checked when any
+/// selection picks it; the first error in the file is thrown.
+[[nodiscard]] std::vector<Matrix> read_csv_selections(const std::filesystem::path& path,
+                                                      std::span<const std::string_view> selections,
+                                                      unsigned threads = 0);
 /// The same for text already in memory; `name` is used in messages.
 [[nodiscard]] Matrix parse_csv(std::string_view text, std::string_view name, std::string_view columns = {},
                                unsigned threads = 0);
@@ -94,6 +100,11 @@ struct RowBlock {
 /// Throws DataError as read_csv does, and when the file has fewer rows than block.parts.
 [[nodiscard]] Matrix read_csv_block(const std::filesystem::path& path, std::string_view columns, RowBlock block,
                                     std::size_t& total_rows, unsigned threads = 0);
+/// read_csv_block of several selections of columns, the file parsed once (read_csv_selections).
+[[nodiscard]] std::vector<Matrix> read_csv_block_selections(const std::filesystem::path& path,
+                                                            std::span<const std::string_view> selections,
+                                                            RowBlock block, std::size_t& total_rows,
+                                                            unsigned threads = 0);
 /// The same for text already in memory.
 [[nodiscard]] Matrix parse_csv_block(std::string_view text, std::string_view name, std::string_view columns,
                                      RowBlock block, std::size_t& total_rows, unsigned threads = 0);
