@@ -26,9 +26,15 @@ struct ValueStep {
   template <UnaryRule R>
   SLOPE_ALWAYS_INLINE void unary(const Instruction& ins, std::size_t i) {
     const double x = value[ins.a];
-    const double y = R::value(x);
-    out[i] = y;
-    if constexpr (kPartials) partial[ins.edge] = R::partial(x, y);
+    if constexpr (kPartials && JointUnaryRule<R>) {  // one exponential instead of two
+      const ValueAndPartial both = R::value_and_partial(x);
+      out[i] = both.value;
+      partial[ins.edge] = both.partial;
+    } else {
+      const double y = R::value(x);
+      out[i] = y;
+      if constexpr (kPartials) partial[ins.edge] = R::partial(x, y);
+    }
   }
 
   template <BinaryRule R, Form F>

@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <tuple>
 #include <vector>
 
@@ -96,8 +97,30 @@ std::vector<double> hessian_vector_by_differences(const Function& f, const std::
   return out;
 }
 
+/// A rule's value_and_partial (JointUnaryRule) against value and partial, bit for bit, on the
+/// grid and at the edges: zeros of both signs, the smallest and largest numbers, infinities, NaN.
+template <class R>
+void check_joint_form() {
+  if constexpr (slope::JointUnaryRule<R>) {
+    std::vector<double> xs(kGrid.begin(), kGrid.end());
+    for (const double x : {0.0, -0.0, 1e-300, -1e-300, 5e-324, -5e-324, 1e-8, -1e-8, 30.0, -30.0, 700.0, -700.0,
+                           800.0, -800.0, 1e308, -1e308, HUGE_VAL, -HUGE_VAL, std::nan("")}) {
+      xs.push_back(x);
+    }
+    for (const double x : xs) {
+      const slope::ValueAndPartial both = R::value_and_partial(x);
+      const double y = R::value(x);
+      const double d = R::partial(x, y);
+      const auto same = [](double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; };
+      BOOST_TEST(same(both.value, y), R::name << " at " << x << ": value " << both.value << " vs " << y);
+      BOOST_TEST(same(both.partial, d), R::name << " at " << x << ": partial " << both.partial << " vs " << d);
+    }
+  }
+}
+
 template <class R>
 void check_rule() {
+  check_joint_form<R>();
   const auto grid = points<R>();
   BOOST_REQUIRE_MESSAGE(grid.size() >= 3, R::name << ": fewer than 3 grid points in its domain");
   const auto f = [](std::span<const Var> x) { return apply<R, Var>(x); };

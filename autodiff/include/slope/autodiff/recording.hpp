@@ -39,6 +39,21 @@ concept UnaryRule = requires(double x) {
   { R::partial(x, x) } -> std::convertible_to<double>;
 };
 
+/// A value and its partial derivative, computed together (JointUnaryRule).
+struct ValueAndPartial {
+  double value = 0.0;
+  double partial = 0.0;
+};
+
+/// A unary rule whose value and partial share their costly part (an exponential), and which
+/// offers both at once: value_and_partial(x) gives the same bits as value(x) and partial(x, y)
+/// (tests/autodiff/rule_list_test.cpp checks this for every rule that has it). The replay uses
+/// it where it needs both; the tape, which may not need the partial, calls them apart.
+template <class R>
+concept JointUnaryRule = UnaryRule<R> && requires(double x) {
+  { R::value_and_partial(x) } -> std::same_as<ValueAndPartial>;
+};
+
 /// A derivative rule of two arguments.
 template <class R>
 concept BinaryRule = requires(double x) {

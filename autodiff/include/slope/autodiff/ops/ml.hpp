@@ -30,6 +30,16 @@ struct Sigmoid {
   }
   template <class T>
   static T partial(T x, T y) noexcept { return x >= 0.0 ? math::exp(-x) * y * y : y * (1.0 - y); }
+  /// Both from one exponential, e = e^-|x|.
+  static ValueAndPartial value_and_partial(double x) noexcept {
+    const double e = std::exp(x >= 0.0 ? -x : x);  // not -fabs(x): a NaN keeps its sign, as in value
+    if (x >= 0.0) {
+      const double y = 1.0 / (1.0 + e);
+      return {y, e * y * y};
+    }
+    const double y = e / (1.0 + e);
+    return {y, y * (1.0 - y)};
+  }
 };
 
 /// Log of the sigmoid: y = ln(1/(1 + e^-x)) = -softplus(-x).
@@ -47,6 +57,12 @@ struct LogSigmoid {
     }
     return 1.0 / (1.0 + math::exp(x));
   }
+  /// Both from one exponential, e = e^-|x|.
+  static ValueAndPartial value_and_partial(double x) noexcept {
+    const double e = std::exp(x >= 0.0 ? -x : x);  // not -fabs(x): a NaN keeps its sign, as in value
+    if (x >= 0.0) return {-std::log1p(e), e / (1.0 + e)};
+    return {x - std::log1p(e), 1.0 / (1.0 + e)};
+  }
 };
 
 /// Softplus: y = ln(1 + e^x), the same function as log1p_exp.
@@ -56,6 +72,11 @@ struct Softplus {
   static double value(double x) noexcept { return x > 0.0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
   template <class T>
   static T partial(T x, T) noexcept { return Sigmoid::value(x); }
+  /// Both from one exponential, e = e^-|x| (value and partial take one each).
+  static ValueAndPartial value_and_partial(double x) noexcept {
+    const double e = std::exp(x >= 0.0 ? -x : x);  // not -fabs(x): a NaN keeps its sign, as in value
+    return {x > 0.0 ? x + std::log1p(e) : std::log1p(e), x >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e)};
+  }
 };
 
 /// ln(sum_i e^(x_i)) for doubles, with the same stable formula.
