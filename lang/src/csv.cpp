@@ -16,6 +16,7 @@
 #include <cstring>
 #include <exception>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -410,13 +411,26 @@ std::vector<std::string_view> cut(std::string_view body, std::size_t n) {
   return chunks;
 }
 
+/// The line breaks in `text`. Counted 255 bytes at a time into one byte, a loop the compiler
+/// vectorizes (std::count adds each byte's match into a size_t: 8x slower on a 95 MB file).
+std::size_t line_breaks(std::string_view text) noexcept {
+  std::size_t breaks = 0;
+  for (std::size_t at = 0; at < text.size(); at += 255) {
+    const std::size_t end = std::min(text.size(), at + 255);
+    std::uint8_t in_piece = 0;
+    for (std::size_t i = at; i < end; ++i) in_piece += static_cast<std::uint8_t>(text[i] == '\n');
+    breaks += in_piece;
+  }
+  return breaks;
+}
+
 /// The lines of a chunk: its line breaks, and one more for a last line without one. The pages of
 /// `file` (when mapped) are released behind the count.
 std::size_t line_count(std::string_view chunk, const detail::MappedFile* file) noexcept {
   std::size_t breaks = 0;
   for (std::size_t at = 0; at < chunk.size(); at += kReleaseEvery) {
     const std::string_view slice = chunk.substr(at, kReleaseEvery);
-    breaks += static_cast<std::size_t>(std::count(slice.begin(), slice.end(), '\n'));
+    breaks += line_breaks(slice);
     if (file != nullptr) file->release(slice.data(), slice.data() + slice.size());
   }
   return breaks + (!chunk.empty() && chunk.back() != '\n' ? 1 : 0);
@@ -514,13 +528,17 @@ std::vector<Matrix> parse_text(std::string_view text, std::string_view name, std
   std::vector<std::size_t> first_line(n + 1, 0);
   run_parallel(n, [&](std::size_t k) { first_line[k + 1] = line_count(chunks[k], file); });
   for (std::size_t k = 0; k < n; ++k) first_line[k + 1] += first_line[k];
-  for (Matrix& out : outs) out.values.resize(first_line[n] * out.cols);
+  // Each selection's numbers go to a buffer its Matrix keeps alive and views: not zeroed first
+  // (a vector would be, on one thread), so its pages are first touched by the threads that
+  // parse into them.
+  std::vector<std::shared_ptr<double[]>> buffers;
+  for (const Matrix& out : outs) buffers.push_back(std::make_shared_for_overwrite<double[]>(first_line[n] * out.cols));
 
   std::vector<ChunkResult> results(n);
   run_parallel(n, [&](std::size_t k) {
     try {
       std::vector<double*> at;  // chunk k's first row in each selection
-      for (Matrix& out : outs) at.push_back(out.values.data() + first_line[k] * out.cols);
+      for (std::size_t s = 0; s < outs.size(); ++s) at.push_back(buffers[s].get() + first_line[k] * outs[s].cols);
       parse_rows(chunks[k], layout, std::move(at), results[k], file);
     } catch (...) {
       results[k].failure = std::current_exception();
@@ -546,9 +564,11 @@ std::vector<Matrix> parse_text(std::string_view text, std::string_view name, std
     rows += result.rows;
   }
   if (rows == 0) throw DataError(std::string(name), {table.line + 1, 1}, "no rows of numbers after the header");
-  for (Matrix& out : outs) {
-    out.rows = rows;
-    out.values.resize(out.rows * out.cols);  // drops the room kept for trailing blank lines
+  for (std::size_t s = 0; s < outs.size(); ++s) {
+    outs[s].rows = rows;
+    // The first rows * cols numbers: the room kept for trailing blank lines stays unused.
+    outs[s].borrowed = std::span<const double>(buffers[s].get(), rows * outs[s].cols);
+    outs[s].keep_alive = std::move(buffers[s]);
   }
   return outs;
 }

@@ -32,7 +32,7 @@ using slope::lang::Matrix;
 using slope::lang::parse_csv;
 using slope::lang::read_csv;
 
-std::vector<double> values(const Matrix& m) { return m.values; }
+std::vector<double> values(const Matrix& m) { return {m.entries().begin(), m.entries().end()}; }
 
 /// what() of the DataError that parsing `text` as "data.csv" throws; "" when none is thrown.
 std::string error_of(std::string_view text, std::string_view columns = {}) {
@@ -366,7 +366,7 @@ std::string outcome(std::string_view text, unsigned threads, std::string_view co
   try {
     const Matrix m = parse_csv(text, "data.csv", columns, threads);
     std::string bits = fmt::format("{} x {}:", m.rows, m.cols);
-    bits.append(reinterpret_cast<const char*>(m.values.data()), m.values.size() * sizeof(double));
+    bits.append(reinterpret_cast<const char*>(m.entries().data()), m.entries().size() * sizeof(double));
     return bits;
   } catch (const DataError& error) {
     return error.what();
@@ -461,7 +461,7 @@ BOOST_AUTO_TEST_CASE(read_csv_in_parallel) {
   const Matrix serial = read_csv(file.path, {}, 1);
   const Matrix parallel = read_csv(file.path, {}, 5);
   BOOST_TEST(serial.rows == 2000u);
-  BOOST_TEST(std::memcmp(serial.values.data(), parallel.values.data(), serial.values.size() * sizeof(double)) == 0);
+  BOOST_TEST(std::memcmp(serial.entries().data(), parallel.entries().data(), serial.entries().size_bytes()) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(several_selections_of_one_file_read_once_equal_each_read_alone) {
@@ -477,7 +477,7 @@ BOOST_AUTO_TEST_CASE(several_selections_of_one_file_read_once_equal_each_read_al
       BOOST_TEST(read[s].rows == alone.rows);
       BOOST_TEST(read[s].cols == alone.cols);
       BOOST_TEST(read[s].origin == alone.origin);
-      BOOST_TEST(std::memcmp(read[s].values.data(), alone.values.data(), alone.values.size() * sizeof(double)) == 0);
+      BOOST_TEST(std::memcmp(read[s].entries().data(), alone.entries().data(), alone.entries().size_bytes()) == 0);
     }
   }
 }

@@ -83,7 +83,8 @@ struct RowBlock {
 ///
 /// The rows are parsed on `threads` threads (0: one per core, for files of a few MB and more),
 /// in chunks cut at line breaks; the result is the same bits for any number of threads, and an
-/// error is the first one in the file, with its true row number.
+/// error is the first one in the file, with its true row number. The numbers are in a buffer
+/// the Matrix keeps alive (entries(); `values` stays empty), written by the parsing threads.
 [[nodiscard]] Matrix read_csv(const std::filesystem::path& path, std::string_view columns = {}, unsigned threads = 0);
 /// read_csv of several selections of columns of one file, which is parsed once: one Matrix per
 /// selection, in order (as `X` and `y` from "1-20" and "label"). A cell is checked when any
