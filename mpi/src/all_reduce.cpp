@@ -39,9 +39,10 @@ int all_reduce(std::span<double> values, int status, MPI_Comm comm) {
   if (width > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
     throw slope::Error("slope::mpi: all_reduce of more values than an MPI count holds");
   }
-  std::vector<double> mine(width);
-  std::copy(values.begin(), values.end(), mine.begin());
-  mine.back() = static_cast<double>(status);
+  std::vector<double> mine;
+  mine.reserve(width);
+  mine.assign(values.begin(), values.end());
+  mine.push_back(static_cast<double>(status));
   std::vector<double> all(width * static_cast<std::size_t>(ranks));
   // Gathering every rank's values and adding them in rank order, rather than MPI_Allreduce with
   // MPI_SUM, whose order of additions MPI does not fix: the sums must be the same bits on every
