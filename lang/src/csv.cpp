@@ -20,16 +20,24 @@
 #include <optional>
 #include <string>
 #include <system_error>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "mapped_file.hpp"
+#include "text_chunks.hpp"
 #include "slope/lang/errors.hpp"
 
 namespace slope::lang {
 
 namespace {
+
+using detail::chunk_count;
+using detail::cut;
+using detail::kReleaseEvery;
+using detail::line_count;
+using detail::line_start;
+using detail::run_parallel;
+using detail::without_trailing_blank_lines;
 
 using Index = std::uint32_t;  // SourceLocation's line and column type
 
@@ -304,9 +312,6 @@ struct ChunkResult {
   std::exception_ptr failure;         ///< anything else (out of memory), rethrown on the caller's thread
 };
 
-/// Bytes of a mapped file parsed between two releases of the pages behind (MappedFile::release).
-constexpr std::size_t kReleaseEvery = std::size_t{4} << 20;
-
 /// Parses the rows of `chunk` (whole lines) into `outs`, picked[s].size() numbers per row into
 /// outs[s], releasing the pages of `file` (when mapped) behind the parse.
 void parse_rows(std::string_view chunk, const RowLayout& layout, std::vector<double*> outs, ChunkResult& result,
@@ -363,97 +368,6 @@ void parse_rows(std::string_view chunk, const RowLayout& layout, std::vector<dou
     }
     ++result.rows;
   }
-}
-
-/// Runs task(0), ..., task(n - 1), each on its own thread (task 0 on the caller's). A thread
-/// that cannot be started leaves its task to the caller, after its own.
-template <class Task>
-void run_parallel(std::size_t n, const Task& task) {
-  std::vector<std::thread> threads;
-  std::size_t started = 1;
-  try {
-    threads.reserve(n - 1);
-    for (; started < n; ++started) threads.emplace_back(task, started);
-  } catch (const std::exception&) {
-  }
-  task(0);
-  for (std::size_t i = started; i < n; ++i) task(i);
-  for (std::thread& thread : threads) thread.join();
-}
-
-/// Chunks below this size are not worth a thread of their own (when the caller lets the reader
-/// choose the number of threads).
-constexpr std::size_t kMinChunkBytes = std::size_t{1} << 20;
-
-/// The number of chunks to cut `bytes` of rows into for `threads` (0: one per core).
-std::size_t chunk_count(std::size_t bytes, unsigned threads) {
-  if (threads > 0) return threads;
-  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  return std::clamp<std::size_t>(bytes / kMinChunkBytes, 1, cores);
-}
-
-/// Cuts `body` into `n` pieces of about equal size, each ending just after a line break (the
-/// last one at the end of the text); some may be empty.
-std::vector<std::string_view> cut(std::string_view body, std::size_t n) {
-  std::vector<std::string_view> chunks;
-  std::size_t begin = 0;
-  for (std::size_t k = 1; k <= n; ++k) {
-    std::size_t end = body.size();
-    if (k < n) {
-      // body.size() * k / n without overflow; then on to the end of that line.
-      const std::size_t ideal = body.size() / n * k + body.size() % n * k / n;
-      const std::size_t newline = body.find('\n', std::max(begin, ideal == 0 ? 0 : ideal - 1));
-      end = newline == std::string_view::npos ? body.size() : newline + 1;
-    }
-    chunks.push_back(body.substr(begin, end - begin));
-    begin = end;
-  }
-  return chunks;
-}
-
-/// The line breaks in `text`. Counted 255 bytes at a time into one byte, a loop the compiler
-/// vectorizes (std::count adds each byte's match into a size_t: 8x slower on a 95 MB file).
-std::size_t line_breaks(std::string_view text) noexcept {
-  std::size_t breaks = 0;
-  for (std::size_t at = 0; at < text.size(); at += 255) {
-    const std::size_t end = std::min(text.size(), at + 255);
-    std::uint8_t in_piece = 0;
-    for (std::size_t i = at; i < end; ++i) in_piece += static_cast<std::uint8_t>(text[i] == '\n');
-    breaks += in_piece;
-  }
-  return breaks;
-}
-
-/// The lines of a chunk: its line breaks, and one more for a last line without one. The pages of
-/// `file` (when mapped) are released behind the count.
-std::size_t line_count(std::string_view chunk, const detail::MappedFile* file) noexcept {
-  std::size_t breaks = 0;
-  for (std::size_t at = 0; at < chunk.size(); at += kReleaseEvery) {
-    const std::string_view slice = chunk.substr(at, kReleaseEvery);
-    breaks += line_breaks(slice);
-    if (file != nullptr) file->release(slice.data(), slice.data() + slice.size());
-  }
-  return breaks + (!chunk.empty() && chunk.back() != '\n' ? 1 : 0);
-}
-
-/// `body` without the blank lines at its end (which may end a file), still ending in its last
-/// row's line break if it has one.
-std::string_view without_trailing_blank_lines(std::string_view body) noexcept {
-  std::size_t end = body.size();
-  while (end > 0 && (is_space(body[end - 1]) || body[end - 1] == '\r' || body[end - 1] == '\n')) --end;
-  const std::size_t newline = body.find('\n', end);
-  return body.substr(0, newline == std::string_view::npos ? body.size() : newline + 1);
-}
-
-/// The byte where line `line` (0-based) of `chunks` starts; first_line[k] is the number of
-/// lines before chunk k.
-std::size_t line_start(const std::vector<std::string_view>& chunks, const std::vector<std::size_t>& first_line,
-                       std::size_t line, std::string_view body) {
-  std::size_t k = 0;
-  while (k + 1 < chunks.size() && first_line[k + 1] <= line) ++k;
-  std::size_t at = static_cast<std::size_t>(chunks[k].data() - body.data());
-  for (std::size_t skip = line - first_line[k]; skip > 0; --skip) at = body.find('\n', at) + 1;
-  return at;
 }
 
 /// parse_csv of each selection of `columns` (one Matrix each, the text parsed once), releasing
