@@ -156,7 +156,7 @@ Value<T> along(const Value<T>& x, bool rows, bool mean, F f) {
 template <class T>
 Value<T> softmax(const Value<T>& x, bool log) {
   const std::size_t width = x.shape().rank == 2 ? x.shape().cols : x.size();
-  const std::size_t lines = x.size() / width;
+  const std::size_t lines = width == 0 ? 0 : x.size() / width;  // an empty vector's softmax is empty
   if (x.is_passive()) {
     std::vector<double> out(x.size());
     for (std::size_t r = 0; r < lines; ++r) {

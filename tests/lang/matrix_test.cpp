@@ -111,6 +111,18 @@ BOOST_AUTO_TEST_CASE(transpose_and_slices_parse_as_postfix_operators) {
   BOOST_TEST(slope::lang::test::expr("-A'^2") == "(- (^ (transpose A) 2))");
 }
 
+BOOST_AUTO_TEST_CASE(softmax_of_an_empty_vector_is_empty) {
+  // Found by the fuzzer: the rows were counted by dividing by the width, 0 here (a matrix of no
+  // columns: a division by zero; an empty vector: undefined behaviour the compiler hid).
+  const Data data;
+  const auto m = data.model("data X[n, d]\ndata y[n]\nparam v[0] = 0\nparam M[2, 0] = 0\nparam b = 1\n"
+                            "minimize b * b + sum(softmax(v)) + sum(log_softmax(v) .* v) + sum(softmax(M))");
+  BOOST_TEST(m.value(std::vector<double>{3.0}) == 9.0);
+  std::vector<double> gradient(1);
+  BOOST_TEST(m.value_and_gradient(std::vector<double>{3.0}, gradient) == 9.0);
+  BOOST_TEST(gradient[0] == 6.0);
+}
+
 BOOST_AUTO_TEST_CASE(each_operation_computes_what_it_says) {
   const Data data;
   auto value = [&](const std::string& objective, const std::vector<double>& theta) {
