@@ -27,6 +27,8 @@
 
 namespace {
 
+using slope::lang::test::TempFile;
+
 using slope::lang::DataError;
 using slope::lang::Matrix;
 using slope::lang::parse_csv;
@@ -43,18 +45,6 @@ std::string error_of(std::string_view text, std::string_view columns = {}) {
   }
   return "";
 }
-
-/// A file in the temporary directory, removed at the end of the test.
-struct TempFile {
-  std::filesystem::path path;
-  explicit TempFile(std::string_view name, std::string_view content)
-      : path(std::filesystem::temp_directory_path() / std::string(name)) {
-    std::ofstream(path, std::ios::binary) << content;
-  }
-  ~TempFile() { std::filesystem::remove(path); }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-};
 
 }  // namespace
 

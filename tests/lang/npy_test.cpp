@@ -20,9 +20,13 @@
 
 #include <fmt/format.h>
 
+#include "lang/support.hpp"
+
 #include "lang/npy_bytes.hpp"
 
 namespace {
+
+using slope::lang::test::TempFile;
 
 using slope::lang::Array;
 using slope::lang::DataError;
@@ -52,18 +56,6 @@ std::string error_of(const std::string& bytes) {
 
 constexpr bool kLittle = std::endian::native == std::endian::little;
 const char* const kF8 = kLittle ? "<f8" : ">f8";
-
-/// A file in the temporary directory, removed at the end of the test.
-struct TempFile {
-  std::filesystem::path path;
-  TempFile(std::string_view name, std::string_view content)
-      : path(std::filesystem::temp_directory_path() / std::string(name)) {
-    std::ofstream(path, std::ios::binary) << content;
-  }
-  ~TempFile() { std::filesystem::remove(path); }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-};
 
 }  // namespace
 

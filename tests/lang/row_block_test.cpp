@@ -18,6 +18,8 @@ using slope::lang::RowBlock;
 
 namespace {
 
+using slope::lang::test::TempFile;
+
 std::string table(std::size_t rows, bool header) {
   std::string text = header ? "a,b,label\n" : "";
   for (std::size_t i = 0; i < rows; ++i) text += std::to_string(i) + ".5," + std::to_string(2 * i) + ",9\n";
@@ -25,18 +27,6 @@ std::string table(std::size_t rows, bool header) {
 }
 
 std::vector<double> values(const Matrix& m) { return {m.entries().begin(), m.entries().end()}; }
-
-/// A file in the temporary directory, removed at the end of the test.
-struct TempFile {
-  std::filesystem::path path;
-  TempFile(std::string_view name, std::string_view content)
-      : path(std::filesystem::temp_directory_path() / std::string(name)) {
-    std::ofstream(path, std::ios::binary) << content;
-  }
-  ~TempFile() { std::filesystem::remove(path); }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-};
 
 }  // namespace
 

@@ -3,6 +3,8 @@
 /// Helpers of the language tests: parse-and-print, and the message of the error a model throws.
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -14,6 +16,18 @@
 #include <slope/lang/print.hpp>
 
 namespace slope::lang::test {
+
+/// A file in the temporary directory, removed at the end of the test.
+struct TempFile {
+  std::filesystem::path path;
+  TempFile(std::string_view name, std::string_view content)
+      : path(std::filesystem::temp_directory_path() / std::string(name)) {
+    std::ofstream(path, std::ios::binary) << content;
+  }
+  ~TempFile() { std::filesystem::remove(path); }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+};
 
 /// The statements of `source` as s-expressions, one per line.
 inline std::string sexpr(std::string_view source) { return to_sexpr(parse(source, "model.slope")); }
