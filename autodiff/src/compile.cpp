@@ -24,9 +24,9 @@ std::uint64_t next_program_id() noexcept {
   return ++counter;
 }
 
-[[noreturn]] void refuse(const Tape& tape, std::uint32_t node, std::string_view why) {
+[[noreturn]] void refuse(const ReplayableTape& recorded, std::uint32_t node, std::string_view why) {
   throw TapeError(fmt::format("{} (node {}) cannot be recorded for slope::Function: {}",
-                              op_name(tape.operation(node)), node, why));
+                              op_name(recorded.op(node)), node, why));
 }
 
 /// Slots of the constants a program uses, stored once each (by bit pattern, so -0.0 and NaNs
@@ -59,10 +59,10 @@ enum class Role : std::uint8_t {
 /// an addition or subtraction, and neither an output nor a decision's operand, is merged.
 class LinearMerge {
  public:
-  LinearMerge(const ReplayLog& log, std::span<const std::uint32_t> step_of, std::span<const char> live,
-              std::span<const char> pinned, std::uint32_t inputs)
-      : log_(log), step_of_(step_of), role_(step_of.size(), Role::Own) {
-    const auto nodes = static_cast<std::uint32_t>(step_of.size());
+  LinearMerge(const ReplayableTape& recorded, std::span<const char> live, std::span<const char> pinned,
+              std::uint32_t inputs)
+      : recorded_(recorded), role_(recorded.nodes(), Role::Own) {
+    const std::uint32_t nodes = recorded.nodes();
     std::vector<std::uint32_t> uses(nodes, 0);
     for (std::uint32_t i = inputs; i < nodes; ++i) {
       if (live[i] == 0 || !first_output(i)) continue;
@@ -86,11 +86,11 @@ class LinearMerge {
 
   [[nodiscard]] Role role(std::uint32_t node) const noexcept { return role_[node]; }
   /// False for the outputs of a vector operation after its first (they share its operands).
-  [[nodiscard]] bool first_output(std::uint32_t node) const noexcept { return log_.steps()[step_of_[node]].node == node; }
+  [[nodiscard]] bool first_output(std::uint32_t node) const noexcept { return recorded_.first_output(node) == node; }
   /// True for an addition or subtraction of two operands.
   [[nodiscard]] bool linear(std::uint32_t node) const noexcept {
-    const ReplayLog::Step& step = log_.steps()[step_of_[node]];
-    return !step.nary && (step.op == op_code<Add> || step.op == op_code<Sub>);
+    const OpCode op = recorded_.op(node);
+    return !recorded_.nary(node) && (op == op_code<Add> || op == op_code<Sub>);
   }
 
   /// The terms (operand reference, coefficient) of the combination rooted at `node`, in
@@ -99,7 +99,7 @@ class LinearMerge {
     out.clear();
     for (std::uint32_t at = node;;) {  // down the left-operand chain, collecting right terms
       const std::span<const std::uint32_t> refs = operands(at);
-      out.push_back(term(refs[1], log_.steps()[step_of_[at]].op == op_code<Sub> ? -1.0 : 1.0));
+      out.push_back(term(refs[1], recorded_.op(at) == op_code<Sub> ? -1.0 : 1.0));
       if ((refs[0] & kConstantRef) == 0 && role_[refs[0]] == Role::Accumulator) {
         at = refs[0];
         continue;
@@ -112,12 +112,11 @@ class LinearMerge {
 
  private:
   [[nodiscard]] std::span<const std::uint32_t> operands(std::uint32_t node) const noexcept {
-    return log_.operands(step_of_[node]);
+    return recorded_.operands(node);
   }
   /// True for a product of an active operand and a constant.
   [[nodiscard]] bool scaled(std::uint32_t node) const noexcept {
-    const ReplayLog::Step& step = log_.steps()[step_of_[node]];
-    if (step.nary || step.op != op_code<Mul>) return false;
+    if (recorded_.nary(node) || recorded_.op(node) != op_code<Mul>) return false;
     const std::span<const std::uint32_t> refs = operands(node);
     return ((refs[0] & kConstantRef) != 0) != ((refs[1] & kConstantRef) != 0);
   }
@@ -125,11 +124,10 @@ class LinearMerge {
     if ((ref & kConstantRef) != 0 || role_[ref] != Role::Term) return {ref, sign};
     const std::span<const std::uint32_t> refs = operands(ref);
     const bool constant_first = (refs[0] & kConstantRef) != 0;
-    return {constant_first ? refs[1] : refs[0], sign * log_.constant(constant_first ? refs[0] : refs[1])};
+    return {constant_first ? refs[1] : refs[0], sign * recorded_.constant(constant_first ? refs[0] : refs[1])};
   }
 
-  const ReplayLog& log_;
-  std::span<const std::uint32_t> step_of_;
+  const ReplayableTape& recorded_;
   std::vector<Role> role_;
 };
 
@@ -409,32 +407,22 @@ void mark_split_runs(Program& p) {
 
 }  // namespace
 
-Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<const Var> outputs) {
-  if (log.failed()) throw TapeError("slope::Function: out of memory while logging a comparison");
-  const auto nodes = static_cast<std::uint32_t>(tape.size());
+Program compile(ReplayableTape& recorded, std::size_t inputs, std::span<const Var> outputs) {
+  if (recorded.failed()) throw TapeError("slope::Function: out of memory while recording a comparison");
+  const std::uint32_t nodes = recorded.nodes();
   const auto n = static_cast<std::uint32_t>(inputs);
-  const std::span<const ReplayLog::Step> steps = log.steps();
 
-  // Every node after the inputs must come from a logged operation the replay has a rule for;
-  // anything else (an external or vector node, Tape::input inside f) is refused by name.
-  std::vector<std::uint32_t> step_of(nodes, kNone);
-  for (std::size_t s = 0; s < steps.size(); ++s) {
-    const std::size_t produced = steps[s].map != ReplayLog::kNoMap ? log.map(steps[s]).outputs() : 1;
-    for (std::size_t k = 0; k < produced; ++k) step_of[steps[s].node + k] = static_cast<std::uint32_t>(s);
-  }
+  // Every node after the inputs must be an operation the replay has a rule for, with its
+  // rule's number of operands; anything else (Tape::input inside f) is refused by name.
   for (std::uint32_t i = n; i < nodes; ++i) {
-    if (step_of[i] == kNone) refuse(tape, i, "a replay has no rule for it");
-    const ReplayLog::Step& step = steps[step_of[i]];
-    if (step.map != ReplayLog::kNoMap) continue;  // a linear vector operation
-    const std::size_t count = log.operands(step_of[i]).size();
-    const int arity = rule_arity(step.op);
-    if (step.nary && step.op == OpCode::Fused) {  // a linear combination (vector operations)
-      if (log.coefficients(step_of[i]).size() != count) refuse(tape, i, "its coefficients were not logged");
-      continue;
-    }
-    const bool fits = step.nary ? (variadic_rule(step.op) || static_cast<std::size_t>(arity) == count)
-                                : static_cast<std::size_t>(arity) == count;
-    if (arity == 0 || !fits) refuse(tape, i, "a replay has no rule for it");
+    if (recorded.vector_step(i) != nullptr) continue;  // a linear vector operation
+    const OpCode op = recorded.op(i);
+    const std::size_t count = recorded.operands(i).size();
+    const int arity = rule_arity(op);
+    if (recorded.nary(i) && op == OpCode::Fused) continue;  // a linear combination (vector operations)
+    const bool fits = recorded.nary(i) ? (variadic_rule(op) || static_cast<std::size_t>(arity) == count)
+                                       : static_cast<std::size_t>(arity) == count;
+    if (arity == 0 || !fits) refuse(recorded, i, "a replay has no rule for it");
   }
 
   // Dead-code elimination: keep what an output or a decision depends on.
@@ -447,18 +435,17 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
   for (const Var& y : outputs) {
     if (!y.is_constant()) pinned[VarAccess::id(y)] = 1;
   }
-  for (const ReplayLog::Decision& d : log.decisions()) {
+  for (const ReplayTables::Decision& d : recorded.decisions()) {
     for (const std::uint32_t ref : {d.a, d.b}) {
       if (const std::uint32_t m = node_of(ref); m != kNone) live[m] = pinned[m] = 1;
     }
   }
   for (std::uint32_t i = nodes; i-- > n;) {
-    const ReplayLog::Step& step = steps[step_of[i]];
-    if (step.map != ReplayLog::kNoMap) {  // a vector operation (met at its last output): all of it or none
-      const std::uint32_t first_output = step.node;
+    if (recorded.vector_step(i) != nullptr) {  // a vector operation (met at its last output): all of it or none
+      const std::uint32_t first_output = recorded.first_output(i);
       if (std::any_of(live.begin() + first_output, live.begin() + i + 1, [](char l) { return l != 0; })) {
         std::fill(live.begin() + first_output, live.begin() + i + 1, char{1});
-        for (const std::uint32_t ref : log.operands(step_of[i])) {
+        for (const std::uint32_t ref : recorded.operands(first_output)) {
           if (const std::uint32_t m = node_of(ref); m != kNone) live[m] = 1;
         }
       }
@@ -466,7 +453,7 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
       continue;
     }
     if (live[i] == 0) continue;
-    for (const std::uint32_t ref : log.operands(step_of[i])) {
+    for (const std::uint32_t ref : recorded.operands(i)) {
       if (const std::uint32_t m = node_of(ref); m != kNone) live[m] = 1;
     }
   }
@@ -474,17 +461,17 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
   // Constants first, so that one comparison (slot < C) tells a constant operand; a first pass
   // assigns them, the second writes instructions.
   ConstantPool pool;
-  const auto constant_slot = [&](std::uint32_t ref) { return pool.slot(log.constant(ref)); };
+  const auto constant_slot = [&](std::uint32_t ref) { return pool.slot(recorded.constant(ref)); };
   std::size_t kept = 0;
   for (std::uint32_t i = n; i < nodes; ++i) {
     if (live[i] == 0) continue;
     ++kept;
-    if (steps[step_of[i]].node != i) continue;  // a vector operation's later output: operands seen
-    for (const std::uint32_t ref : log.operands(step_of[i])) {
+    if (recorded.first_output(i) != i) continue;  // a vector operation's later output: operands seen
+    for (const std::uint32_t ref : recorded.operands(i)) {
       if ((ref & kConstantRef) != 0) constant_slot(ref);
     }
   }
-  for (const ReplayLog::Decision& d : log.decisions()) {
+  for (const ReplayTables::Decision& d : recorded.decisions()) {
     if ((d.a & kConstantRef) != 0) constant_slot(d.a);
     if ((d.b & kConstantRef) != 0) constant_slot(d.b);
   }
@@ -502,7 +489,7 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
   for (std::uint32_t j = 0; j < n; ++j) slot_of[j] = c + j;
   const auto slot = [&](std::uint32_t ref) { return (ref & kConstantRef) != 0 ? constant_slot(ref) : slot_of[ref]; };
 
-  const LinearMerge merge(log, step_of, live, pinned, n);
+  const LinearMerge merge(recorded, live, pinned, n);
   std::vector<std::pair<std::uint32_t, double>> terms;
   std::size_t merged = 0;
   std::size_t shared = 0;
@@ -515,18 +502,19 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
       ++merged;
       continue;
     }
-    const ReplayLog::Step& step = steps[step_of[i]];
-    const std::span<const std::uint32_t> refs = log.operands(step_of[i]);
-    if (step.map != ReplayLog::kNoMap) {  // one instruction per output, no edges
-      if (step.node != i) continue;      // emitted with the first output
-      const LinearMap& map = log.map(step);
+    const OpCode op = recorded.op(i);
+    const bool nary_step = recorded.nary(i);
+    const std::span<const std::uint32_t> refs = recorded.operands(i);
+    if (const ReplayTables::VectorStep* step = recorded.vector_step(i)) {  // one instruction per output, no edges
+      if (step->first_output != i) continue;                               // emitted with the first output
+      const LinearMap& map = step->map;
       const auto at = static_cast<std::uint32_t>(p.nary_operands.size());
       for (const std::uint32_t ref : refs) {
         p.nary_operands.push_back(slot(ref));
         p.coefficients.push_back(0.0);
       }
       const std::uint32_t earlier = recent.find_or_remember(
-          p, {step.op, Form::Vector, 0, 0, at, static_cast<std::uint32_t>(refs.size()), map},
+          p, {op, Form::Vector, 0, 0, at, static_cast<std::uint32_t>(refs.size()), map},
           c + n + static_cast<std::uint32_t>(p.code.size()));
       if (earlier != kNone) {  // computed already: its outputs are this one's
         p.nary_operands.resize(at);
@@ -540,7 +528,7 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
       p.widest_vector = std::max(p.widest_vector, map.inputs());
       for (std::uint32_t k = 0; k < map.outputs(); ++k) {
         Instruction ins;
-        ins.op = step.op;
+        ins.op = op;
         ins.form = Form::Vector;
         ins.a = vector;
         ins.b = k;
@@ -551,9 +539,9 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
       continue;
     }
     Instruction ins;
-    ins.op = step.op;
+    ins.op = op;
     ins.edge = edges;
-    if (!step.nary && merge.linear(i)) {
+    if (!nary_step && merge.linear(i)) {
       merge.terms(i, terms);
       ins.op = OpCode::Fused;
       ins.form = Form::Nary;
@@ -563,14 +551,14 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
         p.nary_operands.push_back(slot(ref));
         p.coefficients.push_back(coefficient);
       }
-    } else if (step.nary) {
+    } else if (nary_step) {
       ins.form = Form::Nary;
       ins.a = static_cast<std::uint32_t>(p.nary_operands.size());
       ins.b = static_cast<std::uint32_t>(refs.size());
       for (const std::uint32_t ref : refs) p.nary_operands.push_back(slot(ref));
-      if (step.op == OpCode::Fused) {  // a logged linear combination: its own coefficients
-        const std::span<const double> logged = log.coefficients(step_of[i]);
-        p.coefficients.append(logged.begin(), logged.end());
+      if (op == OpCode::Fused) {  // a recorded linear combination: its own coefficients
+        const std::span<const double> recorded_coefficients = recorded.coefficients(i);
+        p.coefficients.append(recorded_coefficients.begin(), recorded_coefficients.end());
       } else {
         p.coefficients.resize(p.nary_operands.size(), 0.0);
         p.widest_nary = std::max(p.widest_nary, refs.size());
@@ -614,15 +602,15 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
   sentinel.edge = edges;
   p.code.push_back(sentinel);
 
-  for (const ReplayLog::Decision& d : log.decisions()) {
+  for (const ReplayTables::Decision& d : recorded.decisions()) {
     p.decisions.push_back(Decision{slot(d.a), slot(d.b), d.kind, d.outcome});
   }
   for (const Var& y : outputs) p.output_slot.push_back(y.is_constant() ? pool.slot(y.value()) : slot_of[VarAccess::id(y)]);
 
   schedule(p);
-  join_row_dots(p, log.copies());
+  join_row_dots(p, recorded.copies());
   // The maps point into them (a moved vector keeps its buffer).
-  p.copies = std::make_shared<const std::vector<std::vector<double>>>(std::move(log.copies()));
+  p.copies = std::make_shared<const std::vector<std::vector<double>>>(std::move(recorded.copies()));
   build_runs(p);
   mark_split_runs(p);
 
@@ -632,7 +620,7 @@ Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<
   p.stats.kept = p.instructions();
   p.stats.dead = nodes - n - kept;
   p.stats.merged = merged;
-  p.stats.precomputed = log.precomputed();
+  p.stats.precomputed = recorded.precomputed();
   p.stats.constants = p.constants;
   p.stats.decisions = p.decisions.size();
   p.stats.vector_operations = p.vectors.size();

@@ -14,14 +14,13 @@ namespace slope {
 Function Function::record_outputs(std::span<const double> x0, void* body,
                                   void (*call)(void*, const std::vector<Var>&, std::vector<Var>&)) {
   Tape tape;
-  // Alive until compiled: the replay log is the tape's only while it records replayably.
-  auto recording = tape.record({.fuse = false, .replayable = true});
+  auto recording = tape.record_replayable();
   const std::vector<Var> inputs = tape.inputs(x0);
   std::vector<Var> outputs;
   call(body, inputs, outputs);
   for (const Var& y : outputs) tape.check_owner(y);
-  return Function(std::make_shared<const detail::Program>(
-      detail::compile(tape, *tape.replay_log(), inputs.size(), outputs)));
+  detail::ReplayableTape recorded(tape);
+  return Function(std::make_shared<const detail::Program>(detail::compile(recorded, inputs.size(), outputs)));
 }
 
 Function::Workspace::Workspace() = default;

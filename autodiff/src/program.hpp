@@ -22,7 +22,7 @@
 #include "slope/autodiff/math.hpp"
 #include "fork_join.hpp"
 #include "linear_map.hpp"
-#include "replay_log.hpp"
+#include "replayable_tape.hpp"
 #include "shared_array.hpp"
 #include "slope/autodiff/op_code.hpp"
 #include "slope/autodiff/var.hpp"
@@ -193,8 +193,8 @@ bool variadic_rule(OpCode op) noexcept;
 /// schedule, which puts them side by side. Rows the recording copied are gathered from
 /// `copies` into one block, their own copies emptied.
 void join_row_dots(Program& p, std::vector<std::vector<double>>& copies);
-/// Compiles a replayable recording: inputs are nodes [0, n) of `tape`, outputs as given. The
-/// passive numbers the log copied move into the program.
-Program compile(const Tape& tape, ReplayLog& log, std::size_t inputs, std::span<const Var> outputs);
+/// Compiles a replayable recording: inputs are nodes [0, n) of the tape, outputs as given. The
+/// passive numbers the recording copied move into the program.
+Program compile(ReplayableTape& recorded, std::size_t inputs, std::span<const Var> outputs);
 
 }  // namespace slope::detail

@@ -12,7 +12,7 @@
 
 #include "slope/autodiff/errors.hpp"
 #include "slope/autodiff/recording.hpp"
-#include "replay_log.hpp"
+#include "replayable_tape.hpp"
 #include "vector_node.hpp"
 
 namespace slope {
@@ -60,31 +60,38 @@ Tape::~Tape() {
   if (detail::active_tape == this) detail::active_tape = nullptr;
 }
 
-Recording Tape::record(RecordOptions options) { return Recording(*this, options); }
+Recording Tape::record(RecordOptions options) { return Recording(*this, options, false); }
 
-Recording::Recording(Tape& tape, RecordOptions options)
-    : tape_(&tape), previous_(detail::active_tape), previous_options_(tape.options_) {
-  if (options.replayable && !tape.replay_log_) tape.replay_log_ = std::make_unique<detail::ReplayLog>();
-  tape.set_options(options);
+Recording Tape::record_replayable() { return Recording(*this, RecordOptions{.fuse = false}, true); }
+
+Recording::Recording(Tape& tape, RecordOptions options, bool replayable)
+    : tape_(&tape),
+      previous_(detail::active_tape),
+      previous_options_(tape.options_),
+      previous_replayable_(tape.replayable_) {
+  // Made now, so that logging a comparison (noexcept) never allocates them.
+  if (replayable) (void)detail::ReplayableTape::tables(tape);
+  tape.set_options(options, replayable);
   detail::active_tape = &tape;
-  detail::log_decisions = options.replayable;
+  detail::log_decisions = replayable;
 }
 
 Recording::~Recording() {
-  tape_->set_options(previous_options_);
+  tape_->set_options(previous_options_, previous_replayable_);
   detail::active_tape = previous_;
-  detail::log_decisions = previous_ != nullptr && previous_->options_.replayable;
+  detail::log_decisions = previous_ != nullptr && previous_->replayable_;
 }
 
-void Tape::set_options(const RecordOptions& options) noexcept {
+void Tape::set_options(const RecordOptions& options, bool replayable) noexcept {
   options_ = options;
-  slow_ = options.checked || options.replayable;
+  replayable_ = replayable;
+  slow_ = options.checked || replayable;
   update_fusion_floor();
 }
 
 void Tape::update_fusion_floor() noexcept {
   // A replayable recording keeps one node per operation: the replay re-runs each rule.
-  fusion_floor_ = options_.fuse && !options_.checked && !options_.replayable ? position_floor_ : kNoFusion;
+  fusion_floor_ = options_.fuse && !options_.checked && !replayable_ ? position_floor_ : kNoFusion;
 }
 
 Var Tape::input(double value) {
@@ -183,7 +190,7 @@ void Tape::rewind(TapePosition position) {
   position_floor_ = nodes_;
   update_fusion_floor();
   swept_nodes_ = std::min(swept_nodes_, nodes_);
-  if (replay_log_) replay_log_->rewind(nodes_);
+  if (replay_) replay_->rewind(nodes_);
 }
 
 void Tape::reserve(std::size_t nodes, std::size_t edges) {
@@ -215,11 +222,11 @@ Var Tape::nary(std::span<const Var> args, double value, std::span<const double> 
     debug_check(x);
     ++active;
   }
-  detail::ReplayLog* log = replay_log();
   if (active == 0) {
-    if (log != nullptr) detail::log_precomputed(*log);
+    count_precomputed();
     return Var(value);
   }
+  if (replayable_) return step(op, op_name(op), value, args, op == OpCode::Fused ? partials : std::span<const double>(), true);
   ensure(1, active);
   const std::uint32_t id = nodes_++;
   op_[id] = op;
@@ -230,17 +237,56 @@ Var Tape::nary(std::span<const Var> args, double value, std::span<const double> 
     partial_[edges_] = partials[i];
     ++edges_;
   }
-  Var out = result(value, id);
-  if (log != nullptr) {
-    detail::log_operation(*log, op, op_name(op), out, args, /*nary=*/true);
-    if (op == OpCode::Fused) log->add_coefficients(partials);  // a linear combination's partials
+  return result(value, id);
+}
+
+void Tape::count_precomputed() noexcept {
+  if (replayable_) replay_->add_precomputed();
+}
+
+Var Tape::step(OpCode op, std::string_view name, double value, std::span<const Var> operands,
+               std::span<const double> coefficients, bool nary) {
+  if (op == OpCode::Custom) {
+    throw TapeError(name == op_name(OpCode::Custom)
+                        ? std::string("custom_op cannot be recorded for slope::Function: its value and partials are "
+                                      "numbers, which a replay cannot recompute at other inputs")
+                        : fmt::format("the user rule '{}' cannot be recorded for slope::Function: only the built-in "
+                                      "operations can be replayed",
+                                      name));
   }
-  return out;
+  if (nodes_ >= detail::kConstantRef) {  // an edge's top bit tells a constant
+    throw TapeError("slope::Function: a replayable recording holds at most 2^31 nodes");
+  }
+  for (const Var& x : operands) debug_check(x);
+  ensure(1, static_cast<std::uint32_t>(operands.size()));
+  const std::uint32_t id = nodes_;
+  op_[id] = op;
+  first_arg_[id] = edges_;
+  push_operands(operands, coefficients);
+  if (nary) {
+    try {
+      replay_->add_nary(id);
+    } catch (...) {
+      edges_ = first_arg_[id];
+      throw;
+    }
+  }
+  ++nodes_;
+  return result(value, id);
+}
+
+void Tape::push_operands(std::span<const Var> operands, std::span<const double> coefficients) {
+  std::uint32_t edge = edges_;
+  for (std::size_t k = 0; k < operands.size(); ++k, ++edge) {
+    arg_[edge] = replay_->reference(operands[k]);
+    partial_[edge] = coefficients.empty() ? 0.0 : coefficients[k];
+  }
+  edges_ = edge;  // only now: a constant that could not be stored leaves the tape as it was
 }
 
 std::vector<Var> Tape::external(std::span<const Var> inputs, std::span<const double> output_values,
                                 VectorJacobianProduct vjp) {
-  if (replay_log() != nullptr) {
+  if (replayable_) {
     throw TapeError("external_op cannot be recorded for slope::Function: its vector-Jacobian product is "
                     "opaque code that a replay cannot re-run at other inputs");
   }
@@ -280,6 +326,8 @@ void Tape::check_owner(const Var& x) const {
 }
 
 void Tape::prepare_adjoints() {
+  // Its edges name constants, not nodes; Function::record's tape is compiled, never swept.
+  if (replay_) throw TapeError("a replayable recording (slope::Function::record) cannot be swept");
   if (adjoint_.size() < nodes_) adjoint_.resize(nodes_);
   std::fill_n(adjoint_.begin(), nodes_, 0.0);
   swept_nodes_ = nodes_;

@@ -9,7 +9,7 @@
 
 #include "slope/autodiff/errors.hpp"
 #include "slope/autodiff/tape.hpp"
-#include "replay_log.hpp"
+#include "replayable_tape.hpp"
 #include "vector_node.hpp"
 #include "vector_replayable.hpp"
 
@@ -22,6 +22,26 @@ struct VectorTapeAccess {
   static VectorNodes& nodes(Tape& tape) {
     if (!tape.vector_nodes_) tape.vector_nodes_ = std::make_unique<VectorNodes>();
     return *tape.vector_nodes_;
+  }
+  /// Replayable mode: appends the `count` output nodes of a vector step of `op` whose operands,
+  /// the first output's edges, are `u`; returns the first id.
+  static std::uint32_t push_step(Tape& tape, OpCode op, std::span<const Var> u, std::size_t count) {
+    if (count > std::numeric_limits<std::uint32_t>::max() / 2 || u.size() > std::numeric_limits<std::uint32_t>::max() / 2) {
+      throw TapeError("vector operation too large for a tape");
+    }
+    const auto n = static_cast<std::uint32_t>(count);
+    tape.ensure(n, static_cast<std::uint32_t>(u.size()));
+    const std::uint32_t first = tape.nodes_;
+    if (first + std::uint64_t{n} > detail::kConstantRef) {
+      throw TapeError("slope::Function: a replayable recording holds at most 2^31 nodes");
+    }
+    const std::uint32_t first_edge = tape.edges_;
+    tape.push_operands(u, {});
+    std::fill_n(tape.op_.get() + first, n, op);
+    std::fill_n(tape.first_arg_.get() + first, n, tape.edges_);
+    tape.first_arg_[first] = first_edge;  // n > 0: the caller records no step without outputs
+    tape.nodes_ += n;
+    return first;
   }
   /// Appends `count` nodes without edges (a vector node's outputs); returns the first id.
   static std::uint32_t push_outputs(Tape& tape, std::size_t count, OpCode op) {
@@ -77,18 +97,26 @@ double sum_values(std::span<const Var> x) noexcept {
   return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
-/// Inside Function::record: y = M u as one vector step of the replay log, whose outputs are
-/// plain nodes of the tape (a replayable recording is compiled, never swept). M is referenced,
-/// or, when `copy` is given (a passive span, which may die before the Function does), copied
-/// once into the log and then the Function.
+/// Inside Function::record: y = M u as one vector step of the replayable recording, whose
+/// outputs are plain nodes of the tape. M is referenced, or, when `copy` is given (a passive
+/// span, which may die before the Function does), copied once into the recording's tables and
+/// then the Function.
 void record_replayable(OpCode op, detail::LinearMap map, std::span<const Var> u, std::span<const double> copy,
                        std::span<Var> out) {
   Tape& tape = detail::require_active_tape();
+  if (out.empty()) return;  // no output node would own the operands
   thread_local std::vector<double> values;
   values.resize(u.size() + out.size());
   for (std::size_t i = 0; i < u.size(); ++i) values[i] = u[i].value();
-  const std::uint32_t first = VectorTapeAccess::push_outputs(tape, out.size(), op);
-  map = tape.replay_log()->add_vector(op, first, u, map, copy);
+  detail::ReplayTables& tables = detail::ReplayableTape::tables(tape);
+  const auto first = static_cast<std::uint32_t>(tape.size());
+  map = tables.add_vector(first, map, copy);
+  try {
+    (void)VectorTapeAccess::push_step(tape, op, u, out.size());
+  } catch (...) {
+    tables.rewind(first);  // forgets the step's map
+    throw;
+  }
   detail::apply(map, values.data(), values.data() + u.size());
   VectorTapeAccess::outputs(tape, values.data() + u.size(), first, out);
 }
@@ -109,7 +137,7 @@ class Recorder {
  public:
   Recorder(VectorKind kind, std::string_view name)
       : tape_(detail::require_active_tape()), store_(VectorTapeAccess::nodes(tape_)) {
-    if (tape_.replay_log() != nullptr) {  // unreachable: each operation records its replayable form first
+    if (tape_.replayable()) {  // unreachable: each operation records its replayable form first
       throw TapeError(fmt::format("{}: a vector node cannot be recorded for slope::Function", name));
     }
     node_.kind = kind;

@@ -10,7 +10,7 @@ namespace slope::detail::replayable {
 
 bool active() noexcept {
   const Tape* tape = active_tape;
-  return tape != nullptr && tape->replay_log() != nullptr;
+  return tape != nullptr && tape->replayable();
 }
 
 Var linear(std::span<const Var> x, std::span<const double> c) {

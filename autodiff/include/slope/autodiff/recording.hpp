@@ -104,16 +104,6 @@ constexpr std::string_view domain_text() noexcept {
 void check_operation(std::string_view op, std::span<const double> args, bool in_domain,
                      std::string_view domain, double value, std::span<const double> partials);
 
-/// Replayable mode (see slope::Function): appends the operation that produced `result` from
-/// `operands` (constants included) to the tape's replay log. Throws TapeError for an operation
-/// a Function cannot replay (OpCode::Custom: a user rule), naming it. `nary`: recorded by
-/// Tape::nary (any number of operands) rather than by a unary or binary rule.
-void log_operation(ReplayLog& log, OpCode op, std::string_view name, const Var& result,
-                   std::span<const Var> operands, bool nary = false);
-/// Replayable mode: counts an operation whose operands were all constants (evaluated once,
-/// while recording; the Function stores its result as a constant).
-void log_precomputed(ReplayLog& log) noexcept;
-
 /// The thread's active tape when it records in checked mode, else null.
 inline Tape* checked_tape() noexcept {
   Tape* tape = active_tape;
@@ -137,15 +127,14 @@ SLOPE_COLD Var record_unary_slow(Var x, double y) {
   const bool checked = tape != nullptr && tape->checked();
   if (x.is_constant()) {
     if (checked) check_operation(Rule::name, {&xv, 1}, rule_in_domain<Rule>(xv), domain_text<Rule>(), y, {});
-    if (tape != nullptr && tape->replay_log() != nullptr) log_precomputed(*tape->replay_log());
+    if (tape != nullptr) tape->count_precomputed();
     return Var(y);
   }
   if (tape == nullptr) throw_no_active_tape();
+  if (tape->replayable()) return tape->step(op_code<Rule>, Rule::name, y, {&x, 1});
   const double d = Rule::partial(xv, y);
   if (checked) check_operation(Rule::name, {&xv, 1}, rule_in_domain<Rule>(xv), domain_text<Rule>(), y, {&d, 1});
-  Var out = tape->unary(x, y, d, op_code<Rule>);  // not const: NRVO keeps its sole ownership
-  if (ReplayLog* log = tape->replay_log()) log_operation(*log, op_code<Rule>, Rule::name, out, {&x, 1});
-  return out;
+  return tape->unary(x, y, d, op_code<Rule>);
 }
 
 /// The rare cases of record_binary, kept out of the hot path.
@@ -158,10 +147,15 @@ SLOPE_COLD Var record_binary_slow(Var a, Var b, double z) {
   const bool checked = tape != nullptr && tape->checked();
   if (!a_active && !b_active) {
     if (checked) check_operation(Rule::name, args, rule_in_domain<Rule>(args[0], args[1]), domain_text<Rule>(), z, {});
-    if (tape != nullptr && tape->replay_log() != nullptr) log_precomputed(*tape->replay_log());
+    if (tape != nullptr) tape->count_precomputed();
     return Var(z);
   }
   if (tape == nullptr) throw_no_active_tape();
+  constexpr OpCode code = op_code<Rule>;
+  if (tape->replayable()) {
+    const Var operands[2] = {a, b};
+    return tape->step(code, Rule::name, z, operands);
+  }
   const double partials[2] = {a_active ? Rule::d_first(args[0], args[1], z) : 0.0,
                               b_active ? Rule::d_second(args[0], args[1], z) : 0.0};
   if (checked) {
@@ -170,15 +164,9 @@ SLOPE_COLD Var record_binary_slow(Var a, Var b, double z) {
                                                                 : std::span<const double>(partials + 1, 1);
     check_operation(Rule::name, args, rule_in_domain<Rule>(args[0], args[1]), domain_text<Rule>(), z, active);
   }
-  constexpr OpCode code = op_code<Rule>;
-  Var out = !b_active   ? tape->unary(a, z, partials[0], code)
-            : !a_active ? tape->unary(b, z, partials[1], code)
-                        : tape->binary(a, b, z, partials[0], partials[1], code);
-  if (ReplayLog* log = tape->replay_log()) {
-    const Var operands[2] = {a, b};
-    log_operation(*log, code, Rule::name, out, operands);
-  }
-  return out;
+  return !b_active   ? tape->unary(a, z, partials[0], code)
+         : !a_active ? tape->unary(b, z, partials[1], code)
+                     : tape->binary(a, b, z, partials[0], partials[1], code);
 }
 
 }  // namespace detail

@@ -17,6 +17,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "slope/autodiff/config.hpp"
@@ -27,7 +28,8 @@ namespace slope {
 
 class Recording;
 namespace detail {
-class ReplayLog;
+class ReplayTables;
+class ReplayableTape;
 }
 
 /// How a tape records; chosen per call of Tape::record.
@@ -38,11 +40,6 @@ struct RecordOptions {
   /// Fold the operations of one statement into one node (fewer nodes, same derivatives).
   /// Checked mode never folds, so that an error report names the exact operation.
   bool fuse = true;
-  /// Keep what slope::Function needs to replay the recording at other inputs: every
-  /// operation's code and operands (constants too) and the outcome of every comparison of an
-  /// active Var. Implies fuse = false; refuses operations that cannot be replayed
-  /// (external_op, custom_op, user rules). Set by Function::record.
-  bool replayable = false;
 };
 
 /// A place on a tape to rewind to (Tape::position, Tape::rewind).
@@ -154,10 +151,11 @@ class Tape {
   [[nodiscard]] bool checked() const noexcept { return options_.checked; }
   /// Whether operations take the slow recording path (checked or replayable mode).
   [[nodiscard]] bool records_slowly() const noexcept { return slow_; }
-  /// The log of a replayable recording (RecordOptions::replayable), else null.
-  [[nodiscard]] detail::ReplayLog* replay_log() const noexcept {
-    return options_.replayable ? replay_log_.get() : nullptr;
-  }
+  /// Whether the tape records for slope::Function::record (replayable mode): each operation
+  /// then keeps its code and all of its operands, constants too, and every comparison of an
+  /// active Var its outcome, so that the recording can be compiled and replayed at other
+  /// inputs. No partials are computed, nothing is folded, and the tape cannot be swept.
+  [[nodiscard]] bool replayable() const noexcept { return replayable_; }
   /// Number of nodes recorded.
   [[nodiscard]] std::size_t size() const noexcept { return nodes_; }
   /// The operation of a node; for tests and reports.
@@ -174,6 +172,16 @@ class Tape {
   /// With OpCode::Fused, y is the linear combination sum_k partials[k] * args[k] (evaluated
   /// left to right): a replayable recording keeps the partials as its coefficients.
   Var nary(std::span<const Var> args, double value, std::span<const double> partials, OpCode op);
+  /// Replayable mode: records the operation `op` (called `name` in errors) with result `value`
+  /// on `operands`, constants included, as one node; `coefficients` are a linear combination's
+  /// (OpCode::Fused), else empty; `nary`: recorded by nary(), not by a rule of one or two
+  /// operands. Throws TapeError for an operation a replay cannot recompute (a user rule,
+  /// custom_op), naming it.
+  Var step(OpCode op, std::string_view name, double value, std::span<const Var> operands,
+           std::span<const double> coefficients = {}, bool nary = false);
+  /// Replayable mode: counts an operation whose operands were all constants (evaluated once,
+  /// while recording; the Function stores its result as a constant). Elsewhere, nothing.
+  void count_precomputed() noexcept;
   /// Records an operation whose derivative is applied by `vjp` during the sweep.
   std::vector<Var> external(std::span<const Var> inputs, std::span<const double> output_values,
                             VectorJacobianProduct vjp);
@@ -183,6 +191,8 @@ class Tape {
 
  private:
   friend class Recording;
+  friend class Function;  // records replayably
+  friend class detail::ReplayableTape;
   friend struct detail::VectorTapeAccess;
 
   static constexpr std::uint32_t kNoFusion = std::numeric_limits<std::uint32_t>::max();
@@ -201,7 +211,12 @@ class Tape {
   [[noreturn]] void throw_not_swept(std::uint32_t node) const;
   /// out[i] = the Var of node first + i with value values[i], not fresh (nothing folds into it).
   void store_vars(const double* values, std::uint32_t first, std::span<Var> out) const noexcept;
-  void set_options(const RecordOptions& options) noexcept;
+  void set_options(const RecordOptions& options, bool replayable) noexcept;
+  /// A replayable recording (Function::record): see replayable().
+  [[nodiscard]] Recording record_replayable();
+  /// Writes `operands` as the edges of the node about to be recorded (replayable mode:
+  /// constants as references); `coefficients`, when not empty, as their partials.
+  void push_operands(std::span<const Var> operands, std::span<const double> coefficients);
   void update_fusion_floor() noexcept;
   SLOPE_ALWAYS_INLINE void ensure(std::uint32_t nodes, std::uint32_t edges) {
     if (nodes_ + nodes > node_capacity_ || edges_ + edges > edge_capacity_) [[unlikely]] grow(nodes, edges);
@@ -256,8 +271,10 @@ class Tape {
 
   RecordOptions options_;
   std::uint16_t serial_;
-  bool slow_ = false;  // options_.checked || options_.replayable: one load on the hot path
-  std::unique_ptr<detail::ReplayLog> replay_log_;  // created by the first replayable recording
+  bool replayable_ = false;
+  bool slow_ = false;  // options_.checked || replayable_: one load on the hot path
+  // What a replayable recording keeps besides nodes and edges; made when one begins.
+  std::unique_ptr<detail::ReplayTables> replay_;
 };
 
 /// While alive, its tape is the thread's active tape (see Tape::record).
@@ -269,11 +286,12 @@ class Recording {
 
  private:
   friend class Tape;
-  Recording(Tape& tape, RecordOptions options);
+  Recording(Tape& tape, RecordOptions options, bool replayable);
 
   Tape* tape_;
   Tape* previous_;
   RecordOptions previous_options_;
+  bool previous_replayable_;
 };
 
 namespace detail {

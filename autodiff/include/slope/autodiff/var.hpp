@@ -20,7 +20,7 @@ enum class DecisionKind : std::uint8_t { Order, Equal, Floor, Ceil, Round, Trunc
 /// True while this thread's active tape records replayably: decisions on active Vars are then
 /// logged, so that a replay can tell when one would go the other way.
 inline thread_local bool log_decisions = false;
-/// Logs that `kind` applied to a and b gave `outcome` on the active tape's replay log.
+/// Logs that `kind` applied to a and b gave `outcome` on the active tape's replayable recording.
 void log_decision(DecisionKind kind, const Var& a, const Var& b, int outcome) noexcept;
 /// less 0, equivalent 1, greater 2, unordered 3: the outcome logged for DecisionKind::Order.
 constexpr int ordering_code(std::partial_ordering order) noexcept {

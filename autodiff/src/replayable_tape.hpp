@@ -1,0 +1,137 @@
+#pragma once
+/// \file
+/// A replayable recording (RecordOptions::replayable, which slope::Function::record sets) and
+/// how compile() reads it. Internal.
+///
+/// A replayable recording is the tape itself: each operation is a node whose op code is its
+/// rule and whose edges are all of its operands, constants included (an edge then names the
+/// constant's value, kept in ReplayTables, instead of a node; a linear combination's edges keep
+/// its coefficients as their partials). The tape computes no partials in that mode: compile()
+/// reads the operations, and the replay recomputes everything at each input. ReplayTables keeps
+/// what has no place in nodes and edges: constant values, the outcome of every comparison,
+/// the maps of vector steps and the passive numbers they copied.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "linear_map.hpp"
+#include "slope/autodiff/op_code.hpp"
+#include "slope/autodiff/tape.hpp"
+#include "slope/autodiff/var.hpp"
+
+namespace slope::detail {
+
+/// Set in an operand reference (an edge of a replayable recording) when it names a constant,
+/// an index into ReplayTables' constants, rather than a tape node.
+inline constexpr std::uint32_t kConstantRef = 0x8000'0000U;
+
+/// What a replayable recording keeps besides its nodes and edges.
+class ReplayTables {
+ public:
+  /// One comparison of operands a and b (references as in edges) that gave `outcome`.
+  struct Decision {
+    std::uint32_t a;
+    std::uint32_t b;
+    std::uint32_t nodes;  // tape size when it was taken, to drop it on rewind
+    DecisionKind kind;
+    int outcome;
+  };
+  /// A vector step y = M u: outputs are the nodes [first_output, first_output + map.outputs()),
+  /// operands the first output's edges.
+  struct VectorStep {
+    std::uint32_t first_output;
+    LinearMap map;
+  };
+
+  /// The operand reference of x: its node, or a new constant.
+  std::uint32_t reference(const Var& x);
+  /// Appends a decision taken while the tape held `nodes` nodes.
+  void add_decision(DecisionKind kind, const Var& a, const Var& b, int outcome, std::uint32_t nodes);
+  /// Appends the map of the vector step whose first output is `first_output`. M is referenced
+  /// as given, or, when `copy` is not empty, is `copy` (kept here: a passive span may die before
+  /// the Function is compiled); returns the map as stored.
+  LinearMap add_vector(std::uint32_t first_output, LinearMap map, std::span<const double> copy);
+  /// Marks node `node` as recorded by Tape::nary (any number of operands), not by a rule of one
+  /// or two: the replay evaluates the two forms differently.
+  void add_nary(std::uint32_t node) { nary_nodes_.push_back(node); }
+  /// Counts an operation on constants only (its result is a constant).
+  void add_precomputed() noexcept { ++precomputed_; }
+  /// Marks the recording unusable (a decision could not be stored).
+  void fail() noexcept { failed_ = true; }
+  /// Drops what belongs to nodes at or after `nodes` (Tape::rewind).
+  void rewind(std::uint32_t nodes);
+
+  [[nodiscard]] double constant(std::uint32_t ref) const noexcept { return constants_[ref & ~kConstantRef]; }
+  [[nodiscard]] std::span<const Decision> decisions() const noexcept { return decisions_; }
+  [[nodiscard]] std::span<const VectorStep> vector_steps() const noexcept { return vector_steps_; }
+  /// Nodes recorded by Tape::nary, increasing.
+  [[nodiscard]] std::span<const std::uint32_t> nary_nodes() const noexcept { return nary_nodes_; }
+  /// The passive numbers copied by add_vector, to move into the compiled Function.
+  [[nodiscard]] std::vector<std::vector<double>>& copies() noexcept { return copies_; }
+  [[nodiscard]] std::size_t precomputed() const noexcept { return precomputed_; }
+  [[nodiscard]] bool failed() const noexcept { return failed_; }
+
+ private:
+  std::vector<double> constants_;
+  std::vector<Decision> decisions_;
+  std::vector<VectorStep> vector_steps_;
+  std::vector<std::uint32_t> nary_nodes_;
+  std::vector<std::vector<double>> copies_;  // each keeps its buffer when moved: maps point into them
+  std::size_t precomputed_ = 0;
+  bool failed_ = false;
+};
+
+/// A tape's replayable recording as compile() reads it: per node, its operation, its operands
+/// (edges: node ids, or kConstantRef references) and, for a linear combination, its
+/// coefficients; plus the tables.
+class ReplayableTape {
+ public:
+  /// The tables of `tape`, created when missing (called while it records replayably).
+  static ReplayTables& tables(Tape& tape);
+
+  explicit ReplayableTape(Tape& tape);
+
+  [[nodiscard]] std::uint32_t nodes() const noexcept { return tape_.nodes_; }
+  [[nodiscard]] OpCode op(std::uint32_t node) const noexcept { return tape_.op_[node]; }
+  [[nodiscard]] std::span<const std::uint32_t> operands(std::uint32_t node) const noexcept {
+    return {tape_.arg_.get() + tape_.first_arg_[node], tape_.arg_.get() + edges_end(node)};
+  }
+  /// A linear combination's coefficients (OpCode::Fused recorded by Tape::nary), one per operand.
+  [[nodiscard]] std::span<const double> coefficients(std::uint32_t node) const noexcept {
+    return {tape_.partial_.get() + tape_.first_arg_[node], tape_.partial_.get() + edges_end(node)};
+  }
+  /// True for a node recorded by Tape::nary.
+  [[nodiscard]] bool nary(std::uint32_t node) const noexcept { return (flags_[node] & kNary) != 0; }
+  /// The vector step node belongs to, or null.
+  [[nodiscard]] const ReplayTables::VectorStep* vector_step(std::uint32_t node) const noexcept {
+    return vector_of_.empty() || vector_of_[node] == kNone ? nullptr : &tables_.vector_steps()[vector_of_[node]];
+  }
+  /// The node itself, or for a vector step's output the step's first output (which holds the
+  /// operands).
+  [[nodiscard]] std::uint32_t first_output(std::uint32_t node) const noexcept {
+    const ReplayTables::VectorStep* step = vector_step(node);
+    return step != nullptr ? step->first_output : node;
+  }
+  [[nodiscard]] double constant(std::uint32_t ref) const noexcept { return tables_.constant(ref); }
+  [[nodiscard]] std::span<const ReplayTables::Decision> decisions() const noexcept { return tables_.decisions(); }
+  [[nodiscard]] std::vector<std::vector<double>>& copies() noexcept { return tables_.copies(); }
+  [[nodiscard]] std::size_t precomputed() const noexcept { return tables_.precomputed(); }
+  [[nodiscard]] bool failed() const noexcept { return tables_.failed(); }
+
+ private:
+  static constexpr std::uint32_t kNone = 0xffff'ffffU;
+  static constexpr unsigned char kNary = 1;
+
+  [[nodiscard]] std::uint32_t edges_end(std::uint32_t node) const noexcept {
+    return node + 1 < tape_.nodes_ ? tape_.first_arg_[node + 1] : tape_.edges_;
+  }
+
+  const Tape& tape_;
+  ReplayTables& tables_;
+  std::vector<unsigned char> flags_;
+  std::vector<std::uint32_t> vector_of_;  // per node: index into vector_steps, or kNone
+};
+
+}  // namespace slope::detail
