@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
+#include <span>
 #include <stdexcept>
 #include <thread>
 
@@ -78,11 +80,20 @@ detail::WorkspaceData& Function::prepare(Workspace& ws) const {
   // constants before reading it, and every edge's partial but a linear combination's (constant:
   // set here); the reverse sweep clears the adjoints it uses. So only the constants and those
   // partials are loaded, and a workspace that moves between functions of one shape (blocks of
-  // rows) keeps its buffers instead of clearing them.
+  // rows) keeps its buffers instead of clearing them; when they share their instructions,
+  // operand slots and coefficients, the partials it holds are already theirs.
   d.value.resize(p.slots());
   std::copy(p.constant_values.begin(), p.constant_values.end(), d.value.begin());
   d.partial.resize(p.edges());
-  for (const detail::InstructionRun& run : p.runs) {
+  // Owners, not addresses: a weak pointer keeps its owner's identity from being reused.
+  const auto same = [](const std::weak_ptr<const void>& a, const std::weak_ptr<const void>& b) {
+    return !a.owner_before(b) && !b.owner_before(a) && !a.expired();
+  };
+  const bool same_layout = d.layout_constants == p.constants && same(d.layout_code, p.code.storage()) &&
+                           same(d.layout_operands, p.nary_operands.storage()) &&
+                           same(d.layout_coefficients, p.coefficients.storage());
+  for (const detail::InstructionRun& run : same_layout ? std::span<const detail::InstructionRun>()
+                                                                     : std::span(p.runs.data(), p.runs.size())) {
     if (run.op != OpCode::Fused || run.form != detail::Form::Nary) continue;
     for (std::uint32_t i = run.begin; i < run.end; ++i) {
       const detail::Instruction& ins = p.code[i];
@@ -102,6 +113,10 @@ detail::WorkspaceData& Function::prepare(Workspace& ws) const {
   d.dual_scratch.clear();
   d.program = p.id;
   d.partials_ready = false;
+  d.layout_code = p.code.storage();
+  d.layout_operands = p.nary_operands.storage();
+  d.layout_coefficients = p.coefficients.storage();
+  d.layout_constants = p.constants;
   return d;
 }
 

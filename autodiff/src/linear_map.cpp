@@ -5,9 +5,26 @@
 
 #include "fork_join.hpp"
 
+// The loops over a map's rows compiled twice, for AVX2 and for the baseline x86-64 (SSE2),
+// the clone chosen once per process by the CPU: a default build runs anywhere and still uses
+// the wide registers where they exist (the matrix products of a model over data rows are most
+// of its evaluation). Lane by lane the arithmetic is the same (a multiply, then an add: AVX2
+// brings no FMA to contract them into), so the bits do not depend on the clone. Only the
+// outer loops are cloned, with dot4 inlined into them: a dispatched call per row would cost
+// what the wider registers save.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SLOPE_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define SLOPE_AVX2_CLONES
+#endif
+
 namespace slope::detail {
 
-double dot4(const double* __restrict a, const double* __restrict b, std::size_t n) noexcept {
+namespace {
+
+/// dot4's loop, inlined into the cloned loops over rows (compiled for their target).
+[[gnu::always_inline]] inline double dot4_inline(const double* __restrict a, const double* __restrict b,
+                                                 std::size_t n) noexcept {
   double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
   std::size_t i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -18,6 +35,12 @@ double dot4(const double* __restrict a, const double* __restrict b, std::size_t 
   }
   for (; i < n; ++i) s0 += a[i] * b[i];
   return (s0 + s1) + (s2 + s3);
+}
+
+}  // namespace
+
+double dot4(const double* __restrict a, const double* __restrict b, std::size_t n) noexcept {
+  return dot4_inline(a, b, n);
 }
 
 double sum4(const double* __restrict b, std::size_t n) noexcept {
@@ -55,8 +78,8 @@ bool blocked_over_rows(const LinearMap& map) noexcept {
 
 /// out = sum_{r0 <= i < r1} v_i row_i, in row order (overwrites out); rows whose v_i is zero
 /// are skipped when `skip_zero` (an adjoint: 0 * inf adds nothing, as in the scalar sweep).
-void combine_rows(const LinearMap& map, std::size_t r0, std::size_t r1, const double* v, double* out,
-                  bool skip_zero) noexcept {
+SLOPE_AVX2_CLONES void combine_rows(const LinearMap& map, std::size_t r0, std::size_t r1, const double* v,
+                                    double* out, bool skip_zero) noexcept {
   const std::size_t cols = map.cols;
   std::fill_n(out, cols, 0.0);
   for (std::size_t i = r0; i < r1; ++i) {
@@ -113,11 +136,15 @@ bool worth_a_team(const LinearMap& map, ForkJoin* team) noexcept {
   return team != nullptr && !map.sum && std::size_t{map.rows} * map.cols >= kParallelEntries;
 }
 
+/// y_i = row_i . u for rows [r0, r1).
+SLOPE_AVX2_CLONES void dot_row_range(const LinearMap& map, const double* u, double* y, std::size_t r0,
+                                     std::size_t r1) noexcept {
+  for (std::size_t i = r0; i < r1; ++i) y[i] = dot4_inline(map.data + i * map.stride, u, map.cols);
+}
+
 /// One dot product per row, y_i = row_i . u for rows [0, rows), split by rows over `team`.
 void dot_rows(const LinearMap& map, const double* u, double* y, ForkJoin* team) noexcept {
-  const auto rows = [&](std::size_t r0, std::size_t r1) {
-    for (std::size_t i = r0; i < r1; ++i) y[i] = dot4(map.data + i * map.stride, u, map.cols);
-  };
+  const auto rows = [&](std::size_t r0, std::size_t r1) { dot_row_range(map, u, y, r0, r1); };
   if (worth_a_team(map, team) && map.rows >= team->threads()) {
     team->run([&](std::size_t t, std::size_t n) {
       const auto [r0, r1] = part(map.rows, t, n);

@@ -75,6 +75,13 @@ struct WorkspaceData {
   std::vector<double> block_sums;        // a split run's sums into shared slots, per block
   bool partials_ready = false;           // the last forward replay kept its partials (see
                                          // Function::evaluate_for_vjp)
+  // The storage of the instructions, operand slots and coefficients the buffers were laid out
+  // for: a program sharing all three (a block of rows of the same shape) has the same linear
+  // combinations' partials, which then stay.
+  std::weak_ptr<const void> layout_code;
+  std::weak_ptr<const void> layout_operands;
+  std::weak_ptr<const void> layout_coefficients;
+  std::uint32_t layout_constants = 0;
   Team team;
 };
 
@@ -188,6 +195,15 @@ void vector_adjoint(const Program& program, const VectorInstruction& v, const do
                     double* scratch, double* adjoint, ForkJoin* team = nullptr);
 /// True when `op` is a built-in rule with a variadic form (a VariadicRule: log_sum_exp).
 bool variadic_rule(OpCode op) noexcept;
+/// The operand slots of an instruction (constants included).
+std::span<const std::uint32_t> operand_slots(const Program& p, const Instruction& ins) noexcept;
+/// Reorders the instructions of each window of a few hundred by dependency level, then by
+/// operation and form (schedule.cpp says why).
+void schedule(Program& p);
+/// Groups consecutive instructions of the same operation, form and edge count into runs.
+void build_runs(Program& p);
+/// Marks the runs a workspace with threads may split (InstructionRun::split).
+void mark_split_runs(Program& p);
 /// Joins consecutive dot products of the same Vars with passive rows (an index sum over rows:
 /// dot(X[i], w) for each i) into one matrix-vector product each (row_dots.cpp): after the
 /// schedule, which puts them side by side. Rows the recording copied are gathered from

@@ -57,6 +57,9 @@ class SharedArray {
     items_ = other.items_;
     return true;
   }
+  /// Who holds the items: the same owner for arrays that share them (a workspace tells by it
+  /// whether a program has the layout it was prepared for; see Function::prepare).
+  [[nodiscard]] std::weak_ptr<const void> storage() const noexcept { return items_; }
   /// Bytes of the items (what sharing saves).
   [[nodiscard]] std::size_t bytes() const noexcept { return items_->size() * sizeof(T); }
 

@@ -68,6 +68,7 @@ std::unique_ptr<RowBlocks> RowBlocks::make(const Program& program, const std::st
   out->groups_.resize(groups);
   for (std::size_t g = 0; g < groups; ++g) {
     std::tie(out->groups_[g].first, out->groups_[g].last) = part(count, g, groups);
+    out->groups_[g].workspaces.resize(kShapes + 1);
   }
   return out;
 }
@@ -76,10 +77,14 @@ void RowBlocks::record(Block& block, Group& group, std::span<const double> theta
   block.parts = slope::Function::record(
       [&](std::span<const Var> x) { return evaluate_local_parts<Var>(program_, *block.model, file_, plan_, x); },
       theta);
-  for (const slope::Function& shape : group.shapes) {
-    if (block.parts->share_memory_with(shape)) return;
+  for (block.shape = 0; block.shape < group.shapes.size(); ++block.shape) {
+    if (block.parts->share_memory_with(group.shapes[block.shape])) return;
   }
-  if (group.shapes.size() < kShapes) group.shapes.push_back(*block.parts);
+  if (group.shapes.size() < kShapes) {
+    group.shapes.push_back(*block.parts);
+  } else {
+    block.shape = kShapes;  // the spare workspace
+  }
 }
 
 void RowBlocks::run_block(Block& block, Group& group, std::span<const double> theta, std::span<const double> weights,
@@ -102,8 +107,8 @@ void RowBlocks::run_block(Block& block, Group& group, std::span<const double> th
   const bool with_jacobian = !weights.empty();
   if (!block.parts) record(block, group, theta);
   const auto replay = [&] {
-    return with_jacobian ? block.parts->evaluate_for_vjp(theta, parts, group.workspace)
-                         : block.parts->evaluate(theta, parts, group.workspace);
+    return with_jacobian ? block.parts->evaluate_for_vjp(theta, parts, group.workspaces[block.shape])
+                         : block.parts->evaluate(theta, parts, group.workspaces[block.shape]);
   };
   if (replay() != ReplayStatus::Ok) {  // a comparison in the block flipped: record it again
     record(block, group, theta);
@@ -112,7 +117,7 @@ void RowBlocks::run_block(Block& block, Group& group, std::span<const double> th
   const std::size_t p = theta.size();
   for (std::size_t k = 0; k < weights.size() / r; ++k) {  // one backward sweep per row of weights
     block.parts->vector_jacobian_product(weights.subspan(k * r, r), std::span<double>(group.block).subspan(r + k * p, p),
-                                         group.workspace);
+                                         group.workspaces[block.shape]);
   }
 }
 

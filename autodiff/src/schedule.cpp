@@ -1,0 +1,212 @@
+// The passes after code generation: instructions reordered in windows (schedule), grouped into
+// runs of the same operation (build_runs), and the runs a workspace's threads may split marked
+// (mark_split_runs). Each keeps every instruction's operation and operands, so values keep
+// their bits.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "program.hpp"
+
+namespace slope::detail {
+
+namespace {
+
+constexpr std::uint32_t kNone = 0xffff'ffffU;
+
+}  // namespace
+
+/// The operand slots of an instruction (constants included).
+std::span<const std::uint32_t> operand_slots(const Program& p, const Instruction& ins) noexcept {
+  if (ins.form == Form::Nary) return std::span<const std::uint32_t>(p.nary_operands).subspan(ins.a, ins.b);
+  if (ins.form == Form::Vector) {
+    const VectorInstruction& v = p.vectors[ins.a];
+    return std::span<const std::uint32_t>(p.nary_operands).subspan(v.operands, v.map.inputs());
+  }
+  return {&ins.a, ins.form == Form::Unary ? 1U : 2U};
+}
+
+/// Instructions per scheduling window: small enough that a window's values and partials stay
+/// in L1 between the operation that writes them and the ones that read them.
+constexpr std::size_t kScheduleWindow = 512;
+
+/// Reorders the instructions of each window of kScheduleWindow by dependency level (ASAP
+/// within the window), then by operation and form, keeping the recorded order otherwise.
+/// Why: recorded code interleaves a few operations per statement (x*x, a sum, a product...),
+/// so the replay's `switch` jumps somewhere else at every instruction and each instruction
+/// waits for the one before it. Grouped, the jumps repeat (predicted) and consecutive
+/// instructions are independent (they overlap in the CPU), forward and in the reverse sweep.
+/// Every instruction still computes the same rule on the same operands, so values keep their
+/// bits; only the order in which an adjoint's contributions are added may change.
+void schedule(Program& p) {
+  const std::size_t count = p.instructions();
+  const std::uint32_t first = p.constants + p.inputs;
+  std::vector<std::uint32_t> order(count);
+  std::vector<std::uint32_t> level(count, 0);
+  // A vector instruction of several outputs keeps them together and in place: a window of its
+  // own. One of a single output (a dot product, a sum) is scheduled like any instruction.
+  const auto barrier = [&](std::size_t i) {
+    return p.code[i].form == Form::Vector && p.vectors[p.code[i].a].map.outputs() > 1;
+  };
+  for (std::size_t start = 0, end = 0; start < count; start = end) {
+    if (barrier(start)) {
+      end = start + p.vectors[p.code[start].a].map.outputs();
+      for (std::size_t i = start; i < end; ++i) order[i] = static_cast<std::uint32_t>(i);
+      continue;
+    }
+    end = start;
+    while (end < count && end - start < kScheduleWindow && !barrier(end)) ++end;
+    for (std::size_t i = start; i < end; ++i) {
+      for (const std::uint32_t s : operand_slots(p, p.code[i])) {
+        if (s >= first + start) level[i] = std::max(level[i], level[s - first] + 1);  // written in this window
+      }
+      order[i] = static_cast<std::uint32_t>(i);
+    }
+    // Vector instructions of one output also by their first operand: the dot products of the
+    // same Vars with each row (an index sum) end side by side, which join_row_dots needs.
+    const auto operand = [&](std::uint32_t i) -> std::uint32_t {
+      const Instruction& ins = p.code[i];
+      if (ins.form != Form::Vector || p.vectors[ins.a].map.inputs() == 0) return 0;
+      return p.nary_operands[p.vectors[ins.a].operands];
+    };
+    const auto key = [&](std::uint32_t i) { return std::tuple(level[i], p.code[i].op, p.code[i].form, operand(i)); };
+    std::stable_sort(order.begin() + static_cast<std::ptrdiff_t>(start), order.begin() + static_cast<std::ptrdiff_t>(end),
+                     [&](std::uint32_t x, std::uint32_t y) { return key(x) < key(y); });
+  }
+
+  std::vector<std::uint32_t> position(count);
+  for (std::size_t k = 0; k < count; ++k) position[order[k]] = static_cast<std::uint32_t>(k);
+  const auto moved = [&](std::uint32_t s) { return s < first ? s : first + position[s - first]; };
+  std::vector<Instruction> code;
+  code.reserve(count + 1);
+  std::vector<std::uint32_t> edge_slot, nary_operands;
+  std::vector<double> coefficients;
+  edge_slot.reserve(p.edge_slot.size());
+  nary_operands.reserve(p.nary_operands.size());
+  coefficients.reserve(p.coefficients.size());
+  for (const std::uint32_t old : order) {
+    Instruction ins = p.code[old];
+    const std::uint32_t old_edge = ins.edge;
+    ins.edge = static_cast<std::uint32_t>(edge_slot.size());
+    if (ins.form == Form::Nary) {
+      const auto at = static_cast<std::uint32_t>(nary_operands.size());
+      for (std::uint32_t k = ins.a; k < ins.a + ins.b; ++k) {
+        nary_operands.push_back(moved(p.nary_operands[k]));
+        coefficients.push_back(p.coefficients[k]);
+      }
+      ins.a = at;
+    } else if (ins.form == Form::Vector) {
+      if (ins.b == 0) {  // the first output: the instruction's operands and place
+        VectorInstruction& v = p.vectors[ins.a];
+        const auto at = static_cast<std::uint32_t>(nary_operands.size());
+        for (std::uint32_t k = v.operands; k < v.operands + v.map.inputs(); ++k) {
+          nary_operands.push_back(moved(p.nary_operands[k]));
+          coefficients.push_back(0.0);
+        }
+        v.operands = at;
+        v.first = static_cast<std::uint32_t>(code.size());
+      }
+    } else {
+      ins.a = moved(ins.a);
+      if (ins.form != Form::Unary) ins.b = moved(ins.b);
+    }
+    for (std::uint32_t e = old_edge; e < p.code[old + 1].edge; ++e) edge_slot.push_back(moved(p.edge_slot[e]));
+    code.push_back(ins);
+  }
+  code.push_back(p.code.back());  // the sentinel: the number of edges is unchanged
+  p.code = std::move(code);
+  p.edge_slot = std::move(edge_slot);
+  p.nary_operands = std::move(nary_operands);
+  p.coefficients = std::move(coefficients);
+  for (Decision& g : p.decisions) {
+    g.a = moved(g.a);
+    g.b = moved(g.b);
+  }
+  for (std::uint32_t& s : p.output_slot) s = moved(s);
+}
+
+/// Groups consecutive instructions of the same operation, form and edge count into runs.
+void build_runs(Program& p) {
+  p.runs.clear();
+  const auto count = static_cast<std::uint32_t>(p.instructions());
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const Instruction& ins = p.code[i];
+    const std::uint32_t edges = p.code[i + 1].edge - ins.edge;
+    const auto each = static_cast<std::uint8_t>(edges == 1 || edges == 2 ? edges : 0);
+    if (ins.form == Form::Vector) {
+      // A run holds one vector instruction of several outputs, or consecutive ones of a single
+      // output with the same operation (the dot products of an index sum over rows).
+      const bool single = p.vectors[ins.a].map.outputs() == 1;
+      const bool extends = ins.b != 0 || (single && i > 0 && !p.runs.empty() && p.runs.back().end == i &&
+                                          p.runs.back().form == Form::Vector && p.runs.back().op == ins.op &&
+                                          p.vectors[p.code[i - 1].a].map.outputs() == 1);
+      if (extends) {
+        p.runs.back().end = i + 1;
+      } else {
+        p.runs.push_back(InstructionRun{i, i + 1, ins.edge, ins.op, ins.form, 0});
+      }
+      continue;
+    }
+    // A run also ends where the edge count changes (as from an addition of two Vars to one of
+    // a Var and a constant), so that the reverse sweep's fixed-count loops cover most runs.
+    if (!p.runs.empty() && p.runs.back().op == ins.op && p.runs.back().form == ins.form &&
+        p.runs.back().edges_each == each) {
+      p.runs.back().end = i + 1;
+      continue;
+    }
+    p.runs.push_back(InstructionRun{i, i + 1, ins.edge, ins.op, ins.form, each});
+  }
+}
+
+/// Marks the runs a workspace with threads may split (InstructionRun::split): long, of one or
+/// two edges per instruction, of a unary or binary rule or linear combinations, no instruction reading the result of
+/// another of the same run (so all of them can be computed at once), and each edge column
+/// either going to one shared slot (summed per block, see kReduceBlock) or to slots that no
+/// other edge of the run reaches (so parts of the run can add into them at once).
+void mark_split_runs(Program& p) {
+  const std::uint32_t first = p.constants + p.inputs;
+  std::vector<std::uint32_t> stamp(p.slots(), kNone);  // the run whose edges last reached a slot
+  for (std::size_t r = 0; r < p.runs.size(); ++r) {
+    InstructionRun& run = p.runs[r];
+    const std::uint32_t length = run.end - run.begin;
+    // Not a variadic rule's n-ary form, whose replay uses the workspace's scratch.
+    const bool rule_form = run.form == Form::Unary || run.form == Form::Both || run.form == Form::First ||
+                           run.form == Form::Second || (run.form == Form::Nary && run.op == OpCode::Fused);
+    if (length < kParallelRun || run.edges_each == 0 || !rule_form) continue;
+    bool reads_itself = false;
+    for (std::uint32_t i = run.begin; i < run.end && !reads_itself; ++i) {
+      for (const std::uint32_t s : operand_slots(p, p.code[i])) {
+        reads_itself = reads_itself || (s >= first + run.begin && s < first + run.end);
+      }
+    }
+    if (reads_itself) continue;
+    std::uint8_t split = kSplit;
+    const auto id = static_cast<std::uint32_t>(r);
+    for (std::uint32_t c = 0; c < run.edges_each; ++c) {
+      const std::uint32_t shared = p.edge_slot[run.edge + c];
+      bool all_shared = true;
+      for (std::uint32_t i = 0; i < length && all_shared; ++i) {
+        all_shared = p.edge_slot[run.edge + i * run.edges_each + c] == shared;
+      }
+      if (all_shared) split |= c == 0 ? kSharedFirst : kSharedSecond;
+    }
+    for (std::uint32_t c = 0; c < run.edges_each && split != 0; ++c) {
+      if ((split & (c == 0 ? kSharedFirst : kSharedSecond)) != 0) continue;
+      for (std::uint32_t i = 0; i < length; ++i) {
+        const std::uint32_t target = p.edge_slot[run.edge + i * run.edges_each + c];
+        if (stamp[target] == id) {  // reached twice: parts of the run would race on it
+          split = 0;
+          break;
+        }
+        stamp[target] = id;
+      }
+    }
+    run.split = split;
+  }
+}
+
+}  // namespace slope::detail
