@@ -8,7 +8,7 @@
 /// switch per descriptor and loops over its elements that the compiler vectorizes. Operands
 /// whose ids are contiguous (tape inputs, outputs of another vector node) are stored as a first
 /// id only, so their adjoints are a dense array; other operands get an id list.
-/// Private to the library: only tape.cpp and vector.cpp include it.
+/// Private to the library: only tape.cpp and the vector operations (vector_recorder.hpp) include it.
 
 #include <cstddef>
 #include <cstdint>

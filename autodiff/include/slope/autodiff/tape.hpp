@@ -72,7 +72,7 @@ using VectorJacobianProduct =
 
 namespace detail {
 class VectorNodes;         // vector nodes (vector.hpp), defined privately by the library
-struct VectorTapeAccess;   // how vector.cpp appends them
+struct VectorTapeAccess;   // how the vector operations append them
 }  // namespace detail
 
 /// A growable record of operations on Vars, and their reverse sweep.
