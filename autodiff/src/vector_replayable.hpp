@@ -1,8 +1,8 @@
 #pragma once
 // The vector operations of vector.hpp that are not linear maps over passive data, in the form a
-// slope::Function can replay: while a tape records for Function::record, vector.cpp and vector_elementwise.cpp hand each
-// of them to these instead of recording a vector node (whose partials are numbers, which a
-// replay could not recompute). Elementwise operations become one scalar operation per element
+// slope::Function can replay: while a tape records for Function::record, vector.cpp and
+// vector_elementwise.cpp hand each of them to these instead of recording a vector node (whose
+// partials are numbers, which a replay could not recompute). Elementwise operations become one scalar operation per element
 // (a replay runs them as one run of the same rule); a dot product of two active vectors becomes
 // the products and their sum. (Sums, means, dot products with passive vectors, matvec and
 // vecmat are replayed as linear maps that reference their data: vector.cpp records them as
