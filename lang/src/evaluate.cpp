@@ -123,7 +123,10 @@ class Evaluator {
       case SymbolKind::Let: {
         if (!lets_[info.slot]) lets_[info.slot] = eval(model_.lets[info.slot].value);
         const Value<T>& let = *lets_[info.slot];
-        if (let.is_passive()) return Value<T>::passive(info.shape, let.doubles());
+        if (let.is_passive()) {  // a view of data stays one; doubles the let computed live as long as this evaluation
+          return let.is_view() ? Value<T>::passive(info.shape, let.doubles())
+                               : Value<T>::passive_scoped(info.shape, let.doubles());
+        }
         return Value<T>::view(info.shape, let.items());
       }
       case SymbolKind::Index: return Value<T>::scalar(T(static_cast<double>(indices_[info.slot])));

@@ -56,6 +56,16 @@ class Value {
     v.passive_ = values;
     return v;
   }
+  /// A view of passive doubles that live only as long as the evaluation (a let computed from
+  /// data, `let r = -y`): read like a view, but not one for is_view(), so that nothing a
+  /// slope::Function keeps (a matvec's matrix) points at them after the recording.
+  static Value passive_scoped(Shape shape, std::span<const double> values) {
+    Value v;
+    v.shape_ = shape;
+    v.storage_ = Storage::PassiveScoped;
+    v.passive_ = values;
+    return v;
+  }
   /// Passive doubles computed by the evaluation.
   static Value passive_owned(Shape shape, std::vector<double> values) {
     Value v;
@@ -69,10 +79,11 @@ class Value {
   [[nodiscard]] std::size_t size() const noexcept { return shape_.size(); }
   /// True when the elements are plain doubles that carry no derivative.
   [[nodiscard]] bool is_passive() const noexcept {
-    return storage_ == Storage::Passive || storage_ == Storage::PassiveOwned;
+    return storage_ == Storage::Passive || storage_ == Storage::PassiveScoped || storage_ == Storage::PassiveOwned;
   }
-  /// True when the elements live outside this value (a view), so sub-spans of them stay valid
-  /// after this value is gone.
+  /// True when the elements live outside this value and outlive the evaluation (a view of a
+  /// param, a let's Vars, data or consts), so sub-spans of them stay valid after this value is
+  /// gone and passive ones may be referenced by what the evaluation records.
   [[nodiscard]] bool is_view() const noexcept { return storage_ == Storage::View || storage_ == Storage::Passive; }
   /// Element i (row-major), as T.
   [[nodiscard]] T operator[](std::size_t i) const {
@@ -80,14 +91,15 @@ class Value {
       case Storage::Scalar: return scalar_;
       case Storage::Owned: return owned_[i];
       case Storage::View: return view_[i];
-      case Storage::Passive: return T(passive_[i]);
+      case Storage::Passive:
+      case Storage::PassiveScoped: return T(passive_[i]);
       case Storage::PassiveOwned: return T(passive_owned_[i]);
     }
     return T(0.0);
   }
   /// The passive elements; only when is_passive().
   [[nodiscard]] std::span<const double> doubles() const noexcept {
-    return storage_ == Storage::Passive ? passive_ : std::span<const double>(passive_owned_);
+    return storage_ == Storage::PassiveOwned ? std::span<const double>(passive_owned_) : passive_;
   }
   /// The T elements; only when !is_passive().
   [[nodiscard]] std::span<const T> items() const noexcept {
@@ -99,7 +111,7 @@ class Value {
   }
 
  private:
-  enum class Storage : unsigned char { Scalar, Owned, View, Passive, PassiveOwned };
+  enum class Storage : unsigned char { Scalar, Owned, View, Passive, PassiveScoped, PassiveOwned };
   Shape shape_;
   Storage storage_ = Storage::Scalar;
   T scalar_{};

@@ -123,6 +123,27 @@ BOOST_AUTO_TEST_CASE(softmax_of_an_empty_vector_is_empty) {
   BOOST_TEST(gradient[0] == 6.0);
 }
 
+BOOST_AUTO_TEST_CASE(passive_lets_computed_from_data_are_not_referenced_by_the_recording) {
+  // Found by the fuzzer (ASan): `let r = -y` holds doubles the evaluation computes, which die
+  // with it, yet dot(..., r) and products with such a let referenced them as they reference
+  // data: every replay read freed memory. Now they are copied, as any computed passive value.
+  const Data data;
+  const auto with_lets = data.model(
+      "data X[n, d]\ndata y[n]\nparam w[d] = 0.5\nlet r = -y\nlet Z = 2 * X\n"
+      "minimize dot(Z * w, r) + dot(r, r) * w[1] + sum(Z' * (r .* (Z * w)))");
+  const auto written_out = data.model(
+      "data X[n, d]\ndata y[n]\nparam w[d] = 0.5\n"
+      "minimize dot((2 * X) * w, -y) + dot(-y, -y) * w[1] + sum((2 * X)' * ((-y) .* ((2 * X) * w)))");
+  const std::size_t n = with_lets.parameter_count();
+  for (int k = 0; k < 3; ++k) {  // the first call records, the later ones replay
+    const std::vector<double> theta = point(with_lets, k);
+    std::vector<double> g_lets(n), g_out(n);
+    BOOST_TEST(with_lets.value_and_gradient(theta, g_lets) == written_out.value_and_gradient(theta, g_out));
+    for (std::size_t j = 0; j < n; ++j) BOOST_TEST(g_lets[j] == g_out[j], "d/dw" << j);
+  }
+  check_derivatives(with_lets);
+}
+
 BOOST_AUTO_TEST_CASE(each_operation_computes_what_it_says) {
   const Data data;
   auto value = [&](const std::string& objective, const std::vector<double>& theta) {
