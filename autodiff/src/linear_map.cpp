@@ -11,8 +11,10 @@
 // of its evaluation). Lane by lane the arithmetic is the same (a multiply, then an add: AVX2
 // brings no FMA to contract them into), so the bits do not depend on the clone. Only the
 // outer loops are cloned, with dot4 inlined into them: a dispatched call per row would cost
-// what the wider registers save.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// what the wider registers save. Not under ThreadSanitizer: the clone is chosen by a resolver
+// that runs while the program is being loaded, before that sanitizer's per-thread state
+// exists, and its instrumented entry then crashes every program at start-up.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 #define SLOPE_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define SLOPE_AVX2_CLONES

@@ -246,6 +246,7 @@ void Tape::count_precomputed() noexcept {
 
 Var Tape::step(OpCode op, std::string_view name, double value, std::span<const Var> operands,
                std::span<const double> coefficients, bool nary) {
+  if (!replayable_) throw TapeError("Tape::step records only for slope::Function::record");
   if (op == OpCode::Custom) {
     throw TapeError(name == op_name(OpCode::Custom)
                         ? std::string("custom_op cannot be recorded for slope::Function: its value and partials are "

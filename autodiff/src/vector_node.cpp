@@ -147,6 +147,13 @@ void add_vector(const Operands& x, const std::uint32_t* ids, const double* __res
 
 void multiply_matrices(std::size_t rows, std::size_t depth, std::size_t cols, StridedMatrix x, const double* y,
                        std::size_t y_stride, double* c, std::size_t c_stride, bool add) noexcept {
+  if (rows == 0 || cols == 0) return;
+  if (depth == 0) {  // empty sums; the operands' data may be null, and an offset from null is undefined
+    if (!add) {
+      for (std::size_t r = 0; r < rows; ++r) std::fill_n(c + r * c_stride, cols, 0.0);
+    }
+    return;
+  }
   std::size_t i = 0;
   for (; i + 4 <= rows; i += 4) {
     const StridedMatrix block{x.data + i * x.row_stride, x.row_stride, x.col_stride};

@@ -360,6 +360,13 @@ BOOST_AUTO_TEST_CASE(external_and_custom_operations_are_refused_by_name) {
       slope::TapeError, message_has("'gelu'"));
   // The thread is left with no active tape after a refused recording.
   BOOST_CHECK_THROW(static_cast<void>(exp(Var(1.0)) + slope::Tape().input(1.0)), slope::TapeError);
+  // A replayable step (which names constants on its edges) only on Function::record's tape.
+  slope::Tape tape;
+  auto recording = tape.record();
+  const Var x = tape.input(2.0);
+  BOOST_CHECK_EXCEPTION(static_cast<void>(tape.step(slope::op_code<slope::Exp>, "exp", 1.0, {&x, 1})),
+                        slope::TapeError, message_has("slope::Function::record"));
+  BOOST_TEST(tape.size() == 1U);
 }
 
 BOOST_AUTO_TEST_CASE(wrong_sizes_are_shape_errors) {

@@ -285,6 +285,17 @@ BOOST_DATA_TEST_CASE(matmul_matches_the_scalar_recording, bdata::make({0, 1, 2, 
       scalar, point(rows * inner + inner * cols));
 }
 
+BOOST_AUTO_TEST_CASE(matmul_with_an_empty_inner_dimension_gives_zeros) {
+  // Found by the fuzzer (UBSan): A [3, 0] times B [0, 9] offset B's null data by the column
+  // blocks before finding nothing to add. The entries are empty sums: zeros, and constants.
+  std::vector<Var> c(3 * 9, Var(1.0));
+  slope::matmul({}, {}, 3, 0, 9, c);
+  for (const Var& v : c) {
+    BOOST_TEST(v.value() == 0.0);
+    BOOST_TEST(v.is_constant());
+  }
+}
+
 BOOST_AUTO_TEST_CASE(matmul_of_listed_operands_matches_the_scalar_recording) {
   // A's entries in reverse order and one entry of B a constant: both operands are id lists,
   // whose adjoints the sweep gathers in scratch instead of adding to them in place.
