@@ -52,9 +52,14 @@ std::unique_ptr<RowBlocks> RowBlocks::make(const Program& program, const std::st
   std::unique_ptr<RowBlocks> out(new RowBlocks(program, file, std::move(plan)));
   out->bindings_ = bindings;
   out->blocks_.resize(count);
+  // Blocks of equal size within one row, the longer ones first: consecutive blocks then have
+  // one shape, so a group's workspace moves between programs of the same layout (sizes that
+  // alternated reloaded its partials at every block).
+  const std::size_t base = rows / count;
+  const std::size_t longer = rows % count;
   for (std::size_t b = 0; b < count; ++b) {
-    const std::size_t first = rows * b / count;  // blocks of equal size within one row
-    const std::size_t last = rows * (b + 1) / count;
+    const std::size_t first = b * base + std::min(b, longer);
+    const std::size_t last = first + base + (b < longer ? 1 : 0);
     for (std::size_t slot = 0; slot < out->plan_.split_data.size(); ++slot) {
       if (!out->plan_.split_data[slot]) continue;
       const Matrix& whole = *bindings.data[slot];
@@ -68,7 +73,6 @@ std::unique_ptr<RowBlocks> RowBlocks::make(const Program& program, const std::st
   out->groups_.resize(groups);
   for (std::size_t g = 0; g < groups; ++g) {
     std::tie(out->groups_[g].first, out->groups_[g].last) = part(count, g, groups);
-    out->groups_[g].workspaces.resize(kShapes + 1);
   }
   return out;
 }
@@ -77,14 +81,10 @@ void RowBlocks::record(Block& block, Group& group, std::span<const double> theta
   block.parts = slope::Function::record(
       [&](std::span<const Var> x) { return evaluate_local_parts<Var>(program_, *block.model, file_, plan_, x); },
       theta);
-  for (block.shape = 0; block.shape < group.shapes.size(); ++block.shape) {
-    if (block.parts->share_memory_with(group.shapes[block.shape])) return;
+  for (const slope::Function& shape : group.shapes) {
+    if (block.parts->share_memory_with(shape)) return;
   }
-  if (group.shapes.size() < kShapes) {
-    group.shapes.push_back(*block.parts);
-  } else {
-    block.shape = kShapes;  // the spare workspace
-  }
+  if (group.shapes.size() < kShapes) group.shapes.push_back(*block.parts);
 }
 
 void RowBlocks::run_block(Block& block, Group& group, std::span<const double> theta, std::span<const double> weights,
@@ -107,8 +107,8 @@ void RowBlocks::run_block(Block& block, Group& group, std::span<const double> th
   const bool with_jacobian = !weights.empty();
   if (!block.parts) record(block, group, theta);
   const auto replay = [&] {
-    return with_jacobian ? block.parts->evaluate_for_vjp(theta, parts, group.workspaces[block.shape])
-                         : block.parts->evaluate(theta, parts, group.workspaces[block.shape]);
+    return with_jacobian ? block.parts->evaluate_for_vjp(theta, parts, group.workspace)
+                         : block.parts->evaluate(theta, parts, group.workspace);
   };
   if (replay() != ReplayStatus::Ok) {  // a comparison in the block flipped: record it again
     record(block, group, theta);
@@ -117,7 +117,7 @@ void RowBlocks::run_block(Block& block, Group& group, std::span<const double> th
   const std::size_t p = theta.size();
   for (std::size_t k = 0; k < weights.size() / r; ++k) {  // one backward sweep per row of weights
     block.parts->vector_jacobian_product(weights.subspan(k * r, r), std::span<double>(group.block).subspan(r + k * p, p),
-                                         group.workspaces[block.shape]);
+                                         group.workspace);
   }
 }
 

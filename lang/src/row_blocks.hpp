@@ -69,21 +69,18 @@ class RowBlocks {
     std::vector<Matrix> views;          ///< the block's rows of each split data slot
     std::optional<CheckedModel> model;  ///< checked against the views
     std::optional<slope::Function> parts;
-    std::size_t shape = 0;  ///< the group's workspace it uses: that of its shape
   };
   /// Blocks [first, last) summed in block order into one buffer.
   struct Group {
     std::size_t first = 0, last = 0;
     std::vector<double> sums;   ///< parts, then the pulled rows
     std::vector<double> block;  ///< one block's results, laid out as sums
+    /// Used by each block in turn: blocks of one shape share its buffers (one per block would
+    /// cost as much memory as the programs).
+    slope::Function::Workspace workspace;
     /// Programs of the shapes its blocks have (one or two: blocks differ by a row at most),
     /// whose arrays the blocks recorded later share (Function::share_memory_with).
     std::vector<slope::Function> shapes;
-    /// One per shape, then one for blocks of any other: each used by its blocks in turn (one
-    /// per block would cost as much memory as the programs). Blocks of one shape share their
-    /// layout, so moving between them loads only their constants; blocks of 320 and 321 rows
-    /// alternating in one workspace would reload its partials at every block.
-    std::vector<slope::Function::Workspace> workspaces;
     std::exception_ptr failure;
   };
 
