@@ -92,8 +92,9 @@ detail::WorkspaceData& Function::prepare(Workspace& ws) const {
   const bool same_layout = d.layout_constants == p.constants && same(d.layout_code, p.code.storage()) &&
                            same(d.layout_operands, p.nary_operands.storage()) &&
                            same(d.layout_coefficients, p.coefficients.storage());
-  for (const detail::InstructionRun& run : same_layout ? std::span<const detail::InstructionRun>()
-                                                                     : std::span(p.runs.data(), p.runs.size())) {
+  const std::span<const detail::InstructionRun> to_load =
+      same_layout ? std::span<const detail::InstructionRun>() : std::span(p.runs.data(), p.runs.size());
+  for (const detail::InstructionRun& run : to_load) {
     if (run.op != OpCode::Fused || run.form != detail::Form::Nary) continue;
     for (std::uint32_t i = run.begin; i < run.end; ++i) {
       const detail::Instruction& ins = p.code[i];

@@ -161,7 +161,7 @@ struct Program {
   std::vector<double> constant_values;
   // The large arrays, which programs of one shape may share (Function::share_memory_with):
   SharedArray<Instruction> code;  // plus a sentinel whose `edge` is the number of edges
-  SharedArray<InstructionRun> runs;           // the instructions, in order, grouped (compile.cpp's schedule)
+  SharedArray<InstructionRun> runs;           // the instructions, in order, grouped (schedule.cpp)
   SharedArray<std::uint32_t> edge_slot;
   SharedArray<std::uint32_t> nary_operands;
   SharedArray<double> coefficients;  // beside nary_operands: an OpCode::Fused term's coefficient
