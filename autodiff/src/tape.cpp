@@ -226,7 +226,9 @@ Var Tape::nary(std::span<const Var> args, double value, std::span<const double> 
     count_precomputed();
     return Var(value);
   }
-  if (replayable_) return step(op, op_name(op), value, args, op == OpCode::Fused ? partials : std::span<const double>(), true);
+  if (replayable_) {  // a linear combination keeps its partials: they are its coefficients
+    return step(op, op_name(op), value, args, op == OpCode::Fused ? partials : std::span<const double>(), true);
+  }
   ensure(1, active);
   const std::uint32_t id = nodes_++;
   op_[id] = op;
@@ -255,15 +257,12 @@ Var Tape::step(OpCode op, std::string_view name, double value, std::span<const V
                                       "operations can be replayed",
                                       name));
   }
-  if (nodes_ >= detail::kConstantRef) {  // an edge's top bit tells a constant
-    throw TapeError("slope::Function: a replayable recording holds at most 2^31 nodes");
-  }
   for (const Var& x : operands) debug_check(x);
   ensure(1, static_cast<std::uint32_t>(operands.size()));
   const std::uint32_t id = nodes_;
   op_[id] = op;
   first_arg_[id] = edges_;
-  push_operands(operands, coefficients);
+  push_operands(operands, coefficients, 1);
   if (nary) {
     try {
       replay_->add_nary(id);
@@ -276,7 +275,10 @@ Var Tape::step(OpCode op, std::string_view name, double value, std::span<const V
   return result(value, id);
 }
 
-void Tape::push_operands(std::span<const Var> operands, std::span<const double> coefficients) {
+void Tape::push_operands(std::span<const Var> operands, std::span<const double> coefficients, std::uint32_t nodes) {
+  if (nodes_ + std::uint64_t{nodes} > detail::kConstantRef) {  // an edge's top bit tells a constant
+    throw TapeError("slope::Function: a replayable recording holds at most 2^31 nodes");
+  }
   std::uint32_t edge = edges_;
   for (std::size_t k = 0; k < operands.size(); ++k, ++edge) {
     arg_[edge] = replay_->reference(operands[k]);

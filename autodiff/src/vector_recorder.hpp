@@ -34,17 +34,15 @@ struct VectorTapeAccess {
   /// Replayable mode: appends the `count` output nodes of a vector step of `op` whose operands,
   /// the first output's edges, are `u`; returns the first id.
   static std::uint32_t push_step(Tape& tape, OpCode op, std::span<const Var> u, std::size_t count) {
-    if (count > std::numeric_limits<std::uint32_t>::max() / 2 || u.size() > std::numeric_limits<std::uint32_t>::max() / 2) {
+    constexpr std::size_t kMost = std::numeric_limits<std::uint32_t>::max() / 2;
+    if (count > kMost || u.size() > kMost) {
       throw TapeError("vector operation too large for a tape");
     }
     const auto n = static_cast<std::uint32_t>(count);
     tape.ensure(n, static_cast<std::uint32_t>(u.size()));
     const std::uint32_t first = tape.nodes_;
-    if (first + std::uint64_t{n} > detail::kConstantRef) {
-      throw TapeError("slope::Function: a replayable recording holds at most 2^31 nodes");
-    }
     const std::uint32_t first_edge = tape.edges_;
-    tape.push_operands(u, {});
+    tape.push_operands(u, {}, n);
     std::fill_n(tape.op_.get() + first, n, op);
     std::fill_n(tape.first_arg_.get() + first, n, tape.edges_);
     tape.first_arg_[first] = first_edge;  // n > 0: the caller records no step without outputs

@@ -60,10 +60,8 @@ class Value {
   /// data, `let r = -y`): read like a view, but not one for is_view(), so that nothing a
   /// slope::Function keeps (a matvec's matrix) points at them after the recording.
   static Value passive_scoped(Shape shape, std::span<const double> values) {
-    Value v;
-    v.shape_ = shape;
+    Value v = passive(shape, values);
     v.storage_ = Storage::PassiveScoped;
-    v.passive_ = values;
     return v;
   }
   /// Passive doubles computed by the evaluation.

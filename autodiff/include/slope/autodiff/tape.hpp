@@ -214,9 +214,10 @@ class Tape {
   void set_options(const RecordOptions& options, bool replayable) noexcept;
   /// A replayable recording (Function::record): see replayable().
   [[nodiscard]] Recording record_replayable();
-  /// Writes `operands` as the edges of the node about to be recorded (replayable mode:
-  /// constants as references); `coefficients`, when not empty, as their partials.
-  void push_operands(std::span<const Var> operands, std::span<const double> coefficients);
+  /// Writes `operands` as the edges of the step about to be recorded, which adds `nodes` nodes
+  /// (replayable mode: constants as references); `coefficients`, when not empty, as their
+  /// partials. Throws TapeError when the nodes would not leave room for the constant bit.
+  void push_operands(std::span<const Var> operands, std::span<const double> coefficients, std::uint32_t nodes);
   void update_fusion_floor() noexcept;
   SLOPE_ALWAYS_INLINE void ensure(std::uint32_t nodes, std::uint32_t edges) {
     if (nodes_ + nodes > node_capacity_ || edges_ + edges > edge_capacity_) [[unlikely]] grow(nodes, edges);
