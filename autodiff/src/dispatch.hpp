@@ -13,7 +13,8 @@
 namespace slope::detail {
 
 /// Runs `step` with rule R on every instruction of a run. The form (which operands are active,
-/// or the variadic form) is decided once per run, not per instruction.
+/// or the variadic form) is decided once per run, not per instruction. A step with
+/// `unary_run<R>(code, run)` takes a VectorizedRule's whole run at once.
 template <class R, class Step>
 void rule_run(Step& step, const Instruction* code, const InstructionRun& run) {
   if constexpr (VariadicRule<R>) {
@@ -23,6 +24,9 @@ void rule_run(Step& step, const Instruction* code, const InstructionRun& run) {
     }
   }
   if constexpr (UnaryRule<R>) {
+    if constexpr (VectorizedRule<R> && requires { step.template unary_run<R>(code, run); }) {
+      if (run.edges_each == 1) return step.template unary_run<R>(code, run);
+    }
     for (std::uint32_t i = run.begin; i < run.end; ++i) step.template unary<R>(code[i], i);
   } else if constexpr (BinaryRule<R>) {
     if (run.form == Form::Both) {

@@ -3,22 +3,12 @@
 #include <algorithm>
 #include <vector>
 
+#include "avx2_clones.hpp"
 #include "fork_join.hpp"
 
-// The loops over a map's rows compiled twice, for AVX2 and for the baseline x86-64 (SSE2),
-// the clone chosen once per process by the CPU: a default build runs anywhere and still uses
-// the wide registers where they exist (the matrix products of a model over data rows are most
-// of its evaluation). Lane by lane the arithmetic is the same (a multiply, then an add: AVX2
-// brings no FMA to contract them into), so the bits do not depend on the clone. Only the
-// outer loops are cloned, with dot4 inlined into them: a dispatched call per row would cost
-// what the wider registers save. Not under ThreadSanitizer: the clone is chosen by a resolver
-// that runs while the program is being loaded, before that sanitizer's per-thread state
-// exists, and its instrumented entry then crashes every program at start-up.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
-#define SLOPE_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define SLOPE_AVX2_CLONES
-#endif
+// The loops over a map's rows are compiled for AVX2 too (avx2_clones.hpp): the matrix
+// products of a model over data rows are most of its evaluation. Only the outer loops are
+// cloned, with dot4 inlined into them.
 
 namespace slope::detail {
 

@@ -37,6 +37,22 @@ struct ValueStep {
     }
   }
 
+  /// A run of a VectorizedRule: its operands gathered a block at a time, then one vectorized
+  /// loop writes the block's values and partials, which lie side by side (one edge each).
+  template <VectorizedRule R>
+  void unary_run(const Instruction* code, const InstructionRun& run) {
+    constexpr std::uint32_t kBlock = 256;
+    double x[kBlock];
+    [[maybe_unused]] double unused_partials[kBlock];
+    double* d = kPartials ? partial + code[run.begin].edge : unused_partials;
+    for (std::uint32_t begin = run.begin; begin < run.end; begin += kBlock) {
+      const std::uint32_t n = std::min(kBlock, run.end - begin);
+      for (std::uint32_t k = 0; k < n; ++k) x[k] = value[code[begin + k].a];
+      values_and_partials<R>(x, out + begin, d, n);
+      if constexpr (kPartials) d += n;
+    }
+  }
+
   template <BinaryRule R, Form F>
   SLOPE_ALWAYS_INLINE void binary(const Instruction& ins, std::size_t i) {
     const double a = value[ins.a];

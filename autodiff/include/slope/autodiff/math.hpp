@@ -5,7 +5,9 @@
 /// double and its derivative along a tangent with Dual. Function::hessian_vector_product
 /// evaluates the rules' partials with Dual: no second derivative is written by hand per rule.
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <compare>
 
 namespace slope {
@@ -72,9 +74,78 @@ inline bool isnan(double x) noexcept { return std::isnan(x); }
 inline bool isinf(double x) noexcept { return std::isinf(x); }
 inline double digamma(double x) noexcept { return slope::digamma(x); }
 
+/// e^x for x <= 0 (or NaN), within one ulp: what sigmoid, log_sigmoid and softplus take of
+/// -|x|. Unlike std::exp it is written out (no call, and selects instead of branches), so that
+/// a loop over it vectorizes (vectorized_rules.cpp) and gives the same bits as one call.
+/// x = k ln 2 + r with |r| <= ln(2) / 2; e^r by its Taylor series to r^13 (the next term is
+/// below 5e-18); 2^k as two powers of two, each a normal number, so that the only rounding of a
+/// subnormal result is the last product. Below -746 the result rounds to 0 anyway.
+inline double exp_nonpositive(double x) noexcept {
+  constexpr double kRound = 0x1.8p52;  // adding it rounds |t| < 2^51 to an integer
+  const double clamped = x < -746.0 ? -746.0 : x;
+  const double t = clamped * 1.4426950408889634 + kRound;  // 1 / ln 2
+  const double k = t - kRound;
+  // ln 2 split so that k times its first part is exact for |k| < 2^20.
+  const double r = (clamped - k * 6.93147180369123816490e-01) - k * 1.90821492927058770002e-10;
+  double q = 1.0 / 6227020800.0;  // 1/13!, then down to 1/2!
+  q = q * r + 1.0 / 479001600.0;
+  q = q * r + 1.0 / 39916800.0;
+  q = q * r + 1.0 / 3628800.0;
+  q = q * r + 1.0 / 362880.0;
+  q = q * r + 1.0 / 40320.0;
+  q = q * r + 1.0 / 5040.0;
+  q = q * r + 1.0 / 720.0;
+  q = q * r + 1.0 / 120.0;
+  q = q * r + 1.0 / 24.0;
+  q = q * r + 1.0 / 6.0;
+  q = q * r + 0.5;
+  const double er = 1.0 + (r + (r * r) * q);  // 1 added last: one rounding near 1
+  // -k from t's bits (t = kRound + k, in one binade), halved into two exponents >= -539.
+  const std::uint64_t j = std::bit_cast<std::uint64_t>(kRound) - std::bit_cast<std::uint64_t>(t);
+  const std::uint64_t j1 = j >> 1;
+  const std::uint64_t j2 = j - j1;
+  return er * std::bit_cast<double>((1023 - j1) << 52) * std::bit_cast<double>((1023 - j2) << 52);
+}
+
+/// ln(1 + u) for u in [0, 1] (or NaN), within one ulp: what softplus and log_sigmoid take of
+/// e^-|x|. Written out for the same reason as exp_nonpositive. With v = 1 + u rounded and
+/// c = u - (v - 1) its rounding error, ln(1 + u) = ln v + c / v; ln v = k ln 2 + ln(1 + f)
+/// with 1 + f = v / 2^k in [sqrt(2)/2, sqrt(2)] (k = 0 or 1, f exact), and
+/// ln(1 + f) = 2 atanh(s) = f - f^2/2 + s (f^2/2 + R), s = f / (2 + f), R = sum_j 2 s^(2j) / (2j + 1)
+/// to j = 10 (the next term is below 1e-18 of the result).
+inline double log1p_unit(double u) noexcept {
+  const double v = 1.0 + u;
+  const double c = (u - (v - 1.0)) / v;
+  const bool high = v > 1.4142135623730951;
+  const double f_low = v - 1.0;
+  const double f_high = (v - 2.0) * 0.5;
+  const double f = high ? f_high : f_low;
+  const double k = high ? 1.0 : 0.0;
+  const double s = f / (2.0 + f);
+  const double z = s * s;
+  double q = 2.0 / 21.0;
+  q = q * z + 2.0 / 19.0;
+  q = q * z + 2.0 / 17.0;
+  q = q * z + 2.0 / 15.0;
+  q = q * z + 2.0 / 13.0;
+  q = q * z + 2.0 / 11.0;
+  q = q * z + 2.0 / 9.0;
+  q = q * z + 2.0 / 7.0;
+  q = q * z + 2.0 / 5.0;
+  q = q * z + 2.0 / 3.0;
+  const double R = z * q;
+  const double half_f2 = 0.5 * f * f;
+  // ln 2 = 0.6931471805599453 + 2.3190468138462996e-17
+  return k * 0.6931471805599453 + (f - (half_f2 - (s * (half_f2 + R) + (k * 2.3190468138462996e-17 + c))));
+}
+
 // Dual: value and the derivative along the tangent (forward mode).
 inline Dual exp(const Dual& x) noexcept {
   const double e = std::exp(x.v);
+  return {e, e * x.d};
+}
+inline Dual exp_nonpositive(const Dual& x) noexcept {
+  const double e = exp_nonpositive(x.v);
   return {e, e * x.d};
 }
 inline Dual log(const Dual& x) noexcept { return {std::log(x.v), x.d / x.v}; }

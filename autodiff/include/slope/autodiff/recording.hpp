@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <array>
 #include <concepts>
+#include <cstddef>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,27 @@ template <class R>
 concept JointUnaryRule = UnaryRule<R> && requires(double x) {
   { R::value_and_partial(x) } -> std::same_as<ValueAndPartial>;
 };
+
+/// A built-in JointUnaryRule whose value_and_partial is arithmetic written out (no library
+/// call, no branch that cannot become a select), marked `static constexpr bool vectorizes =
+/// true`: the replay and the vector nodes run it over arrays (values_and_partials) in loops the
+/// compiler vectorizes, with the same bits as one element at a time (rule_list_test checks).
+template <class R>
+concept VectorizedRule = JointUnaryRule<R> && op_code<R> != OpCode::Custom && requires {
+  requires R::vectorizes;
+};
+
+namespace detail {
+/// values_and_partials of the built-in rule whose op code is `op` (vectorized_rules.cpp).
+void vectorized_values_and_partials(OpCode op, const double* x, double* y, double* d, std::size_t n) noexcept;
+}  // namespace detail
+
+/// y_i = R::value(x_i) and d_i = R::partial(x_i, y_i) for i < n, in one vectorized loop (on
+/// CPUs with AVX2, four elements at a time).
+template <VectorizedRule R>
+void values_and_partials(const double* x, double* y, double* d, std::size_t n) noexcept {
+  detail::vectorized_values_and_partials(op_code<R>, x, y, d, n);
+}
 
 /// A derivative rule of two arguments.
 template <class R>

@@ -160,6 +160,10 @@ void record_elementwise(std::span<const Var> x, std::span<Var> out, OpCode op, s
 
 template <UnaryRule Rule>
 void element_kernel(const double* x, double* y, double* d, std::size_t n) {
+  if constexpr (VectorizedRule<Rule>) {
+    values_and_partials<Rule>(x, y, d, n);
+    return;
+  }
   for (std::size_t i = 0; i < n; ++i) {
     y[i] = Rule::value(x[i]);
     d[i] = Rule::partial(x[i], y[i]);

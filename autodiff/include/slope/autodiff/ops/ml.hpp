@@ -22,23 +22,20 @@ namespace slope {
 /// precision in the tails (1 - y would cancel).
 struct Sigmoid {
   static constexpr std::string_view name = "sigmoid";
+  static constexpr bool vectorizes = true;  // see VectorizedRule
   template <class T>
   static T value(T x) noexcept {
-    if (x >= 0.0) return 1.0 / (1.0 + math::exp(-x));
-    const T e = math::exp(x);
+    if (x >= 0.0) return 1.0 / (1.0 + math::exp_nonpositive(-x));
+    const T e = math::exp_nonpositive(x);
     return e / (1.0 + e);
   }
   template <class T>
-  static T partial(T x, T y) noexcept { return x >= 0.0 ? math::exp(-x) * y * y : y * (1.0 - y); }
+  static T partial(T x, T y) noexcept { return x >= 0.0 ? math::exp_nonpositive(-x) * y * y : y * (1.0 - y); }
   /// Both from one exponential, e = e^-|x|.
   static ValueAndPartial value_and_partial(double x) noexcept {
-    const double e = std::exp(x >= 0.0 ? -x : x);  // not -fabs(x): a NaN keeps its sign, as in value
-    if (x >= 0.0) {
-      const double y = 1.0 / (1.0 + e);
-      return {y, e * y * y};
-    }
-    const double y = e / (1.0 + e);
-    return {y, y * (1.0 - y)};
+    const double e = math::exp_nonpositive(x >= 0.0 ? -x : x);  // not -fabs(x): a NaN keeps its sign, as in value
+    const double y = x >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    return {y, x >= 0.0 ? e * y * y : y * (1.0 - y)};
   }
 };
 
@@ -46,22 +43,24 @@ struct Sigmoid {
 /// Partial: dy/dx = 1 - sigmoid(x) = 1/(1 + e^x).
 struct LogSigmoid {
   static constexpr std::string_view name = "log_sigmoid";
+  static constexpr bool vectorizes = true;  // see VectorizedRule
   static double value(double x) noexcept {
-    return x >= 0.0 ? -std::log1p(std::exp(-x)) : x - std::log1p(std::exp(x));
+    return x >= 0.0 ? -math::log1p_unit(math::exp_nonpositive(-x))
+                    : x - math::log1p_unit(math::exp_nonpositive(x));
   }
   template <class T>
   static T partial(T x, T) noexcept {
     if (x >= 0.0) {
-      const T e = math::exp(-x);
+      const T e = math::exp_nonpositive(-x);
       return e / (1.0 + e);
     }
-    return 1.0 / (1.0 + math::exp(x));
+    return 1.0 / (1.0 + math::exp_nonpositive(x));
   }
   /// Both from one exponential, e = e^-|x|.
   static ValueAndPartial value_and_partial(double x) noexcept {
-    const double e = std::exp(x >= 0.0 ? -x : x);  // not -fabs(x): a NaN keeps its sign, as in value
-    if (x >= 0.0) return {-std::log1p(e), e / (1.0 + e)};
-    return {x - std::log1p(e), 1.0 / (1.0 + e)};
+    const double e = math::exp_nonpositive(x >= 0.0 ? -x : x);  // not -fabs(x): a NaN keeps its sign, as in value
+    const double l = math::log1p_unit(e);
+    return {x >= 0.0 ? -l : x - l, x >= 0.0 ? e / (1.0 + e) : 1.0 / (1.0 + e)};
   }
 };
 
@@ -69,13 +68,17 @@ struct LogSigmoid {
 /// Partial: dy/dx = sigmoid(x).
 struct Softplus {
   static constexpr std::string_view name = "softplus";
-  static double value(double x) noexcept { return x > 0.0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
+  static constexpr bool vectorizes = true;  // see VectorizedRule
+  static double value(double x) noexcept {
+    return x > 0.0 ? x + math::log1p_unit(math::exp_nonpositive(-x)) : math::log1p_unit(math::exp_nonpositive(x));
+  }
   template <class T>
   static T partial(T x, T) noexcept { return Sigmoid::value(x); }
-  /// Both from one exponential, e = e^-|x| (value and partial take one each).
+  /// Both from one exponential, e = e^-|x|.
   static ValueAndPartial value_and_partial(double x) noexcept {
-    const double e = std::exp(x >= 0.0 ? -x : x);  // not -fabs(x): a NaN keeps its sign, as in value
-    return {x > 0.0 ? x + std::log1p(e) : std::log1p(e), x >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e)};
+    const double e = math::exp_nonpositive(x >= 0.0 ? -x : x);  // not -fabs(x): a NaN keeps its sign, as in value
+    const double l = math::log1p_unit(e);
+    return {x > 0.0 ? x + l : l, x >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e)};
   }
 };
 
