@@ -149,6 +149,7 @@ class RecentInstructions {
     std::uint32_t at = 0;
     std::uint32_t count = 0;
     LinearMap map{};
+    MatrixProduct product{};  // distinguishes products of one operand list in other shapes
   };
 
   /// The first slot of an equal recent instruction, or kNone; remembers `key` (for `slot`) if none.
@@ -184,6 +185,8 @@ class RecentInstructions {
       mix(k.map.rows);
       mix(k.map.cols);
       mix(k.map.stride);
+      mix(k.product.rows);
+      mix(k.product.cols);
     }
     return h;
   }
@@ -203,7 +206,9 @@ class RecentInstructions {
       case Form::Second: return x.a == y.a && x.b == y.b;
       case Form::Nary:
       case Form::Vector: {
-        if (x.count != y.count || (x.form == Form::Vector && !same_map(x.map, y.map))) return false;
+        if (x.count != y.count || (x.form == Form::Vector && (!same_map(x.map, y.map) || x.product != y.product))) {
+          return false;
+        }
         const std::size_t bytes = sizeof(std::uint32_t) * x.count;
         if (std::memcmp(&p.nary_operands[x.at], &p.nary_operands[y.at], bytes) != 0) return false;
         return x.form == Form::Vector ||
@@ -226,7 +231,7 @@ Program compile(ReplayableTape& recorded, std::size_t inputs, std::span<const Va
   // Every node after the inputs must be an operation the replay has a rule for, with its
   // rule's number of operands; anything else (Tape::input inside f) is refused by name.
   for (std::uint32_t i = n; i < nodes; ++i) {
-    if (recorded.vector_step(i) != nullptr) continue;  // a linear vector operation
+    if (recorded.vector_step(i) != nullptr) continue;  // a vector operation
     const OpCode op = recorded.op(i);
     const std::size_t count = recorded.operands(i).size();
     const int arity = rule_arity(op);
@@ -318,26 +323,31 @@ Program compile(ReplayableTape& recorded, std::size_t inputs, std::span<const Va
     const std::span<const std::uint32_t> refs = recorded.operands(i);
     if (const ReplayTables::VectorStep* step = recorded.vector_step(i)) {  // one instruction per output, no edges
       if (step->first_output != i) continue;                               // emitted with the first output
-      const LinearMap& map = step->map;
-      const auto at = static_cast<std::uint32_t>(p.nary_operands.size());
+      VectorInstruction v;
+      v.map = step->map;
+      v.product = step->product;
+      v.bilinear = step->bilinear;
+      v.first = static_cast<std::uint32_t>(p.code.size());
+      v.operands = static_cast<std::uint32_t>(p.nary_operands.size());
+      const auto results = static_cast<std::uint32_t>(v.outputs());
       for (const std::uint32_t ref : refs) {
         p.nary_operands.push_back(slot(ref));
         p.coefficients.push_back(0.0);
       }
       const std::uint32_t earlier = recent.find_or_remember(
-          p, {op, Form::Vector, 0, 0, at, static_cast<std::uint32_t>(refs.size()), map},
-          c + n + static_cast<std::uint32_t>(p.code.size()));
+          p, {op, Form::Vector, 0, 0, v.operands, static_cast<std::uint32_t>(refs.size()), v.map, v.product},
+          c + n + v.first);
       if (earlier != kNone) {  // computed already: its outputs are this one's
-        p.nary_operands.resize(at);
-        p.coefficients.resize(at);
-        for (std::uint32_t k = 0; k < map.outputs(); ++k) slot_of[i + k] = earlier + k;
-        shared += map.outputs();
+        p.nary_operands.resize(v.operands);
+        p.coefficients.resize(v.operands);
+        for (std::uint32_t k = 0; k < results; ++k) slot_of[i + k] = earlier + k;
+        shared += results;
         continue;
       }
       const auto vector = static_cast<std::uint32_t>(p.vectors.size());
-      p.vectors.push_back(VectorInstruction{map, static_cast<std::uint32_t>(p.code.size()), at});
-      p.widest_vector = std::max(p.widest_vector, map.inputs());
-      for (std::uint32_t k = 0; k < map.outputs(); ++k) {
+      p.vectors.push_back(v);
+      p.widest_vector = std::max(p.widest_vector, v.scratch());
+      for (std::uint32_t k = 0; k < results; ++k) {
         Instruction ins;
         ins.op = op;
         ins.form = Form::Vector;
@@ -390,7 +400,7 @@ Program compile(ReplayableTape& recorded, std::size_t inputs, std::span<const Va
     }
     const bool nary = ins.form == Form::Nary;
     const std::uint32_t earlier = recent.find_or_remember(
-        p, {ins.op, ins.form, nary ? 0 : ins.a, nary ? 0 : ins.b, nary ? ins.a : 0, nary ? ins.b : 0, {}},
+        p, {ins.op, ins.form, nary ? 0 : ins.a, nary ? 0 : ins.b, nary ? ins.a : 0, nary ? ins.b : 0, {}, {}},
         c + n + static_cast<std::uint32_t>(p.code.size()));
     if (earlier != kNone) {  // computed already
       if (nary) {

@@ -69,7 +69,7 @@ void dispatch(const Program& p, Step& step, ForkJoin* team = nullptr) {
       // A run is one vector instruction of several outputs (its first at run.begin), or
       // consecutive ones of a single output: no need to look at every output of a wide one.
       const VectorInstruction& first = p.vectors[code[run.begin].a];
-      if (first.map.outputs() > 1) {
+      if (first.outputs() > 1) {
         step.vector(first, run.begin);
       } else {
         for (std::uint32_t i = run.begin; i < run.end; ++i) step.vector(p.vectors[code[i].a], i);

@@ -90,11 +90,19 @@ struct TangentStep {
   }
 
   /// A linear map: its outputs' tangents are the map of its operands' tangents (constant
-  /// partials: no partial tangents).
+  /// partials: no partial tangents). A product: the product rule, a_dot b + a b_dot (its
+  /// partials are operand values, whose tangents the reverse sweep reads from the slots).
   void vector(const VectorInstruction& v, std::size_t i) {
     const std::uint32_t* s = nary + v.operands;
-    const std::size_t inputs = v.map.inputs();
+    const std::size_t inputs = v.inputs();
     for (std::size_t k = 0; k < inputs; ++k) vector_scratch[k] = tangent[s[k]];
+    if (v.bilinear) {
+      double* values = vector_scratch + inputs;
+      for (std::size_t k = 0; k < inputs; ++k) values[k] = value[s[k]];
+      const std::size_t a = v.product.a_size();
+      multiply_tangent(v.product, values, values + a, vector_scratch, vector_scratch + a, out_tangent + i);
+      return;
+    }
     apply(v.map, vector_scratch, out_tangent + i);
   }
 
@@ -137,6 +145,36 @@ void tangent_sweep(const Program& p, const double* v, WorkspaceData& ws) {
   dispatch(p, step);
 }
 
+/// A product C = A B in the reverse sweep of pairs: the adjoints (abar, bbar) += (cbar B^T,
+/// A^T cbar), and their tangents += (cbar_dot B^T + cbar B_dot^T, A^T cbar_dot + A_dot^T cbar):
+/// the adjoint of the tangent outputs, plus the adjoint with the tangent operands in place of
+/// the operands (the partials' tangents).
+void product_adjoint_pairs(const Program& p, const VectorInstruction& v, WorkspaceData& ws, const double* cbar,
+                           const double* cbar_tangent) {
+  const MatrixProduct& m = v.product;
+  const std::size_t inputs = v.inputs();
+  const std::uint32_t* s = p.nary_operands.data() + v.operands;
+  double* x = ws.scratch.data();  // A, B
+  double* x_dot = x + inputs;     // their tangents
+  double* g = x_dot + inputs;     // adjoints of A, B
+  double* work = g + inputs;
+  for (std::size_t k = 0; k < inputs; ++k) {
+    x[k] = ws.value[s[k]];
+    x_dot[k] = ws.value_tangent[s[k]];
+  }
+  const auto add = [&](std::vector<double>& to) {
+    for (std::size_t k = 0; k < inputs; ++k) {
+      if (!p.is_constant(s[k])) to[s[k]] += g[k];
+    }
+  };
+  multiply_adjoint(m, x, x + m.a_size(), cbar, work, g, g + m.a_size());
+  add(ws.adjoint);
+  multiply_adjoint(m, x, x + m.a_size(), cbar_tangent, work, g, g + m.a_size());
+  add(ws.adjoint_tangent);
+  multiply_adjoint(m, x_dot, x_dot + m.a_size(), cbar, work, g, g + m.a_size());  // ga = cbar B_dot^T, gb = A_dot^T cbar
+  add(ws.adjoint_tangent);
+}
+
 /// The reverse sweep of (adjoint, adjoint tangent) pairs from the single output, seed (1, 0).
 void reverse_pairs(const Program& p, WorkspaceData& ws) {
   double* const adjoint = ws.adjoint.data();
@@ -155,8 +193,12 @@ void reverse_pairs(const Program& p, WorkspaceData& ws) {
       // the adjoint tangents go back through the same map.
       if (code[i].b != 0) continue;
       const VectorInstruction& v = p.vectors[code[i].a];
-      vector_adjoint(p, v, adjoint + first + i, ws.scratch.data(), adjoint);
-      vector_adjoint(p, v, adjoint_tangent + first + i, ws.scratch.data(), adjoint_tangent);
+      if (v.bilinear) {
+        product_adjoint_pairs(p, v, ws, adjoint + first + i, adjoint_tangent + first + i);
+        continue;
+      }
+      vector_adjoint(p, v, ws.value.data(), adjoint + first + i, ws.scratch.data(), adjoint);
+      vector_adjoint(p, v, ws.value.data(), adjoint_tangent + first + i, ws.scratch.data(), adjoint_tangent);
       continue;
     }
     const double a = adjoint[first + i];

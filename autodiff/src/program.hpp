@@ -8,9 +8,11 @@
 // edge_slot says which slot each edge feeds in the reverse sweep.
 //
 // A vector instruction (a linear map y = M u with M passive and referenced: sum, mean, dot with
-// a passive vector, matvec, vecmat) writes one slot per output, so it takes as many consecutive
+// a passive vector, matvec, vecmat; or a product of two matrices of operands: matmul, dot of two
+// Var vectors, squared norm) writes one slot per output, so it takes as many consecutive
 // instructions of Form::Vector; it has no edges: its partials are M itself, which the reverse
-// sweep applies transposed (linear_map.hpp), so the data is never copied into the program.
+// sweep applies transposed (linear_map.hpp), so the data is never copied into the program, or
+// for a product the operands' values (matrix_product.hpp).
 
 #include <cstddef>
 #include <cstdint>
@@ -22,6 +24,7 @@
 #include "slope/autodiff/math.hpp"
 #include "fork_join.hpp"
 #include "linear_map.hpp"
+#include "matrix_product.hpp"
 #include "replayable_tape.hpp"
 #include "shared_array.hpp"
 #include "slope/autodiff/op_code.hpp"
@@ -135,14 +138,24 @@ struct InstructionRun {
   friend bool operator==(const InstructionRun&, const InstructionRun&) = default;
 };
 
-/// A linear map over operand slots (one of several outputs keeps its instructions together
-/// and in place when scheduled; one of a single output moves like any instruction, and runs
-/// of them are dispatched together): its outputs are the slots of the instructions
-/// [first, first + map.outputs()), its operands nary_operands[operands, operands + map.inputs()).
+/// A vector operation over operand slots: a linear map y = M u (M passive), or a product
+/// C = A B of two matrices of operands (`bilinear`; matrix_product.hpp). One of several outputs
+/// keeps its instructions together and in place when scheduled; one of a single output moves
+/// like any instruction, and runs of them are dispatched together. Its outputs are the slots
+/// of the instructions [first, first + outputs()), its operands
+/// nary_operands[operands, operands + inputs()).
 struct VectorInstruction {
-  LinearMap map;
+  LinearMap map;          // unless bilinear
+  MatrixProduct product;  // when bilinear
+  bool bilinear = false;
   std::uint32_t first = 0;
   std::uint32_t operands = 0;
+
+  [[nodiscard]] std::size_t inputs() const noexcept { return bilinear ? product.inputs() : map.inputs(); }
+  [[nodiscard]] std::size_t outputs() const noexcept { return bilinear ? product.outputs() : map.outputs(); }
+  /// Doubles of scratch it needs: its operands gathered, and for a product also their
+  /// tangents, B transposed and the adjoints of A and B (Function::hessian_vector_product).
+  [[nodiscard]] std::size_t scratch() const noexcept { return bilinear ? 4 * product.inputs() : map.inputs(); }
 };
 
 /// A decision re-checked on every evaluation: `kind` of slots a and b must give `outcome`.
@@ -190,9 +203,10 @@ Function::Workspace& thread_workspace();
 /// Reverse sweep after replay_forward(..., true): adjoints of every slot for the given output seeds.
 void replay_reverse(const Program& program, const double* seeds, WorkspaceData& ws);
 /// Adds a vector instruction's contribution to its operands' adjoints, given its outputs'
-/// adjoints (`scratch`: map.inputs() doubles); a large map is split over `team` if given.
-void vector_adjoint(const Program& program, const VectorInstruction& v, const double* output_adjoint,
-                    double* scratch, double* adjoint, ForkJoin* team = nullptr);
+/// adjoints and every slot's `value` (a product's partials; `scratch`: v.scratch() doubles); a
+/// large map is split over `team` if given.
+void vector_adjoint(const Program& program, const VectorInstruction& v, const double* value,
+                    const double* output_adjoint, double* scratch, double* adjoint, ForkJoin* team = nullptr);
 /// True when `op` is a built-in rule with a variadic form (a VariadicRule: log_sum_exp).
 bool variadic_rule(OpCode op) noexcept;
 /// The operand slots of an instruction (constants included).

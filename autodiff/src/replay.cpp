@@ -98,12 +98,16 @@ struct ValueStep {
     out[i] = sum;
   }
 
-  /// A linear map: gathers its operands and writes all its outputs (its partials are the
-  /// map's matrix, which the reverse sweep reads in place).
+  /// A linear map or a product: gathers its operands and writes all its outputs (its partials
+  /// are the map's matrix, which the reverse sweep reads in place, or the operands' values).
   void vector(const VectorInstruction& v, std::size_t i) {
     const std::uint32_t* s = nary + v.operands;
-    const std::size_t inputs = v.map.inputs();
+    const std::size_t inputs = v.inputs();
     for (std::size_t k = 0; k < inputs; ++k) scratch[k] = value[s[k]];
+    if (v.bilinear) {
+      multiply(v.product, scratch, scratch + v.product.a_size(), out + i);
+      return;
+    }
     if (v.map.rows == 1 && !v.map.transposed) {  // a sum or a dot product: what apply computes, inline
       out[i] = v.map.sum ? sum4(scratch, inputs) * v.map.scale : dot4(v.map.data, scratch, inputs);
       return;
@@ -173,10 +177,22 @@ void reverse_split(const InstructionRun& run, const std::uint32_t* arg, const do
 
 }  // namespace
 
-void vector_adjoint(const Program& p, const VectorInstruction& v, const double* output_adjoint, double* scratch,
-                    double* adjoint, ForkJoin* team) {
+void vector_adjoint(const Program& p, const VectorInstruction& v, const double* value, const double* output_adjoint,
+                    double* scratch, double* adjoint, ForkJoin* team) {
   const std::uint32_t* s = p.nary_operands.data() + v.operands;
-  const std::size_t inputs = v.map.inputs();
+  const std::size_t inputs = v.inputs();
+  if (v.bilinear) {  // partials: the operands' values, gathered again
+    const MatrixProduct& m = v.product;
+    double* a = scratch;
+    double* b = a + m.a_size();
+    for (std::size_t k = 0; k < inputs; ++k) a[k] = value[s[k]];
+    double* g = b + m.b_size();  // ga then gb, as the operands
+    multiply_adjoint(m, a, b, output_adjoint, g + inputs, g, g + m.a_size());
+    for (std::size_t k = 0; k < inputs; ++k) {
+      if (!p.is_constant(s[k])) adjoint[s[k]] += g[k];
+    }
+    return;
+  }
   if (v.map.rows == 1 && !v.map.transposed) {  // a sum or a dot product: apply_adjoint's numbers, inline
     const double a = output_adjoint[0];
     if (a == 0.0) return;
@@ -262,11 +278,12 @@ void replay_reverse(const Program& p, const double* seeds, WorkspaceData& ws) {
     if (run.form == Form::Vector) {  // each vector instruction at its first output, last one first
       // One instruction of several outputs (at run.begin), or single-output ones (see dispatch).
       const VectorInstruction& first = p.vectors[code[run.begin].a];
-      if (first.map.outputs() > 1) {
-        vector_adjoint(p, first, result_adjoint + run.begin, ws.scratch.data(), adjoint, team);
+      if (first.outputs() > 1) {
+        vector_adjoint(p, first, ws.value.data(), result_adjoint + run.begin, ws.scratch.data(), adjoint, team);
       } else {
         for (std::uint32_t i = run.end; i-- > run.begin;) {
-          vector_adjoint(p, p.vectors[code[i].a], result_adjoint + i, ws.scratch.data(), adjoint, team);
+          vector_adjoint(p, p.vectors[code[i].a], ws.value.data(), result_adjoint + i, ws.scratch.data(), adjoint,
+                         team);
         }
       }
       continue;

@@ -22,8 +22,19 @@ LinearMap ReplayTables::add_vector(std::uint32_t first_output, LinearMap map, st
     copies_.emplace_back(copy.begin(), copy.end());
     map.data = copies_.back().data();
   }
-  vector_steps_.push_back(VectorStep{first_output, map});
+  VectorStep step;
+  step.first_output = first_output;
+  step.map = map;
+  vector_steps_.push_back(step);
   return map;
+}
+
+void ReplayTables::add_product(std::uint32_t first_output, const MatrixProduct& product) {
+  VectorStep step;
+  step.first_output = first_output;
+  step.product = product;
+  step.bilinear = true;
+  vector_steps_.push_back(step);
 }
 
 void ReplayTables::rewind(std::uint32_t nodes) {
@@ -44,7 +55,7 @@ ReplayableTape::ReplayableTape(Tape& tape) : tape_(tape), tables_(tables(tape)),
   if (steps.empty()) return;
   vector_of_.assign(tape.nodes_, kNone);
   for (std::size_t s = 0; s < steps.size(); ++s) {
-    std::fill_n(vector_of_.begin() + steps[s].first_output, steps[s].map.outputs(), static_cast<std::uint32_t>(s));
+    std::fill_n(vector_of_.begin() + steps[s].first_output, steps[s].outputs(), static_cast<std::uint32_t>(s));
   }
 }
 

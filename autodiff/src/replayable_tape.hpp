@@ -9,7 +9,7 @@
 /// its coefficients as their partials). The tape computes no partials in that mode: compile()
 /// reads the operations, and the replay recomputes everything at each input. ReplayTables keeps
 /// what has no place in nodes and edges: constant values, the outcome of every comparison,
-/// the maps of vector steps and the passive numbers they copied.
+/// the maps and shapes of vector steps and the passive numbers they copied.
 
 #include <cstddef>
 #include <cstdint>
@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "linear_map.hpp"
+#include "matrix_product.hpp"
 #include "slope/autodiff/op_code.hpp"
 #include "slope/autodiff/tape.hpp"
 #include "slope/autodiff/var.hpp"
@@ -38,11 +39,16 @@ class ReplayTables {
     DecisionKind kind;
     int outcome;
   };
-  /// A vector step y = M u: outputs are the nodes [first_output, first_output + map.outputs()),
-  /// operands the first output's edges.
+  /// A vector step y = M u, or a product C = A B of operands (`bilinear`): outputs are the
+  /// nodes [first_output, first_output + outputs()), operands the first output's edges (for a
+  /// product, A's entries then B's).
   struct VectorStep {
-    std::uint32_t first_output;
-    LinearMap map;
+    std::uint32_t first_output = 0;
+    LinearMap map;          // unless bilinear
+    MatrixProduct product;  // when bilinear
+    bool bilinear = false;
+
+    [[nodiscard]] std::size_t outputs() const noexcept { return bilinear ? product.outputs() : map.outputs(); }
   };
 
   /// The operand reference of x: its node, or a new constant.
@@ -53,6 +59,8 @@ class ReplayTables {
   /// as given, or, when `copy` is not empty, is `copy` (kept here: a passive span may die before
   /// the Function is compiled); returns the map as stored.
   LinearMap add_vector(std::uint32_t first_output, LinearMap map, std::span<const double> copy);
+  /// Appends the product whose first output is `first_output`.
+  void add_product(std::uint32_t first_output, const MatrixProduct& product);
   /// Marks node `node` as recorded by Tape::nary (any number of operands), not by a rule of one
   /// or two: the replay evaluates the two forms differently.
   void add_nary(std::uint32_t node) { nary_nodes_.push_back(node); }

@@ -25,7 +25,7 @@ namespace {
 /// Whether instruction i is a dot product of Vars with a passive vector (one output).
 bool is_row_dot(const Program& p, std::size_t i) noexcept {
   const Instruction& ins = p.code[i];
-  if (ins.form != Form::Vector) return false;
+  if (ins.form != Form::Vector || p.vectors[ins.a].bilinear) return false;
   const LinearMap& map = p.vectors[ins.a].map;
   return map.rows == 1 && !map.transposed && !map.sum && map.cols > 0;
 }
@@ -92,7 +92,11 @@ void join_row_dots(Program& p, std::vector<std::vector<double>>& copies) {
       map.stride = cols;
     }
     const auto vector = static_cast<std::uint32_t>(p.vectors.size());
-    p.vectors.push_back(VectorInstruction{map, static_cast<std::uint32_t>(i), p.vectors[p.code[i].a].operands});
+    VectorInstruction matvec;
+    matvec.map = map;
+    matvec.first = static_cast<std::uint32_t>(i);
+    matvec.operands = p.vectors[p.code[i].a].operands;
+    p.vectors.push_back(matvec);
     for (std::size_t k = i; k < end; ++k) {
       Instruction& ins = p.code[k];
       ins.op = OpCode::MatVec;

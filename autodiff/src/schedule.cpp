@@ -25,7 +25,7 @@ std::span<const std::uint32_t> operand_slots(const Program& p, const Instruction
   if (ins.form == Form::Nary) return std::span<const std::uint32_t>(p.nary_operands).subspan(ins.a, ins.b);
   if (ins.form == Form::Vector) {
     const VectorInstruction& v = p.vectors[ins.a];
-    return std::span<const std::uint32_t>(p.nary_operands).subspan(v.operands, v.map.inputs());
+    return std::span<const std::uint32_t>(p.nary_operands).subspan(v.operands, v.inputs());
   }
   return {&ins.a, ins.form == Form::Unary ? 1U : 2U};
 }
@@ -50,11 +50,11 @@ void schedule(Program& p) {
   // A vector instruction of several outputs keeps them together and in place: a window of its
   // own. One of a single output (a dot product, a sum) is scheduled like any instruction.
   const auto barrier = [&](std::size_t i) {
-    return p.code[i].form == Form::Vector && p.vectors[p.code[i].a].map.outputs() > 1;
+    return p.code[i].form == Form::Vector && p.vectors[p.code[i].a].outputs() > 1;
   };
   for (std::size_t start = 0, end = 0; start < count; start = end) {
     if (barrier(start)) {
-      end = start + p.vectors[p.code[start].a].map.outputs();
+      end = start + p.vectors[p.code[start].a].outputs();
       for (std::size_t i = start; i < end; ++i) order[i] = static_cast<std::uint32_t>(i);
       continue;
     }
@@ -70,7 +70,7 @@ void schedule(Program& p) {
     // same Vars with each row (an index sum) end side by side, which join_row_dots needs.
     const auto operand = [&](std::uint32_t i) -> std::uint32_t {
       const Instruction& ins = p.code[i];
-      if (ins.form != Form::Vector || p.vectors[ins.a].map.inputs() == 0) return 0;
+      if (ins.form != Form::Vector || p.vectors[ins.a].inputs() == 0) return 0;
       return p.nary_operands[p.vectors[ins.a].operands];
     };
     const auto key = [&](std::uint32_t i) { return std::tuple(level[i], p.code[i].op, p.code[i].form, operand(i)); };
@@ -103,7 +103,7 @@ void schedule(Program& p) {
       if (ins.b == 0) {  // the first output: the instruction's operands and place
         VectorInstruction& v = p.vectors[ins.a];
         const auto at = static_cast<std::uint32_t>(nary_operands.size());
-        for (std::uint32_t k = v.operands; k < v.operands + v.map.inputs(); ++k) {
+        for (std::uint32_t k = v.operands; k < v.operands + v.inputs(); ++k) {
           nary_operands.push_back(moved(p.nary_operands[k]));
           coefficients.push_back(0.0);
         }
@@ -140,10 +140,10 @@ void build_runs(Program& p) {
     if (ins.form == Form::Vector) {
       // A run holds one vector instruction of several outputs, or consecutive ones of a single
       // output with the same operation (the dot products of an index sum over rows).
-      const bool single = p.vectors[ins.a].map.outputs() == 1;
+      const bool single = p.vectors[ins.a].outputs() == 1;
       const bool extends = ins.b != 0 || (single && i > 0 && !p.runs.empty() && p.runs.back().end == i &&
                                           p.runs.back().form == Form::Vector && p.runs.back().op == ins.op &&
-                                          p.vectors[p.code[i - 1].a].map.outputs() == 1);
+                                          p.vectors[p.code[i - 1].a].outputs() == 1);
       if (extends) {
         p.runs.back().end = i + 1;
       } else {

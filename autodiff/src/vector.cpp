@@ -55,6 +55,41 @@ void record_replayable(OpCode op, detail::LinearMap map, std::span<const Var> u,
   VectorTapeAccess::outputs(tape, values.data() + u.size(), first, out);
 }
 
+/// Inside Function::record: C = A B as one vector step of the replayable recording (a product
+/// of two matrices of operands, matrix_product.hpp), whose outputs are plain nodes of the tape.
+void record_replayable_product(OpCode op, const detail::MatrixProduct& product, std::span<const Var> A,
+                               std::span<const Var> B, std::span<Var> C) {
+  Tape& tape = detail::require_active_tape();
+  if (C.empty()) return;  // no output node would own the operands
+  thread_local std::vector<double> values;
+  values.resize(A.size() + B.size() + C.size());
+  double* a = values.data();
+  double* b = a + A.size();
+  double* c = b + B.size();
+  for (std::size_t k = 0; k < A.size(); ++k) a[k] = A[k].value();
+  for (std::size_t k = 0; k < B.size(); ++k) b[k] = B[k].value();
+  detail::ReplayTables& tables = detail::ReplayableTape::tables(tape);
+  const auto first = static_cast<std::uint32_t>(tape.size());
+  tables.add_product(first, product);
+  try {
+    (void)VectorTapeAccess::push_step(tape, op, A, B, C.size());
+  } catch (...) {
+    tables.rewind(first);  // forgets the step's shape
+    throw;
+  }
+  detail::multiply(product, a, b, c);
+  VectorTapeAccess::outputs(tape, c, first, C);  // C may be A or B: read above
+}
+
+/// The product of a dot product of n operands with n operands.
+detail::MatrixProduct dot_product(std::size_t n) {
+  detail::MatrixProduct product;
+  product.rows = product.cols = 1;
+  product.inner = static_cast<std::uint32_t>(n);
+  product.dot = true;
+  return product;
+}
+
 /// The map of a sum scaled by `scale` (a mean: 1/n) of n operands.
 detail::LinearMap scaled_sum_map(std::size_t n, double scale) {
   detail::LinearMap map;
@@ -145,7 +180,11 @@ Var dot(std::span<const Var> a, std::span<const Var> b) {
     std::transform(a.begin(), a.end(), passive.begin(), [](const Var& v) { return v.value(); });
     return dot(b, passive);
   }
-  if (detail::replayable::active()) return detail::replayable::dot(a, b);
+  if (detail::replayable::active()) {
+    Var y;
+    record_replayable_product(OpCode::Dot, dot_product(a.size()), a, b, {&y, 1});
+    return y;
+  }
   Recorder rec(VectorKind::Reduce, "dot");
   // The partials of a are b's values and those of b are a's: store both, b's first.
   auto [b_values, b_data] = rec.stored(2 * a.size());
@@ -167,7 +206,11 @@ Var squared_norm(std::span<const Var> x) {
     for (const Var& v : x) value += v.value() * v.value();
     return Var(value);
   }
-  if (detail::replayable::active()) return detail::replayable::squared_norm(x);
+  if (detail::replayable::active()) {
+    Var y;
+    record_replayable_product(OpCode::SquaredNorm, dot_product(x.size()), x, x, {&y, 1});
+    return y;
+  }
   Recorder rec(VectorKind::Reduce, "squared_norm");
   auto [partials, twice] = rec.stored(x.size());
   rec.node().x = rec.operands(x, twice);
@@ -264,7 +307,13 @@ void matmul(std::span<const Var> A, std::span<const Var> B, std::size_t rows, st
     std::copy(c.begin(), c.end(), C.begin());
     return;
   }
-  if (detail::replayable::active()) return detail::replayable::matmul(A, B, rows, inner, cols, C);
+  if (detail::replayable::active()) {
+    detail::MatrixProduct shape;
+    shape.rows = static_cast<std::uint32_t>(rows);
+    shape.inner = static_cast<std::uint32_t>(inner);
+    shape.cols = static_cast<std::uint32_t>(cols);
+    return record_replayable_product(OpCode::MatMul, shape, A, B, C);
+  }
   Recorder rec(VectorKind::MatMul, "matmul");
   VectorNode& node = rec.node();
   node.rows = static_cast<std::uint32_t>(rows);

@@ -34,15 +34,26 @@ struct VectorTapeAccess {
   /// Replayable mode: appends the `count` output nodes of a vector step of `op` whose operands,
   /// the first output's edges, are `u`; returns the first id.
   static std::uint32_t push_step(Tape& tape, OpCode op, std::span<const Var> u, std::size_t count) {
+    return push_step(tape, op, u, {}, count);
+  }
+  /// The same with operands u then v (a product's two matrices).
+  static std::uint32_t push_step(Tape& tape, OpCode op, std::span<const Var> u, std::span<const Var> v,
+                                 std::size_t count) {
     constexpr std::size_t kMost = std::numeric_limits<std::uint32_t>::max() / 2;
-    if (count > kMost || u.size() > kMost) {
+    if (count > kMost || u.size() + v.size() > kMost) {
       throw TapeError("vector operation too large for a tape");
     }
     const auto n = static_cast<std::uint32_t>(count);
-    tape.ensure(n, static_cast<std::uint32_t>(u.size()));
+    tape.ensure(n, static_cast<std::uint32_t>(u.size() + v.size()));
     const std::uint32_t first = tape.nodes_;
     const std::uint32_t first_edge = tape.edges_;
     tape.push_operands(u, {}, n);
+    try {
+      tape.push_operands(v, {}, 0);
+    } catch (...) {
+      tape.edges_ = first_edge;
+      throw;
+    }
     std::fill_n(tape.op_.get() + first, n, op);
     std::fill_n(tape.first_arg_.get() + first, n, tape.edges_);
     tape.first_arg_[first] = first_edge;  // n > 0: the caller records no step without outputs

@@ -285,6 +285,34 @@ BOOST_DATA_TEST_CASE(matmul_matches_the_scalar_recording, bdata::make({0, 1, 2, 
       scalar, point(rows * inner + inner * cols));
 }
 
+BOOST_AUTO_TEST_CASE(products_of_vars_replay_as_one_vector_instruction_each) {
+  // matmul, a dot product of two Var vectors and a squared norm: one instruction each in the
+  // compiled Function (whose partials are the operands' values), with the live tape's bits.
+  // The product overwrites its own left operand, and one operand of the dot is a constant.
+  constexpr std::size_t rows = 3, inner = 4, cols = 2;
+  const auto f = [&](std::span<const Var> x) {
+    std::vector<Var> a(x.begin(), x.begin() + rows * inner);
+    const std::span<const Var> b = x.subspan(rows * inner, inner * cols);
+    slope::matmul(a, b, rows, inner, cols, std::span<Var>(a).first(rows * cols));
+    std::vector<Var> u(x.begin(), x.begin() + 5), v(x.end() - 5, x.end());
+    v[2] = Var(0.75);
+    return slope::dot(std::span<const Var>(a).first(rows * cols), std::span<const Var>(a).last(rows * cols)) +
+           slope::dot(u, v) + slope::squared_norm(x.subspan(3, 7));
+  };
+  const std::vector<double> x = point(rows * inner + inner * cols);
+  std::vector<double> at = x;
+  for (double& xi : at) xi *= 1.5;
+  const slope::Function fn = slope::Function::record(f, at);
+  BOOST_TEST(fn.stats().vector_operations == 4U);
+  const auto [value, grad] = slope::value_and_gradient(f, x);
+  std::vector<double> replayed(x.size());
+  const slope::Evaluation e = fn.value_and_gradient(x, replayed);
+  BOOST_TEST(e.ok());
+  BOOST_TEST(e.value == value, "replayed " << e.value << " vs live " << value);
+  for (std::size_t i = 0; i < x.size(); ++i) BOOST_TEST(close(replayed[i], grad[i], kSameRule), "d/dx" << i);
+  check_replay(f, x, value, grad);  // and H v against differences of the gradient
+}
+
 BOOST_AUTO_TEST_CASE(matmul_with_an_empty_inner_dimension_gives_zeros) {
   // Found by the fuzzer (UBSan): A [3, 0] times B [0, 9] offset B's null data by the column
   // blocks before finding nothing to add. The entries are empty sums: zeros, and constants.

@@ -88,9 +88,11 @@ struct FunctionStats {
                               ///< operands): computed once, their results shared
   std::size_t constants = 0;  ///< distinct constant operands stored
   std::size_t decisions = 0;     ///< decisions re-checked on every evaluation
-  std::size_t vector_operations = 0;  ///< linear vector operations (sum, mean, dot with a passive
-                                      ///< vector, matvec, vecmat): one step each, their matrices
-                                      ///< referenced as the tape's vector nodes do, never copied
+  std::size_t vector_operations = 0;  ///< vector operations, one instruction each: linear maps
+                                      ///< (sum, mean, dot with a passive vector, matvec, vecmat),
+                                      ///< their matrices referenced as the tape's vector nodes
+                                      ///< do, never copied; and products of Var matrices (matmul,
+                                      ///< dot of two Var vectors, squared_norm)
   std::size_t split_runs = 0;  ///< stretches of independent instructions long enough that a
                                ///< workspace with threads splits them (Workspace::set_threads)
   std::size_t edges = 0;      ///< partial derivatives computed per gradient
