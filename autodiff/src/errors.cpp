@@ -16,10 +16,15 @@ namespace detail {
 
 namespace {
 
+/// A number for messages: as fmt writes it, but NaN without a sign ("NaN", not "-nan").
+std::string number(double x) { return std::isnan(x) ? std::string("NaN") : fmt::format("{}", x); }
+
 std::string describe_arguments(std::span<const double> args) {
-  if (args.size() == 1) return fmt::format("argument {}", args[0]);
-  if (args.size() == 2) return fmt::format("arguments {} and {}", args[0], args[1]);
-  return fmt::format("arguments ({})", fmt::join(args, ", "));
+  if (args.size() == 1) return fmt::format("argument {}", number(args[0]));
+  if (args.size() == 2) return fmt::format("arguments {} and {}", number(args[0]), number(args[1]));
+  std::string list;
+  for (const double x : args) list += (list.empty() ? "" : ", ") + number(x);
+  return fmt::format("arguments ({})", list);
 }
 
 [[noreturn]] void fail(std::string_view op, std::span<const double> args, const std::string& message) {
@@ -31,17 +36,19 @@ std::string describe_arguments(std::span<const double> args) {
 void check_operation(std::string_view op, std::span<const double> args, bool in_domain, std::string_view domain,
                      double value, std::span<const double> partials) {
   if (!in_domain) {
-    if (args.size() == 1) fail(op, args, fmt::format("{}: argument is {}, {}", op, args[0], domain));
+    if (args.size() == 1) fail(op, args, fmt::format("{}: argument is {}, {}", op, number(args[0]), domain));
     fail(op, args, fmt::format("{}: {} are outside its domain: {}", op, describe_arguments(args), domain));
   }
   if (!std::isfinite(value)) {
     // A vector operation passes no scalar arguments: say where a non-finite result comes from.
-    if (args.empty()) fail(op, args, fmt::format("{}: result is {}: an operand or the data holds a non-finite value", op, value));
-    fail(op, args, fmt::format("{}: result is {} for {}", op, value, describe_arguments(args)));
+    if (args.empty()) {
+      fail(op, args, fmt::format("{}: result is {}: an operand or the data holds a non-finite value", op, number(value)));
+    }
+    fail(op, args, fmt::format("{}: result is {} for {}", op, number(value), describe_arguments(args)));
   }
   for (const double d : partials) {
     if (!std::isfinite(d)) {
-      fail(op, args, fmt::format("{}: derivative is {} at {}", op, d, describe_arguments(args)));
+      fail(op, args, fmt::format("{}: derivative is {} at {}", op, number(d), describe_arguments(args)));
     }
   }
 }

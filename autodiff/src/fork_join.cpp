@@ -1,11 +1,19 @@
 #include "fork_join.hpp"
 
+#include <system_error>
+
 namespace slope::detail {
 
 ForkJoin::ForkJoin(std::size_t threads) {
   const std::size_t helpers = threads > 1 ? threads - 1 : 0;
   workers_.reserve(helpers);
-  for (std::size_t t = 1; t <= helpers; ++t) workers_.emplace_back([this, t] { work(t); });
+  for (std::size_t t = 1; t <= helpers; ++t) {
+    try {
+      workers_.emplace_back([this, t] { work(t); });
+    } catch (const std::system_error&) {
+      break;  // the system refused another thread: a smaller team, whose results are the same bits
+    }
+  }
 }
 
 ForkJoin::~ForkJoin() {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <exception>
 #include <stdexcept>
+#include <system_error>
 #include <vector>
 
 #include "slope/autodiff/errors.hpp"
@@ -96,9 +97,20 @@ GradientPool::GradientPool(std::size_t threads) : state_(std::make_unique<State>
   if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
   state_->workers.reserve(threads);
   for (std::size_t t = 0; t < threads; ++t) state_->workers.push_back(std::make_unique<Worker>());
-  state_->threads.reserve(threads - 1);
-  for (std::size_t t = 1; t < threads; ++t) {
-    state_->threads.emplace_back([state = state_.get(), t] { state->worker_loop(t); });
+  try {
+    state_->threads.reserve(threads - 1);
+    for (std::size_t t = 1; t < threads; ++t) {
+      state_->threads.emplace_back([state = state_.get(), t] { state->worker_loop(t); });
+    }
+  } catch (const std::system_error& e) {
+    // The blocks of a call depend on the thread count, so a smaller pool would change the bits:
+    // stop the threads started (they wait for a generation) and report it.
+    const std::size_t started = state_->threads.size() + 1;
+    state_->stop = true;
+    state_->generation.fetch_add(1, std::memory_order_release);
+    state_->generation.notify_all();
+    state_->threads.clear();  // joins
+    throw Error(fmt::format("GradientPool: the system started {} of {} threads ({})", started, threads, e.what()));
   }
 }
 

@@ -481,8 +481,9 @@ void Model::set_parameter(std::span<double> theta, std::string_view name, std::s
   const ParameterInfo& info = impl_->parameter(name);
   if (values.size() != info.shape.size()) {
     throw CheckError(impl_->file_, kNowhere,
-                     fmt::format("param '{}' has shape {} ({} values), but {} values were given", name,
-                                 describe(info.shape), info.shape.size(), values.size()));
+                     fmt::format("param '{}' has shape {} ({} value{}), but {} value{} given", name,
+                                 describe(info.shape), info.shape.size(), info.shape.size() == 1 ? "" : "s",
+                                 values.size(), values.size() == 1 ? " was" : "s were"));
   }
   impl_->require_size(theta.size());
   std::copy(values.begin(), values.end(), theta.begin() + static_cast<std::ptrdiff_t>(info.offset));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <system_error>
 #include <thread>
 
 #include <slope/autodiff.hpp>
@@ -148,7 +149,13 @@ void RowBlocks::evaluate(std::span<const double> theta, std::span<double> parts,
   };
   {
     std::vector<std::jthread> workers;
-    for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(work);
+    for (std::size_t t = 1; t < threads; ++t) {
+      try {
+        workers.emplace_back(work);
+      } catch (const std::system_error&) {
+        break;  // the system refused another thread: fewer take the groups in turn (same bits)
+      }
+    }
     work();
   }  // joined
   const std::size_t r = plan_.reduced_size;

@@ -26,3 +26,13 @@ class DomainError(Error, ValueError):
     at the starting point of Model.optimize. ``operation`` names it ("log")."""
 
     operation = None
+
+
+class ArgumentError(Error, ValueError):
+    """An argument's value is not valid: an unknown method, a negative tol, a start outside the
+    params' bounds, bounds of the wrong length."""
+
+
+class ArgumentTypeError(Error, TypeError):
+    """An argument of the wrong type, e.g. tol="1e-3", or a Model made without __init__.
+    (A call with a missing or unknown argument raises Python's own TypeError, as any call does.)"""

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,8 +23,25 @@ using DoubleArray = py::array_t<double, py::array::c_style>;
 
 /// `value` itself when it is a float64 C-contiguous array (no copy), else a float64 C-contiguous
 /// copy of it. Throws TypeError naming `what` for None or anything that is not numbers (strings,
-/// complex numbers, objects, ragged lists).
+/// complex numbers, objects, ragged lists), and ValueError for an integer a double cannot hold
+/// exactly (above 2^53 in magnitude), as the command line refuses one in a .npy file.
 [[nodiscard]] DoubleArray as_double_array(py::handle value, std::string_view what);
+
+/// Arguments of the module's functions, taken as Python objects and checked here, so that a
+/// value of the wrong type raises slope.ArgumentTypeError naming the argument (pybind11's own
+/// check would raise a bare TypeError listing signatures). `name` is the argument's name.
+/// A str.
+[[nodiscard]] std::string text_argument(const py::handle& value, std::string_view name);
+/// An int or a float (a NumPy scalar too), not a bool or a str.
+[[nodiscard]] double number_argument(const py::handle& value, std::string_view name);
+/// A bool (or NumPy bool).
+[[nodiscard]] bool flag_argument(const py::handle& value, std::string_view name);
+/// An int >= 1 (an int, numpy.int64: what operator.index takes, not a bool or a float), or
+/// None when `none_is` is given, which is then returned; past what a long long holds: SIZE_MAX.
+[[nodiscard]] std::size_t count_argument(const py::handle& value, std::string_view name, std::size_t none_is = 0,
+                                         bool none_allowed = false);
+/// The type name of a value, for messages: "str", "list", "ndarray".
+[[nodiscard]] std::string type_name(py::handle value);
 
 /// The array's values as a span (the array must outlive it).
 [[nodiscard]] inline std::span<const double> values_of(const DoubleArray& array) {

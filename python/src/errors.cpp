@@ -1,5 +1,6 @@
 #include "errors.hpp"
 
+#include <stdexcept>
 #include <utility>
 
 #include "slope/autodiff/errors.hpp"
@@ -50,6 +51,12 @@ void register_error_translator() {
       raise("DomainError", e.what(), py::none(), py::none(), py::none(), py::str(e.operation()));
     } catch (const slope::Error& e) {
       raise("Error", e.what(), py::none(), py::none(), py::none());
+    } catch (const py::value_error& e) {  // the module's argument checks: raised as slope errors
+      raise("ArgumentError", e.what(), py::none(), py::none(), py::none());
+    } catch (const py::type_error& e) {
+      raise("ArgumentTypeError", e.what(), py::none(), py::none(), py::none());
+    } catch (const std::invalid_argument& e) {  // the optimizer's checks (bounds)
+      raise("ArgumentError", e.what(), py::none(), py::none(), py::none());
     }
   });
 }

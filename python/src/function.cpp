@@ -19,10 +19,6 @@
 namespace slope::python {
 namespace {
 
-std::string type_name(py::handle value) {
-  return py::str(py::type::handle_of(value).attr("__name__")).cast<std::string>();
-}
-
 /// Sets a Python exception of `type` and unwinds the optimizer.
 [[noreturn]] void fail(PyObject* type, const std::string& message) {
   PyErr_SetString(type, message.c_str());
@@ -91,12 +87,12 @@ std::vector<double> bound_values(const py::object& values, const char* what) {
 }
 
 py::object optimize_function(const py::object& fun, const py::object& x0, const std::string& sense,
-                             const std::string& method, double tol, const py::object& max_iter,
-                             const py::object& step_size, bool trace, const py::object& lower,
-                             const py::object& upper) {
+                             const py::object& method, const py::object& tol, const py::object& max_iter,
+                             const py::object& max_evals, const py::object& step_size, const py::object& trace,
+                             const py::object& lower, const py::object& upper) {
   if (!PyCallable_Check(fun.ptr())) throw py::type_error(fmt::format("fun must be callable, not {}", type_name(fun)));
   if (sense != "minimize" && sense != "maximize") throw py::value_error("sense must be 'minimize' or 'maximize'");
-  const RunOptions options = run_options(method, tol, max_iter, step_size, trace);
+  const RunOptions options = run_options(method, tol, max_iter, max_evals, step_size, trace);
   const DoubleArray start = as_double_array(x0, "x0");
   if (start.ndim() > 1) {
     throw py::value_error(fmt::format("x0 must be one-dimensional, not an array with {} dimensions", start.ndim()));
@@ -123,7 +119,8 @@ py::object optimize_function(const py::object& fun, const py::object& x0, const 
 void bind_function(py::module_& m) {
   m.def("optimize_function", &optimize_function, py::arg("fun"), py::arg("x0"), py::arg("sense"),
         py::arg("method") = "lbfgs", py::arg("tol") = 1e-6, py::arg("max_iter") = 1000,
-        py::arg("step_size") = py::none(), py::arg("trace") = true, py::arg("lower") = py::none(),
+        py::arg("max_evals") = py::none(), py::arg("step_size") = py::none(), py::arg("trace") = true,
+        py::arg("lower") = py::none(),
         py::arg("upper") = py::none(),
         "Optimizes fun(x) -> (value, gradient) from x0 in `sense` ('minimize' or 'maximize') within the bounds "
         "lower <= x <= upper (None: none); see slope.minimize.");

@@ -9,6 +9,7 @@
 #include <pybind11/stl/filesystem.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -31,10 +32,6 @@
 
 namespace slope::python {
 namespace {
-
-std::string type_name(py::handle value) {
-  return py::str(py::type::handle_of(value).attr("__name__")).cast<std::string>();
-}
 
 /// Requires a mapping (dict) for `what`; returns its items as a dict.
 py::dict as_dict(const py::object& value, const char* what, const char* form) {
@@ -82,6 +79,10 @@ lang::Model load(const std::filesystem::path& path) {
     throw located(error, path.string(), source);
   }
 }
+
+/// The most threads a model takes (more than any machine's cores; a typo's million threads would
+/// exhaust the process before the first evaluation).
+constexpr std::size_t kMostThreads = 1024;
 
 /// A model, the arrays it refers to, and a lock: a Model is evaluated by one thread at a time,
 /// and with the GIL released two Python threads could otherwise share it.
@@ -136,9 +137,24 @@ class PyModel {
   py::dict gradient(const py::object& p) { return value_and_gradient(p)[1].cast<py::dict>(); }
 
   py::tuple value_and_gradient(const py::object& p) {
-    // Per-thread buffers: for a small model, allocating them would cost a tenth of the call.
-    thread_local std::vector<double> theta;
-    thread_local std::vector<double> gradient;
+    // Per-thread buffers: for a small model, allocating them would cost a tenth of the call. Not
+    // for a call made while converting another's p (an array-like whose __array__ calls the
+    // model again): that one has buffers of its own.
+    thread_local std::vector<double> shared_theta;
+    thread_local std::vector<double> shared_gradient;
+    thread_local bool in_use = false;
+    std::vector<double> own_theta;
+    std::vector<double> own_gradient;
+    const bool nested = in_use;
+    std::vector<double>& theta = nested ? own_theta : shared_theta;
+    std::vector<double>& gradient = nested ? own_gradient : shared_gradient;
+    in_use = true;
+    struct Release {
+      bool nested;
+      ~Release() {
+        if (!nested) in_use = false;
+      }
+    } const release{nested};
     point(p, "p", theta);
     gradient.resize(theta.size());
     const double value = locked([&] { return model_.value_and_gradient(theta, gradient); });
@@ -163,9 +179,10 @@ class PyModel {
 
   [[nodiscard]] py::array_t<double> initial_flat() const { return to_array(initial_); }
 
-  py::object optimize(const std::string& method, double tol, const py::object& max_iter, const py::object& start,
-                      const py::object& step_size, bool trace) {
-    const RunOptions options = run_options(method, tol, max_iter, step_size, trace);
+  py::object optimize(const py::object& method, const py::object& tol, const py::object& max_iter,
+                      const py::object& start, const py::object& max_evals, const py::object& step_size,
+                      const py::object& trace) {
+    const RunOptions options = run_options(method, tol, max_iter, max_evals, step_size, trace);
     std::vector<double> theta;
     if (start.is_none()) {
       theta = initial_;
@@ -228,6 +245,18 @@ class PyModel {
     return fmt::format("<slope.Model {} ({}; params {})>", model_.file(), to_string(sense_), params);
   }
 
+  /// Sets the thread count, once no other thread evaluates the model.
+  void set_threads(const py::object& threads) {
+    if (!PyIndex_Check(threads.ptr()) || PyBool_Check(threads.ptr())) {
+      throw py::type_error(fmt::format("threads must be an int, not {}", type_name(threads)));
+    }
+    const auto count = threads.cast<long long>();
+    if (count < 0 || count > static_cast<long long>(kMostThreads)) {
+      throw py::value_error(fmt::format("threads must be between 0 (one per core) and {}, not {}", kMostThreads, count));
+    }
+    locked([&] { model_.set_threads(static_cast<std::size_t>(count)); });
+  }
+
   /// The C++ model (for settings such as its thread count).
   lang::Model& model() noexcept { return model_; }
   [[nodiscard]] const lang::Model& model() const noexcept { return model_; }
@@ -245,12 +274,29 @@ class PyModel {
   }
 
   /// guarded(f) with the GIL released and the model locked (in that order, so that a thread
-  /// waiting for the lock never holds the GIL that the thread holding the lock may need).
+  /// waiting for the lock never holds the GIL that the thread holding the lock may need). While
+  /// another thread holds the model, the wait lets Python run its signal handlers every 50 ms,
+  /// so that Ctrl-C stops a main thread waiting for a long optimize with KeyboardInterrupt.
   template <class F>
   auto locked(F&& f) -> decltype(f()) {
+    std::unique_lock lock(mutex_, std::defer_lock);
+    while (!lock.owns_lock()) {
+      {
+        const py::gil_scoped_release release;
+        if (lock.try_lock_for(std::chrono::milliseconds(50))) break;
+      }
+      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    }
     const py::gil_scoped_release release;
-    const std::lock_guard lock(mutex_);
     return guarded(std::forward<F>(f));
+  }
+
+  /// The rank a `data` declaration gives `name` (0 for an undeclared name: bind_data reports it).
+  [[nodiscard]] int declared_rank(const std::string& name) const {
+    for (const lang::DataDeclaration& declaration : model_.data_declarations()) {
+      if (declaration.name == name) return declaration.rank;
+    }
+    return 0;
   }
 
   /// Binds every data array; a declared name left without data is an error at its declaration.
@@ -271,7 +317,16 @@ class PyModel {
                                fmt::format("data '{}' has shape {}, but data is a scalar, a vector or a matrix", name,
                                            numpy_shape(array)));
       }
-      model_.bind_data(name, lang::Matrix::view(values_of(array), rows, cols));
+      lang::Matrix matrix = lang::Matrix::view(values_of(array), rows, cols);
+      // An array of fewer dimensions than declared (a 1-D array or a number for `data X[n, d]`)
+      // is refused with its rank, as a .npy file's is, not read as one column; any other shape
+      // is checked as a CSV file's, with the same messages.
+      const int rank = static_cast<int>(array.ndim());
+      if (rank < declared_rank(name)) {
+        model_.bind_data(name, lang::Array{rank, std::move(matrix)});
+      } else {
+        model_.bind_data(name, std::move(matrix));
+      }
       arrays_.append(std::move(array));  // the model refers to its values: keep it alive
     }
     for (const lang::DataDeclaration& declaration : model_.data_declarations()) {
@@ -350,8 +405,8 @@ class PyModel {
     }
     if (static_cast<std::size_t>(array.size()) != initial_.size()) {
       throw located(lang::CheckError(model_.file(), lang::kNowhere,
-                                     fmt::format("the model has {} parameter values, but {} were given",
-                                                 initial_.size(), array.size())),
+                                     fmt::format("the model has {} parameter values, but {} {} given",
+                                                 initial_.size(), array.size(), array.size() == 1 ? "was" : "were")),
                     model_.file(), model_.source());
     }
     return array;
@@ -359,12 +414,28 @@ class PyModel {
 
   lang::Model model_;
   py::list arrays_;
-  std::mutex mutex_;
+  std::timed_mutex mutex_;
   std::vector<lang::ParameterInfo> parameters_;
   std::vector<py::str> names_;  ///< the param names as Python strings, the keys of every dict returned
   std::vector<double> initial_;
   Sense sense_ = Sense::Minimize;
 };
+
+/// True when `self` is a slope.Model whose __init__ ran (Model.__new__ alone makes one without
+/// a C++ model behind it).
+bool initialized(py::handle self) {
+  if (!py::isinstance<PyModel>(self)) return false;
+  return reinterpret_cast<py::detail::instance*>(self.ptr())->get_value_and_holder().holder_constructed();
+}
+
+/// The C++ model of `self`; an ArgumentTypeError, not a crash, for one never initialized.
+PyModel& model_of(py::handle self) {
+  if (!initialized(self)) {
+    throw py::type_error("this slope.Model was not initialized: make one with slope.Model(source, ...) or "
+                         "slope.Model.load(path, ...)");
+  }
+  return *reinterpret_cast<py::detail::instance*>(self.ptr())->get_value_and_holder().value_ptr<PyModel>();
+}
 
 /// m.value_and_gradient(p) as a CPython method: for a small model, pybind11's dispatch (argument
 /// loading, type lookups) costs about as much as the evaluation itself. Only the plain call
@@ -405,62 +476,83 @@ keeps a reference, so do not modify it while the model is in use; anything else 
 once); `consts` overrides scalar `const`s. Errors in the model raise slope.ModelError with the
 message `slope` prints.)doc");
   cls
-      .def(py::init([](const std::string& source, const py::object& data, const py::object& consts,
-                       const std::string& file) {
-             return std::make_unique<PyModel>(parse(source, file), data, consts);
+      .def(py::init([](const py::object& source, const py::object& data, const py::object& consts,
+                       const py::object& file) {
+             return std::make_unique<PyModel>(parse(text_argument(source, "source"), text_argument(file, "file")),
+                                              data, consts);
            }),
            py::arg("source"), py::arg("data") = py::none(), py::arg("consts") = py::none(),
            py::arg("file") = "<string>")
       .def_static(
           "load",
-          [](const std::filesystem::path& path, const py::object& data, const py::object& consts) {
-            return std::make_unique<PyModel>(load(path), data, consts);
+          [](const py::object& path, const py::object& data, const py::object& consts) {
+            const py::object os_path = py::module_::import("os").attr("PathLike");
+            if (!py::isinstance<py::str>(path) && !py::isinstance(path, os_path)) {
+              throw py::type_error(fmt::format("path must be a str or an os.PathLike, not {}", type_name(path)));
+            }
+            return std::make_unique<PyModel>(load(path.cast<std::filesystem::path>()), data, consts);
           },
           py::arg("path"), py::arg("data") = py::none(), py::arg("consts") = py::none(),
           "Reads and parses the .slope file at `path`, then binds `data` and `consts`.")
-      .def_property_readonly("params", &PyModel::params, "The param names in declaration order.")
-      .def_property_readonly("initial", &PyModel::initial,
-                             "{name: float or ndarray of the param's shape}: the initial values.")
-      .def_property_readonly("sense", &PyModel::sense, "'minimize' or 'maximize', as the model says.")
-      .def_property_readonly("file", &PyModel::file, "The file name used in messages.")
+      .def_property_readonly(
+          "params", [](py::handle self) { return model_of(self).params(); }, "The param names in declaration order.")
+      .def_property_readonly(
+          "initial", [](py::handle self) { return model_of(self).initial(); },
+          "{name: float or ndarray of the param's shape}: the initial values.")
+      .def_property_readonly(
+          "sense", [](py::handle self) { return model_of(self).sense(); }, "'minimize' or 'maximize', as the model says.")
+      .def_property_readonly(
+          "file", [](py::handle self) { return model_of(self).file(); }, "The file name used in messages.")
       .def_property(
-          "threads", [](const PyModel& model) { return model.model().threads(); },
-          [](PyModel& model, long long threads) {
-            if (threads < 0) throw py::value_error("threads must be >= 0 (0: one per core)");
-            model.model().set_threads(static_cast<std::size_t>(threads));
-          },
+          "threads", [](py::handle self) { return model_of(self).model().threads(); },
+          [](py::handle self, const py::object& threads) { model_of(self).set_threads(threads); },
           "Threads that evaluate the operations over data rows (0, the default: one per core; 1: the "
-          "calling thread only). The numbers do not depend on it.")
-      .def("value", &PyModel::value, py::arg("p"),
-           "The objective as written at p = {name: float | array-like} (params left out keep their initial "
-           "values).")
-      .def("gradient", &PyModel::gradient, py::arg("p"),
-           "{name: float | ndarray}: the gradient of the objective as written (of what is maximized, for a "
-           "maximize model).")
-      .def("_value_and_gradient", &PyModel::value_and_gradient, py::arg("p"),
-           "value_and_gradient through pybind11 (see value_and_gradient).")
-      .def("optimize", &PyModel::optimize, py::arg("method") = "lbfgs", py::arg("tol") = 1e-6,
-           py::arg("max_iter") = 1000, py::arg("start") = py::none(), py::kw_only(), py::arg("step_size") = py::none(),
-           py::arg("trace") = true,
-           R"doc(Minimizes or maximizes the objective, as the model says, from the initial values or `start`
+          "calling thread only; at most 1024). The numbers do not depend on it. Setting it waits for an "
+          "evaluation on another thread to end.")
+      .def(
+          "value", [](py::handle self, const py::object& p) { return model_of(self).value(p); }, py::arg("p"),
+          "The objective as written at p = {name: float | array-like} (params left out keep their initial "
+          "values).")
+      .def(
+          "gradient", [](py::handle self, const py::object& p) { return model_of(self).gradient(p); }, py::arg("p"),
+          "{name: float | ndarray}: the gradient of the objective as written (of what is maximized, for a "
+          "maximize model).")
+      .def(
+          "_value_and_gradient", [](py::handle self, const py::object& p) { return model_of(self).value_and_gradient(p); },
+          py::arg("p"), "value_and_gradient through pybind11 (see value_and_gradient).")
+      .def(
+          "optimize",
+          [](py::handle self, const py::object& method, const py::object& tol, const py::object& max_iter,
+             const py::object& start, const py::object& max_evals, const py::object& step_size,
+             const py::object& trace) {
+            return model_of(self).optimize(method, tol, max_iter, start, max_evals, step_size, trace);
+          },
+          py::arg("method") = "lbfgs", py::arg("tol") = 1e-6, py::arg("max_iter") = 1000, py::arg("start") = py::none(),
+          py::kw_only(), py::arg("max_evals") = py::none(), py::arg("step_size") = py::none(), py::arg("trace") = true,
+          R"doc(Minimizes or maximizes the objective, as the model says, from the initial values or `start`
 ({name: value} over the initial values, or a flat vector). method: 'lbfgs', 'gd', 'momentum' or
-'adam' (with step_size for the last three); tol bounds max_i |g_i|. A domain error at the starting
-point raises slope.DomainError. Ctrl-C raises KeyboardInterrupt. Returns a slope.OptimizeResult:
-status, converged, sense, objective, params, x, iterations, evaluations, gradient_norm, message,
-trace.)doc")
+'adam' (with step_size for the last three); tol bounds max_i |g_i|; max_iter limits the iterations
+and max_evals the evaluations (None: no limit). A domain error at the starting point raises
+slope.DomainError. Ctrl-C raises KeyboardInterrupt. Returns a slope.OptimizeResult: status,
+converged, sense, objective, params, x, iterations, evaluations, gradient_norm, message, trace.)doc")
       .def(
           "flat",
           [](const py::object& self) {
-            auto& model = self.cast<PyModel&>();
+            PyModel& model = model_of(self);
             // The function keeps the model (and its data) alive.
-            const py::cpp_function f([self](const py::object& x) { return self.cast<PyModel&>().minimize_sense(x); },
+            const py::cpp_function f([self](const py::object& x) { return model_of(self).minimize_sense(x); },
                                      py::arg("x"));
             return py::make_tuple(f, model.initial_flat());
           },
           R"doc((f, x0): f(x) -> (value, gradient ndarray) in the minimize sense (negated for a maximize
 model) of a flat vector x, and the flat initial point: scipy.optimize.minimize(f, x0, jac=True).)doc")
-      .def("unflatten", &PyModel::unflatten, py::arg("x"), "{name: float | ndarray} from a flat vector.")
-      .def("__repr__", &PyModel::repr);
+      .def(
+          "unflatten", [](py::handle self, const py::object& x) { return model_of(self).unflatten(x); }, py::arg("x"),
+          "{name: float | ndarray} from a flat vector.")
+      .def("__repr__", [](py::handle self) {
+        if (!initialized(self)) return std::string("<slope.Model, not initialized>");
+        return model_of(self).repr();
+      });
   const py::object method = py::reinterpret_steal<py::object>(
       PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), &fast_value_and_gradient_def));
   if (!method) throw py::error_already_set();

@@ -11,45 +11,27 @@
 
 namespace slope::python {
 
-RunOptions run_options(const std::string& method, double tol, const py::object& max_iter, const py::object& step_size,
-                       bool trace) {
+RunOptions run_options(const py::object& method, const py::object& tol, const py::object& max_iter,
+                       const py::object& max_evals, const py::object& step_size, const py::object& trace) {
   RunOptions options;
-  if (method != "lbfgs" && method != "gd" && method != "momentum" && method != "adam") {
+  options.method = text_argument(method, "method");
+  if (options.method != "lbfgs" && options.method != "gd" && options.method != "momentum" && options.method != "adam") {
     throw py::value_error(fmt::format(
-        "method must be 'lbfgs', 'gd', 'momentum' or 'adam' (as slope optimize --method), not '{}'", method));
+        "method must be 'lbfgs', 'gd', 'momentum' or 'adam' (as slope optimize --method), not '{}'", options.method));
   }
-  options.method = method;
-  if (!(tol >= 0.0)) throw py::value_error(fmt::format("tol must be >= 0, not {}", tol));
-  options.tolerance = tol;
-  // Any integer (int, numpy.int64: what operator.index takes), but not a bool or a float.
-  if (!PyIndex_Check(max_iter.ptr()) || py::isinstance<py::bool_>(max_iter)) {
-    throw py::type_error(fmt::format("max_iter must be an int, not {}",
-                                     py::str(py::type::handle_of(max_iter).attr("__name__")).cast<std::string>()));
-  }
-  const auto index = py::reinterpret_steal<py::object>(PyNumber_Index(max_iter.ptr()));
-  if (!index) throw py::error_already_set();
-  int overflow = 0;
-  const long long iterations = PyLong_AsLongLongAndOverflow(index.ptr(), &overflow);
-  if (iterations == -1 && PyErr_Occurred() != nullptr) throw py::error_already_set();
-  if (overflow < 0 || (overflow == 0 && iterations < 1)) {
-    throw py::value_error(fmt::format("max_iter must be >= 1, not {}", py::str(index).cast<std::string>()));
-  }
-  // Past what a long long holds: as good as no limit.
-  options.max_iterations = overflow > 0 ? SIZE_MAX : static_cast<std::size_t>(iterations);
+  options.tolerance = number_argument(tol, "tol");
+  if (!(options.tolerance >= 0.0)) throw py::value_error(fmt::format("tol must be >= 0, not {}", options.tolerance));
+  options.max_iterations = count_argument(max_iter, "max_iter");
+  options.max_evaluations = count_argument(max_evals, "max_evals", SIZE_MAX, /*none_allowed=*/true);
   if (!step_size.is_none()) {
-    if (method == "lbfgs") {
+    if (options.method == "lbfgs") {
       throw py::value_error("step_size applies to method 'gd', 'momentum' or 'adam'; L-BFGS finds its steps by line search");
     }
-    double step = 0.0;
-    try {
-      step = step_size.cast<double>();
-    } catch (const py::cast_error&) {
-      throw py::type_error("step_size must be a number");
-    }
+    const double step = number_argument(step_size, "step_size");
     if (!(step > 0.0) || !std::isfinite(step)) throw py::value_error(fmt::format("step_size must be > 0, not {}", step));
     options.step_size = step;
   }
-  options.trace = trace;
+  options.trace = flag_argument(trace, "trace");
   return options;
 }
 
@@ -69,6 +51,7 @@ Result run(ObjectiveRef f, std::span<const double> x0, Sense sense, const Bounds
            SignalWatch& watch, std::vector<TraceEntry>& trace) {
   StopOptions stop;
   stop.max_iterations = options.max_iterations;
+  stop.max_evaluations = options.max_evaluations;
   stop.gradient_tolerance = options.tolerance;
   stop.callback = [&watch](const IterationInfo& info) { return watch(info); };
   if (options.trace) stop.trace = &trace;

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -25,12 +26,13 @@ struct RunOptions {
   std::optional<double> step_size;      ///< gd (first trial step), momentum, adam
   double tolerance = 1e-6;              ///< converged when max_i |g_i| <= tolerance
   std::size_t max_iterations = 1000;
+  std::size_t max_evaluations = SIZE_MAX;  ///< none by default (max_iterations stops the run), as --max-evals
   bool trace = true;                    ///< keep one row per iteration for Result.trace
 };
 
 /// Checks the options as the command line checks its flags; throws ValueError or TypeError.
-[[nodiscard]] RunOptions run_options(const std::string& method, double tol, const py::object& max_iter,
-                                     const py::object& step_size, bool trace);
+[[nodiscard]] RunOptions run_options(const py::object& method, const py::object& tol, const py::object& max_iter,
+                                     const py::object& max_evals, const py::object& step_size, const py::object& trace);
 
 /// The optimizer's iteration callback: every 50 ms at most it takes the GIL and lets Python run
 /// its signal handlers; when one raises (KeyboardInterrupt for Ctrl-C) it stops the run, and the

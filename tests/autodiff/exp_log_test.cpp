@@ -139,7 +139,7 @@ BOOST_AUTO_TEST_CASE(logarithms_of_negatives_name_the_operation_in_checked_mode)
   check_domain_error(slope::log2, -0.5, "log2", "log2: argument is -0.5, must be >= 0");
   check_domain_error(slope::log10, -1e-300, "log10", "log10: argument is -1e-300, must be >= 0");
   check_domain_error(slope::log1p, -2.0, "log1p", "log1p: argument is -2, must be >= -1");
-  check_domain_error(slope::log, kNaN, "log", "log: argument is nan, must be >= 0");
+  check_domain_error(slope::log, kNaN, "log", "log: argument is NaN, must be >= 0");
 }
 
 BOOST_AUTO_TEST_CASE(sqrt_of_negative_names_the_operation_in_checked_mode) {

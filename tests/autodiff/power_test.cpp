@@ -217,9 +217,8 @@ BOOST_AUTO_TEST_CASE(exponent_derivative_of_a_negative_base_throws_in_checked_mo
     const Var b = tape.input(2.0);
     BOOST_CHECK_EXCEPTION(pow(-8.0, b), DomainError, [](const DomainError& e) {
       const std::string_view what = e.what();
-      // The sign fmt prints for a NaN is the platform's; the rest of the message is fixed.
-      return e.operation() == "pow" && what.starts_with("pow: derivative is ") && what.find("nan") != what.npos &&
-             what.ends_with(" at arguments -8 and 2");
+      // A NaN is written "NaN", whatever its sign bit.
+      return e.operation() == "pow" && what == "pow: derivative is NaN at arguments -8 and 2";
     });
   }
   const auto [value, grad] = ieee([](auto x) { return pow(-8.0, x[0]); }, {2.0});

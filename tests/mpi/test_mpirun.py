@@ -153,7 +153,7 @@ def test_a_nan_in_one_ranks_rows(tmp):
                 "--data", f"y={tmp}/nan.csv:label", ranks=2, check=False)
     assert run.returncode == 2, run
     errors = slope_errors(run.stderr)
-    assert len(errors) == 1 and errors[0].startswith("rank 0: ") and "is nan" in errors[0], run.stderr
+    assert len(errors) == 1 and errors[0].startswith("rank 0: ") and "is NaN" in errors[0], run.stderr
     assert "logistic.slope:" in errors[0], run.stderr
 
 
