@@ -140,21 +140,21 @@ class PyModel {
     // Per-thread buffers: for a small model, allocating them would cost a tenth of the call. Not
     // for a call made while converting another's p (an array-like whose __array__ calls the
     // model again): that one has buffers of its own.
-    thread_local std::vector<double> shared_theta;
-    thread_local std::vector<double> shared_gradient;
-    thread_local bool in_use = false;
-    std::vector<double> own_theta;
-    std::vector<double> own_gradient;
-    const bool nested = in_use;
-    std::vector<double>& theta = nested ? own_theta : shared_theta;
-    std::vector<double>& gradient = nested ? own_gradient : shared_gradient;
-    in_use = true;
+    struct Buffers {
+      std::vector<double> theta;
+      std::vector<double> gradient;
+      bool in_use = false;
+    };
+    thread_local Buffers shared;  // one thread-local access: each costs a call in a shared library
+    Buffers own;
+    Buffers& buffers = shared.in_use ? own : shared;
+    std::vector<double>& theta = buffers.theta;
+    std::vector<double>& gradient = buffers.gradient;
+    buffers.in_use = true;
     struct Release {
-      bool nested;
-      ~Release() {
-        if (!nested) in_use = false;
-      }
-    } const release{nested};
+      Buffers& buffers;
+      ~Release() { buffers.in_use = false; }
+    } const release{buffers};
     point(p, "p", theta);
     gradient.resize(theta.size());
     const double value = locked([&] { return model_.value_and_gradient(theta, gradient); });
@@ -279,7 +279,7 @@ class PyModel {
   /// so that Ctrl-C stops a main thread waiting for a long optimize with KeyboardInterrupt.
   template <class F>
   auto locked(F&& f) -> decltype(f()) {
-    std::unique_lock lock(mutex_, std::defer_lock);
+    std::unique_lock lock(mutex_, std::try_to_lock);  // free, the usual case: no clock read
     while (!lock.owns_lock()) {
       {
         const py::gil_scoped_release release;
