@@ -6,7 +6,8 @@
 // the reverse sweep, adds a row's worth into w's adjoints: cols loads and stores per row beyond
 // the product itself. As one map y = M w (M the rows, referenced where they lie evenly spaced
 // in memory, else gathered into one block), w is gathered once and its adjoint M^T ybar is
-// added once, as for the vectorized form `X * w`.
+// added once, as for the vectorized form `X * w`. Rows that are referenced but not evenly
+// spaced throughout (out of order, or one row twice) join by stretches that are.
 //
 // Values keep their bits (the map computes each row's dot product as the single dot did); the
 // adjoint of w sums the same products in another order, as the schedule's reordering may.
@@ -51,6 +52,23 @@ void join_row_dots(Program& p, std::vector<std::vector<double>>& copies) {
   std::vector<bool> dropped(copies.size(), false);
   const std::size_t count = p.instructions();
   bool joined = false;
+  // Rows [first, last) of a run as one matrix-vector product with `map` (its data and stride set).
+  const auto join = [&](std::size_t first, std::size_t last, LinearMap map) {
+    map.rows = static_cast<std::uint32_t>(last - first);
+    const auto vector = static_cast<std::uint32_t>(p.vectors.size());
+    VectorInstruction matvec;
+    matvec.map = map;
+    matvec.first = static_cast<std::uint32_t>(first);
+    matvec.operands = p.vectors[p.code[first].a].operands;
+    p.vectors.push_back(matvec);
+    for (std::size_t k = first; k < last; ++k) {
+      Instruction& ins = p.code[k];
+      ins.op = OpCode::MatVec;
+      ins.a = vector;
+      ins.b = static_cast<std::uint32_t>(k - first);
+    }
+    joined = true;
+  };
   for (std::size_t i = 0; i < count;) {
     if (!is_row_dot(p, i)) {
       ++i;
@@ -58,30 +76,29 @@ void join_row_dots(Program& p, std::vector<std::vector<double>>& copies) {
     }
     std::size_t end = i + 1;
     while (end < count && is_row_dot(p, end) && p.code[end].op == p.code[i].op && same_operands(p, i, end)) ++end;
-    const std::size_t rows = end - i;
-    if (rows < 2) {
+    if (end - i < 2) {
       i = end;
       continue;
     }
     const std::uint32_t cols = p.vectors[p.code[i].a].map.cols;
     const auto data = [&](std::size_t k) { return p.vectors[p.code[k].a].map.data; };
+    // The end of the evenly spaced stretch from `first` (at least first + 1), and its step.
+    const auto stretch = [&](std::size_t first) {
+      std::size_t last = first + 1;
+      const std::ptrdiff_t step = last < end ? data(last) - data(first) : 0;
+      if (step >= static_cast<std::ptrdiff_t>(cols)) {
+        while (last < end && data(last) - data(last - 1) == step) ++last;
+      }
+      return std::pair(last, step);
+    };
     // Evenly spaced rows (a matrix's, referenced) are viewed where they are; rows the
     // recording copied are gathered into one block, and their copies dropped.
-    const std::ptrdiff_t step = data(i + 1) - data(i);
-    bool even = step >= static_cast<std::ptrdiff_t>(cols);
-    for (std::size_t k = i + 1; even && k < end; ++k) even = data(k) - data(k - 1) == step;
-    bool copied = true;
+    const auto [whole, step] = stretch(i);
+    bool copied = whole < end;
     for (std::size_t k = i; copied && k < end; ++k) copied = copy_of.contains(data(k)) && !dropped[copy_of.at(data(k))];
-    if (!even && !copied) {
-      i = end;
-      continue;
-    }
     LinearMap map = p.vectors[p.code[i].a].map;
-    map.rows = static_cast<std::uint32_t>(rows);
-    if (even) {
-      map.stride = static_cast<std::size_t>(step);
-    } else {
-      std::vector<double> block(rows * cols);
+    if (copied) {
+      std::vector<double> block((end - i) * cols);
       for (std::size_t k = i; k < end; ++k) {
         const std::size_t copy = copy_of.at(data(k));
         std::copy_n(copies[copy].data(), cols, block.begin() + static_cast<std::ptrdiff_t>((k - i) * cols));
@@ -90,20 +107,21 @@ void join_row_dots(Program& p, std::vector<std::vector<double>>& copies) {
       copies.push_back(std::move(block));
       map.data = copies.back().data();  // a moved vector keeps its buffer
       map.stride = cols;
+      join(i, end, map);
+      i = end;
+      continue;
     }
-    const auto vector = static_cast<std::uint32_t>(p.vectors.size());
-    VectorInstruction matvec;
-    matvec.map = map;
-    matvec.first = static_cast<std::uint32_t>(i);
-    matvec.operands = p.vectors[p.code[i].a].operands;
-    p.vectors.push_back(matvec);
-    for (std::size_t k = i; k < end; ++k) {
-      Instruction& ins = p.code[k];
-      ins.op = OpCode::MatVec;
-      ins.a = vector;
-      ins.b = static_cast<std::uint32_t>(k - i);
+    // Each evenly spaced stretch of two rows or more on its own: one row repeated (a dot product
+    // that common subexpressions did not catch) must not keep a hundred rows from their product.
+    for (std::size_t first = i; first < end;) {
+      const auto [last, spacing] = first == i ? std::pair(whole, step) : stretch(first);
+      if (last - first >= 2) {
+        map.data = data(first);
+        map.stride = static_cast<std::size_t>(spacing);
+        join(first, last, map);
+      }
+      first = last;
     }
-    joined = true;
     i = end;
   }
   if (!joined) return;
