@@ -1,21 +1,16 @@
 """Misuse of the module that must neither crash the interpreter, hang, nor give a silently wrong
 answer: threads changed while another thread evaluates, thread counts past reason, a Model made
 without __init__, a call made while converting another call's arguments, data of too few
-dimensions, integers a double cannot hold, and every argument error raised as a slope.Error."""
+dimensions, integers a double cannot hold, and every argument error raised as a slope.Error.
+(Ctrl-C while waiting for a busy model: test_interrupt.py.)"""
 
-import os
-import signal
-import subprocess
-import sys
-import textwrap
 import threading
-import time
 
 import numpy as np
 import pytest
 
 import slope
-from conftest import LOGISTIC, MODELS, logistic_data
+from conftest import LOGISTIC, logistic_data
 
 QUADRATIC = "param a = 1\nparam b = 1\nminimize (a - 10)^2 + 3 * b^2\n"
 # Many evaluations of a cheap model: a fixed tiny step never converges.
@@ -140,42 +135,3 @@ def test_argument_errors_are_slope_errors_and_the_builtin_kind(call, error, base
     with pytest.raises(error) as caught:
         call(m)
     assert isinstance(caught.value, slope.Error) and isinstance(caught.value, base)
-
-
-def test_ctrl_c_stops_a_thread_waiting_for_a_model_another_thread_optimizes():
-    code = f"MODELS = {str(MODELS)!r}\n" + textwrap.dedent("""
-        import os, threading, time, numpy as np, slope
-        rng = np.random.default_rng(1)
-        X = rng.normal(size=(20000, 20))
-        y = (rng.random(20000) < 0.5).astype(float)
-        m = slope.Model.load(MODELS + "/logistic.slope", data={"X": X, "y": y})
-        worker = threading.Thread(daemon=True, target=lambda: m.optimize(method="momentum", step_size=1e-12,
-                                                                         tol=0.0, max_iter=10**9))
-        worker.start()
-        print("ready", flush=True)
-        called = time.monotonic()
-        try:
-            while True:  # until the worker holds the model: then a call waits for an optimize that never ends
-                called = time.monotonic()
-                m.value(m.initial)
-                time.sleep(0.01)
-        except KeyboardInterrupt:
-            waited = time.monotonic() - called
-            print("KeyboardInterrupt" if waited > 0.2 else f"interrupted outside the wait ({waited} s)", flush=True)
-        os._exit(0)  # the worker still runs: leave without waiting for it
-        """)
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env=os.environ.copy())
-    try:
-        assert child.stdout.readline().strip() == "ready", child.stderr.read()
-        time.sleep(0.5)
-        sent = time.monotonic()
-        child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=15)
-        elapsed = time.monotonic() - sent
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-    assert "KeyboardInterrupt" in out, (out, err)
-    assert elapsed < 5
