@@ -42,7 +42,8 @@ void check_operation(std::string_view op, std::span<const double> args, bool in_
   if (!std::isfinite(value)) {
     // A vector operation passes no scalar arguments: say where a non-finite result comes from.
     if (args.empty()) {
-      fail(op, args, fmt::format("{}: result is {}: an operand or the data holds a non-finite value", op, number(value)));
+      fail(op, args,
+           fmt::format("{}: result is {}: an operand or the data holds a non-finite value", op, number(value)));
     }
     fail(op, args, fmt::format("{}: result is {} for {}", op, number(value), describe_arguments(args)));
   }

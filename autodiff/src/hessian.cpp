@@ -171,7 +171,8 @@ void product_adjoint_pairs(const Program& p, const VectorInstruction& v, Workspa
   add(ws.adjoint);
   multiply_adjoint(m, x, x + m.a_size(), cbar_tangent, work, g, g + m.a_size());
   add(ws.adjoint_tangent);
-  multiply_adjoint(m, x_dot, x_dot + m.a_size(), cbar, work, g, g + m.a_size());  // ga = cbar B_dot^T, gb = A_dot^T cbar
+  // The partials' tangents: ga = cbar B_dot^T, gb = A_dot^T cbar.
+  multiply_adjoint(m, x_dot, x_dot + m.a_size(), cbar, work, g, g + m.a_size());
   add(ws.adjoint_tangent);
 }
 

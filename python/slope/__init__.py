@@ -40,7 +40,8 @@ def _bounds(bounds, x0):
     try:
         pairs = [tuple(pair) for pair in bounds]
     except TypeError:
-        raise ArgumentTypeError("bounds must be None, a sequence of (low, high) pairs or scipy.optimize.Bounds") from None
+        raise ArgumentTypeError(
+            "bounds must be None, a sequence of (low, high) pairs or scipy.optimize.Bounds") from None
     if any(len(pair) != 2 for pair in pairs):
         raise ArgumentError("bounds must hold one (low, high) pair per component")
     inf = float("inf")
@@ -55,13 +56,14 @@ def minimize(fun, x0, method="lbfgs", tol=1e-6, max_iter=1000, bounds=None, *, m
 
     method: 'lbfgs' (default), 'gd', 'momentum' or 'adam', as `slope optimize --method`, with
     step_size for the last three. Stops when max_i |g_i| <= tol (of the projected gradient, with
-    bounds), after max_iter iterations, or after max_evals calls of fun (None: no limit). bounds, as scipy's: None, one (low, high) pair per
-    component (None for no bound on a side), or scipy.optimize.Bounds; with bounds, L-BFGS is
-    projected (the L-BFGS-B idea) and the other methods take projected steps, and a start
-    outside the box is projected onto it. fun is called with a fresh float64 array of x0's
-    length; an exception it raises propagates, and a value or gradient of the wrong shape raises
-    ValueError. Ctrl-C raises KeyboardInterrupt. Returns an OptimizeResult: x, objective, status,
-    converged, iterations, evaluations, gradient_norm, active_bounds, message, trace.
+    bounds), after max_iter iterations, or after max_evals calls of fun (None: no limit).
+    bounds, as scipy's: None, one (low, high) pair per component (None for no bound on a side),
+    or scipy.optimize.Bounds; with bounds, L-BFGS is projected (the L-BFGS-B idea) and the other
+    methods take projected steps, and a start outside the box is projected onto it. fun is
+    called with a fresh float64 array of x0's length; an exception it raises propagates, and a
+    value or gradient of the wrong shape raises ValueError. Ctrl-C raises KeyboardInterrupt.
+    Returns an OptimizeResult: x, objective, status, converged, iterations, evaluations,
+    gradient_norm, active_bounds, message, trace.
     """
     lower, upper = _bounds(bounds, x0)
     return _core.optimize_function(fun, x0, "minimize", method, tol, max_iter, max_evals, step_size, trace, lower,

@@ -63,7 +63,9 @@ DoubleArray as_double_array(py::handle value, std::string_view what) {
 }
 
 std::string text_argument(const py::handle& value, std::string_view name) {
-  if (!py::isinstance<py::str>(value)) throw py::type_error(fmt::format("{} must be a str, not {}", name, type_name(value)));
+  if (!py::isinstance<py::str>(value)) {
+    throw py::type_error(fmt::format("{} must be a str, not {}", name, type_name(value)));
+  }
   return value.cast<std::string>();
 }
 
@@ -87,7 +89,8 @@ std::size_t count_argument(const py::handle& value, std::string_view name, std::
   if (none_allowed && value.is_none()) return none_is;
   // Any integer (int, numpy.int64: what operator.index takes), but not a bool or a float.
   if (!PyIndex_Check(value.ptr()) || PyBool_Check(value.ptr())) {
-    throw py::type_error(fmt::format("{} must be an int{}, not {}", name, none_allowed ? " or None" : "", type_name(value)));
+    throw py::type_error(
+        fmt::format("{} must be an int{}, not {}", name, none_allowed ? " or None" : "", type_name(value)));
   }
   const auto index = py::reinterpret_steal<py::object>(PyNumber_Index(value.ptr()));
   if (!index) throw py::error_already_set();

@@ -252,7 +252,8 @@ class PyModel {
     }
     const auto count = threads.cast<long long>();
     if (count < 0 || count > static_cast<long long>(kMostThreads)) {
-      throw py::value_error(fmt::format("threads must be between 0 (one per core) and {}, not {}", kMostThreads, count));
+      throw py::value_error(
+          fmt::format("threads must be between 0 (one per core) and {}, not {}", kMostThreads, count));
     }
     locked([&] { model_.set_threads(static_cast<std::size_t>(count)); });
   }
@@ -500,7 +501,8 @@ message `slope` prints.)doc");
           "initial", [](py::handle self) { return model_of(self).initial(); },
           "{name: float or ndarray of the param's shape}: the initial values.")
       .def_property_readonly(
-          "sense", [](py::handle self) { return model_of(self).sense(); }, "'minimize' or 'maximize', as the model says.")
+          "sense", [](py::handle self) { return model_of(self).sense(); },
+          "'minimize' or 'maximize', as the model says.")
       .def_property_readonly(
           "file", [](py::handle self) { return model_of(self).file(); }, "The file name used in messages.")
       .def_property(
@@ -518,8 +520,9 @@ message `slope` prints.)doc");
           "{name: float | ndarray}: the gradient of the objective as written (of what is maximized, for a "
           "maximize model).")
       .def(
-          "_value_and_gradient", [](py::handle self, const py::object& p) { return model_of(self).value_and_gradient(p); },
-          py::arg("p"), "value_and_gradient through pybind11 (see value_and_gradient).")
+          "_value_and_gradient",
+          [](py::handle self, const py::object& p) { return model_of(self).value_and_gradient(p); }, py::arg("p"),
+          "value_and_gradient through pybind11 (see value_and_gradient).")
       .def(
           "optimize",
           [](py::handle self, const py::object& method, const py::object& tol, const py::object& max_iter,
