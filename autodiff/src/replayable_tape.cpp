@@ -37,10 +37,18 @@ void ReplayTables::add_product(std::uint32_t first_output, const MatrixProduct& 
   vector_steps_.push_back(step);
 }
 
+std::uint32_t ReplayTables::add_constants(std::span<const double> values) {
+  if (constants_.size() + values.size() >= kConstantRef) throw TapeError("slope::Function: too many constants");
+  const auto first = static_cast<std::uint32_t>(constants_.size());
+  constants_.insert(constants_.end(), values.begin(), values.end());
+  return first;
+}
+
 void ReplayTables::rewind(std::uint32_t nodes) {
   // Constants and copies of dropped entries stay behind unused: harmless, and rewinding stays simple.
   std::erase_if(decisions_, [nodes](const Decision& d) { return d.nodes > nodes; });
   std::erase_if(vector_steps_, [nodes](const VectorStep& v) { return v.first_output >= nodes; });
+  std::erase_if(elementwise_steps_, [nodes](const ElementwiseStep& e) { return e.first_output >= nodes; });
   std::erase_if(nary_nodes_, [nodes](std::uint32_t node) { return node >= nodes; });
 }
 
@@ -51,11 +59,44 @@ ReplayTables& ReplayableTape::tables(Tape& tape) {
 
 ReplayableTape::ReplayableTape(Tape& tape) : tape_(tape), tables_(tables(tape)), flags_(tape.nodes_, 0) {
   for (const std::uint32_t node : tables_.nary_nodes()) flags_[node] |= kNary;
+  spread_elementwise_steps();
   const std::span<const ReplayTables::VectorStep> steps = tables_.vector_steps();
   if (steps.empty()) return;
   vector_of_.assign(tape.nodes_, kNone);
   for (std::size_t s = 0; s < steps.size(); ++s) {
     std::fill_n(vector_of_.begin() + steps[s].first_output, steps[s].outputs(), static_cast<std::uint32_t>(s));
+  }
+}
+
+void ReplayableTape::spread_elementwise_steps() {
+  using Operand = ReplayTables::Operand;
+  const std::span<const ReplayTables::ElementwiseStep> steps = tables_.elementwise_steps();
+  if (steps.empty()) return;
+  element_at_.assign(tape_.nodes_, kNone);
+  std::size_t refs = 0;
+  for (const ReplayTables::ElementwiseStep& step : steps) refs += std::size_t{step.outputs} * 2;
+  element_operands_.reserve(refs);
+  for (const ReplayTables::ElementwiseStep& step : steps) {
+    const std::uint32_t* edges = tape_.arg_.get() + tape_.first_arg_[step.first_output];
+    const std::uint32_t scalar_edge = step.first == Operand::Vector ? step.outputs : 0;  // after the vector's
+    const auto reference = [&](Operand operand, std::uint32_t k) -> std::uint32_t {
+      switch (operand) {
+        case Operand::Vector: return edges[k];
+        case Operand::Scalar: return edges[scalar_edge];
+        case Operand::Passive: return (step.passive + k) | kConstantRef;
+        case Operand::None: break;
+      }
+      return 0;  // not reached: a step has a first operand, and a second one is read only when it has one
+    };
+    for (std::uint32_t k = 0; k < step.outputs; ++k) {
+      const std::uint32_t node = step.first_output + k;
+      element_at_[node] = static_cast<std::uint32_t>(element_operands_.size());
+      element_operands_.push_back(reference(step.first, k));
+      if (step.second != Operand::None) {
+        element_operands_.push_back(reference(step.second, k));
+        flags_[node] |= kBinaryElement;
+      }
+    }
   }
 }
 

@@ -9,7 +9,9 @@
 /// its coefficients as their partials). The tape computes no partials in that mode: compile()
 /// reads the operations, and the replay recomputes everything at each input. ReplayTables keeps
 /// what has no place in nodes and edges: constant values, the outcome of every comparison,
-/// the maps and shapes of vector steps and the passive numbers they copied.
+/// the maps and shapes of vector steps and the passive numbers they copied, and how the
+/// outputs of an elementwise step (one operation over a whole vector, recorded as one step
+/// whose edges are the vector's) take their operands.
 
 #include <cstddef>
 #include <cstdint>
@@ -51,6 +53,26 @@ class ReplayTables {
     [[nodiscard]] std::size_t outputs() const noexcept { return bilinear ? product.outputs() : map.outputs(); }
   };
 
+  /// Where an output of an elementwise step takes an operand from.
+  enum class Operand : std::uint8_t {
+    None,     ///< no second operand: a unary rule
+    Vector,   ///< element k of the step's vector operand: the first output's edge k
+    Scalar,   ///< the step's one scalar operand: the first output's edge after the vector's
+    Passive,  ///< constant `passive + k` of the tables: a passive number, copied when recorded
+  };
+  /// An elementwise step (a rule applied to each element, a broadcast of a scalar): its
+  /// outputs are the nodes [first_output, first_output + outputs), each of op code `op` (the
+  /// tape's), output k of the rule's operands (first, second) at element k. ReplayableTape
+  /// presents each output as a node of its own, with those operands: compile() sees what
+  /// recording one operation per element would have recorded.
+  struct ElementwiseStep {
+    std::uint32_t first_output = 0;
+    std::uint32_t outputs = 0;
+    Operand first = Operand::Vector;
+    Operand second = Operand::None;
+    std::uint32_t passive = 0;
+  };
+
   /// The operand reference of x: its node, or a new constant.
   std::uint32_t reference(const Var& x);
   /// Appends a decision taken while the tape held `nodes` nodes.
@@ -61,6 +83,10 @@ class ReplayTables {
   LinearMap add_vector(std::uint32_t first_output, LinearMap map, std::span<const double> copy);
   /// Appends the product whose first output is `first_output`.
   void add_product(std::uint32_t first_output, const MatrixProduct& product);
+  /// Appends an elementwise step.
+  void add_elementwise(const ElementwiseStep& step) { elementwise_steps_.push_back(step); }
+  /// Appends `values` as constants; returns the index of the first.
+  std::uint32_t add_constants(std::span<const double> values);
   /// Marks node `node` as recorded by Tape::nary (any number of operands), not by a rule of one
   /// or two: the replay evaluates the two forms differently.
   void add_nary(std::uint32_t node) { nary_nodes_.push_back(node); }
@@ -74,6 +100,7 @@ class ReplayTables {
   [[nodiscard]] double constant(std::uint32_t ref) const noexcept { return constants_[ref & ~kConstantRef]; }
   [[nodiscard]] std::span<const Decision> decisions() const noexcept { return decisions_; }
   [[nodiscard]] std::span<const VectorStep> vector_steps() const noexcept { return vector_steps_; }
+  [[nodiscard]] std::span<const ElementwiseStep> elementwise_steps() const noexcept { return elementwise_steps_; }
   /// Nodes recorded by Tape::nary, increasing.
   [[nodiscard]] std::span<const std::uint32_t> nary_nodes() const noexcept { return nary_nodes_; }
   /// The passive numbers copied by add_vector, to move into the compiled Function.
@@ -85,6 +112,7 @@ class ReplayTables {
   std::vector<double> constants_;
   std::vector<Decision> decisions_;
   std::vector<VectorStep> vector_steps_;
+  std::vector<ElementwiseStep> elementwise_steps_;
   std::vector<std::uint32_t> nary_nodes_;
   std::vector<std::vector<double>> copies_;  // each keeps its buffer when moved: maps point into them
   std::size_t precomputed_ = 0;
@@ -104,6 +132,9 @@ class ReplayableTape {
   [[nodiscard]] std::uint32_t nodes() const noexcept { return tape_.nodes_; }
   [[nodiscard]] OpCode op(std::uint32_t node) const noexcept { return tape_.op_[node]; }
   [[nodiscard]] std::span<const std::uint32_t> operands(std::uint32_t node) const noexcept {
+    if (!element_at_.empty() && element_at_[node] != kNone) {  // an output of an elementwise step
+      return {element_operands_.data() + element_at_[node], (flags_[node] & kBinaryElement) != 0 ? 2U : 1U};
+    }
     return {tape_.arg_.get() + tape_.first_arg_[node], tape_.arg_.get() + edges_end(node)};
   }
   /// A linear combination's coefficients (OpCode::Fused recorded by Tape::nary), one per operand.
@@ -131,6 +162,10 @@ class ReplayableTape {
  private:
   static constexpr std::uint32_t kNone = 0xffff'ffffU;
   static constexpr unsigned char kNary = 1;
+  static constexpr unsigned char kBinaryElement = 2;
+
+  /// Gives each output of the elementwise steps its operands (element_at_, element_operands_).
+  void spread_elementwise_steps();
 
   [[nodiscard]] std::uint32_t edges_end(std::uint32_t node) const noexcept {
     return node + 1 < tape_.nodes_ ? tape_.first_arg_[node + 1] : tape_.edges_;
@@ -140,6 +175,8 @@ class ReplayableTape {
   ReplayTables& tables_;
   std::vector<unsigned char> flags_;
   std::vector<std::uint32_t> vector_of_;  // per node: index into vector_steps, or kNone
+  std::vector<std::uint32_t> element_at_;  // per node: its operands in element_operands_, or kNone
+  std::vector<std::uint32_t> element_operands_;
 };
 
 }  // namespace slope::detail

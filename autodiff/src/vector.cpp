@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "vector_recorder.hpp"
-#include "vector_replayable.hpp"
+#include "replayable_tape.hpp"
 
 namespace slope {
 
@@ -110,7 +110,7 @@ Var reduce_constant_partials(std::span<const Var> x, double scale, OpCode op) {
     for (const Var& v : x) value += v.value();
     return Var(value * scale);
   }
-  if (detail::replayable::active()) {
+  if (recording_for_function()) {
     Var y;
     record_replayable(op, scaled_sum_map(x.size(), scale), x, {}, {&y, 1});
     return y;
@@ -138,7 +138,7 @@ Var dot(std::span<const Var> a, std::span<const double> b) {
     for (std::size_t i = 0; i < a.size(); ++i) value += a[i].value() * b[i];
     return Var(value);
   }
-  if (detail::replayable::active()) {
+  if (recording_for_function()) {
     detail::LinearMap map;  // one row: b
     map.rows = 1;
     map.cols = static_cast<std::uint32_t>(a.size());
@@ -180,7 +180,7 @@ Var dot(std::span<const Var> a, std::span<const Var> b) {
     std::transform(a.begin(), a.end(), passive.begin(), [](const Var& v) { return v.value(); });
     return dot(b, passive);
   }
-  if (detail::replayable::active()) {
+  if (recording_for_function()) {
     Var y;
     record_replayable_product(OpCode::Dot, dot_product(a.size()), a, b, {&y, 1});
     return y;
@@ -206,7 +206,7 @@ Var squared_norm(std::span<const Var> x) {
     for (const Var& v : x) value += v.value() * v.value();
     return Var(value);
   }
-  if (detail::replayable::active()) {
+  if (recording_for_function()) {
     Var y;
     record_replayable_product(OpCode::SquaredNorm, dot_product(x.size()), x, x, {&y, 1});
     return y;
@@ -261,7 +261,7 @@ void record_matrix_product(ConstMatrixView X, bool transpose_x, std::span<const 
     return;
   }
   const detail::LinearMap map = matrix_map(X, transpose_x, what);
-  if (detail::replayable::active()) return record_replayable(OpCode::MatVec, map, w, {}, out);
+  if (recording_for_function()) return record_replayable(OpCode::MatVec, map, w, {}, out);
   Recorder rec(VectorKind::MatVec, what);
   rec.node().map = map;
   std::vector<double>& scratch = rec.store().scratch;
@@ -307,7 +307,7 @@ void matmul(std::span<const Var> A, std::span<const Var> B, std::size_t rows, st
     std::copy(c.begin(), c.end(), C.begin());
     return;
   }
-  if (detail::replayable::active()) {
+  if (recording_for_function()) {
     detail::MatrixProduct shape;
     shape.rows = static_cast<std::uint32_t>(rows);
     shape.inner = static_cast<std::uint32_t>(inner);

@@ -8,7 +8,6 @@
 
 #include "slope/autodiff/vector.hpp"
 #include "vector_recorder.hpp"
-#include "vector_replayable.hpp"
 
 namespace slope {
 
@@ -22,8 +21,37 @@ using namespace detail::vector_recording;
 
 namespace {
 
-/// The binary operation of a broadcasting form (shared with its replayable form).
-using Broadcast = detail::replayable::Op;
+/// The binary operation of a broadcasting form.
+enum class Broadcast { Add, Sub, Mul, Div };
+
+using Operand = detail::ReplayTables::Operand;
+
+/// Inside Function::record: out_k = op(operand k) as one elementwise step of the replayable
+/// recording, with the values `y` the rule gives (its operands: `how`, from `vector`, `scalar`
+/// and the passive numbers `passive`, copied). The compiled Function runs it as one run of the
+/// rule over the elements (dispatched once; vectorized for a VectorizedRule).
+void record_replayable_elementwise(OpCode op, Operand first, Operand second, std::span<const Var> vector,
+                                   const Var* scalar, std::span<const double> passive, const double* y,
+                                   std::span<Var> out) {
+  Tape& tape = detail::require_active_tape();
+  if (out.empty()) return;  // no output node would own the operands
+  detail::ReplayTables& tables = detail::ReplayableTape::tables(tape);
+  detail::ReplayTables::ElementwiseStep step;
+  step.first_output = static_cast<std::uint32_t>(tape.size());
+  step.outputs = static_cast<std::uint32_t>(out.size());
+  step.first = first;
+  step.second = second;
+  if (!passive.empty()) step.passive = tables.add_constants(passive);
+  tables.add_elementwise(step);
+  try {
+    (void)VectorTapeAccess::push_step(tape, op, vector, scalar != nullptr ? std::span(scalar, 1) : std::span<const Var>(),
+                                      out.size());
+  } catch (...) {
+    tables.rewind(step.first_output);  // forgets the step
+    throw;
+  }
+  VectorTapeAccess::outputs(tape, y, step.first_output, out);
+}
 
 constexpr OpCode code_of(Broadcast op) noexcept {
   switch (op) {
@@ -55,7 +83,17 @@ void record_broadcast(std::span<const Var> x, const double* passive, std::size_t
     for (std::size_t i = 0; i < n; ++i) out[i] = Var(value(passive != nullptr ? passive[i] : x[i].value()));
     return;
   }
-  if (detail::replayable::active()) return detail::replayable::broadcast(x, passive, n, s, out, op);
+  if (recording_for_function()) {
+    thread_local std::vector<double> numbers;  // x's values (when passive), then the results
+    numbers.resize(2 * n);
+    double* xv = numbers.data();
+    double* y = xv + n;
+    for (std::size_t i = 0; i < n; ++i) xv[i] = passive != nullptr ? passive[i] : x[i].value();
+    for (std::size_t i = 0; i < n; ++i) y[i] = value(xv[i]);
+    const std::span<const double> copied = x_active ? std::span<const double>() : std::span<const double>(xv, n);
+    return record_replayable_elementwise(code_of(op), x_active ? Operand::Vector : Operand::Passive, Operand::Scalar,
+                                         x_active ? x : std::span<const Var>(), &s, copied, y, out);
+  }
   Recorder rec(VectorKind::Elementwise, op_name(code_of(op)));
   VectorNode& node = rec.node();
   std::vector<double>& scratch = rec.store().scratch;
@@ -129,7 +167,12 @@ void multiply(std::span<const Var> x, std::span<const double> c, std::span<Var> 
     for (std::size_t i = 0; i < n; ++i) out[i] = Var(x[i].value() * c[i]);
     return;
   }
-  if (detail::replayable::active()) return detail::replayable::multiply(x, c, out);
+  if (recording_for_function()) {
+    thread_local std::vector<double> y;
+    y.resize(n);
+    for (std::size_t i = 0; i < n; ++i) y[i] = x[i].value() * c[i];
+    return record_replayable_elementwise(op_code<Mul>, Operand::Vector, Operand::Passive, x, nullptr, c, y.data(), out);
+  }
   Recorder rec(VectorKind::Elementwise, "mul");
   std::vector<double>& scratch = rec.store().scratch;
   scratch.resize(2 * n);
@@ -152,8 +195,7 @@ void multiply(std::span<const Var> x, std::span<const double> c, std::span<Var> 
 namespace detail {
 
 void record_elementwise(std::span<const Var> x, std::span<Var> out, OpCode op, std::string_view name,
-                        ElementKernel kernel, ElementScalar scalar, ElementDomain in_domain,
-                        std::string_view domain) {
+                        ElementKernel kernel, ElementDomain in_domain, std::string_view domain) {
   require_size(out.size(), x.size(), name, "the output");
   const std::size_t n = x.size();
   if (!any_active(x)) {
@@ -166,7 +208,14 @@ void record_elementwise(std::span<const Var> x, std::span<Var> out, OpCode op, s
     }
     return;
   }
-  if (replayable::active()) return replayable::elementwise(x, out, scalar);
+  if (vector_recording::recording_for_function()) {
+    thread_local std::vector<double> numbers;  // x's values, the results, the partials (unused)
+    numbers.resize(3 * n);
+    double* xv = numbers.data();
+    for (std::size_t i = 0; i < n; ++i) xv[i] = x[i].value();
+    kernel(xv, xv + n, xv + 2 * n, n);  // the rule's values, as the replay computes them
+    return record_replayable_elementwise(op, Operand::Vector, Operand::None, x, nullptr, {}, xv + n, out);
+  }
   Recorder rec(VectorKind::Elementwise, name);
   std::vector<double>& scratch = rec.store().scratch;
   scratch.resize(2 * n);

@@ -99,6 +99,14 @@ inline void require_size(std::size_t got, std::size_t want, std::string_view op,
   if (got != want) throw ShapeError(fmt::format("{}: {} has size {}, expected {}", op, operand, got, want));
 }
 
+/// True when the thread's active tape records for a Function: each vector operation then
+/// records its replayable step (a linear map, a product, an elementwise step), not a vector
+/// node, whose partials are numbers a replay could not recompute.
+inline bool recording_for_function() noexcept {
+  const Tape* tape = active_tape;
+  return tape != nullptr && tape->replayable();
+}
+
 inline bool any_active(std::span<const Var> x) noexcept {
   return std::any_of(x.begin(), x.end(), [](const Var& v) { return !v.is_constant(); });
 }

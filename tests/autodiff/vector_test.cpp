@@ -285,6 +285,26 @@ BOOST_DATA_TEST_CASE(matmul_matches_the_scalar_recording, bdata::make({0, 1, 2, 
       scalar, point(rows * inner + inner * cols));
 }
 
+BOOST_AUTO_TEST_CASE(elementwise_operations_over_vectors_holding_constants_replay) {
+  // A Function records each elementwise operation as one step whose outputs take their operands
+  // element by element: Vars, constants among them, a constant scalar, passive numbers.
+  const auto f = [](std::span<const Var> x) {
+    std::vector<Var> v(x.begin(), x.end());
+    v[1] = Var(0.5);
+    const std::vector<double> w{0.5, -1.25, 2.0, 0.75, -0.5};
+    std::vector<Var> a(v.size()), b(v.size()), c(v.size()), d(v.size());
+    slope::softplus(v, a);
+    slope::add(a, Var(1.5), b);
+    slope::multiply(b, w, c);
+    slope::divide(std::span<const double>(w), x[0], d);
+    slope::subtract(d, x[3], d);
+    return slope::sum(c) + slope::dot(d, std::span<const double>(w));
+  };
+  const std::vector<double> x = point(5);
+  const auto [value, grad] = slope::value_and_gradient(f, x);
+  check_replay(f, x, value, grad);
+}
+
 BOOST_AUTO_TEST_CASE(products_of_vars_replay_as_one_vector_instruction_each) {
   // matmul, a dot product of two Var vectors and a squared norm: one instruction each in the
   // compiled Function (whose partials are the operands' values), with the live tape's bits.

@@ -149,14 +149,10 @@ using ElementKernel = void (*)(const double* x, double* y, double* d, std::size_
 /// Whether f is defined at x (checked tapes).
 using ElementDomain = bool (*)(double x);
 
-/// The same f applied to one Var (a scalar operation: how a Function's recording takes it).
-using ElementScalar = Var (*)(const Var& x);
-
 /// Records out_i = f(x_i) as one vector node whose partials `kernel` computes (or, when
-/// recording for a Function, as one `scalar` operation per element).
+/// recording for a Function, as one elementwise step of rule `op`, which the replay runs).
 void record_elementwise(std::span<const Var> x, std::span<Var> out, OpCode op, std::string_view name,
-                        ElementKernel kernel, ElementScalar scalar, ElementDomain in_domain,
-                        std::string_view domain);
+                        ElementKernel kernel, ElementDomain in_domain, std::string_view domain);
 
 template <UnaryRule Rule>
 void element_kernel(const double* x, double* y, double* d, std::size_t n) {
@@ -171,11 +167,6 @@ void element_kernel(const double* x, double* y, double* d, std::size_t n) {
 }
 
 template <UnaryRule Rule>
-Var element_scalar(const Var& x) {
-  return record_unary<Rule>(x);
-}
-
-template <UnaryRule Rule>
 bool element_in_domain(double x) {
   return rule_in_domain<Rule>(x);
 }
@@ -187,8 +178,7 @@ bool element_in_domain(double x) {
 template <UnaryRule Rule>
 void elementwise(std::span<const Var> x, std::span<Var> out) {
   detail::record_elementwise(x, out, op_code<Rule>, Rule::name, &detail::element_kernel<Rule>,
-                             &detail::element_scalar<Rule>, &detail::element_in_domain<Rule>,
-                             detail::domain_text<Rule>());
+                             &detail::element_in_domain<Rule>, detail::domain_text<Rule>());
 }
 
 /// out_i = e^(x_i).  Partials: d out_i / d x_i = out_i.
