@@ -26,10 +26,11 @@ enum class Broadcast { Add, Sub, Mul, Div };
 
 using Operand = detail::ReplayTables::Operand;
 
-/// Inside Function::record: out_k = op(operand k) as one elementwise step of the replayable
-/// recording, with the values `y` the rule gives (its operands: `how`, from `vector`, `scalar`
-/// and the passive numbers `passive`, copied). The compiled Function runs it as one run of the
-/// rule over the elements (dispatched once; vectorized for a VectorizedRule).
+/// Inside Function::record: out_k = op(first operand k[, second operand k]) as one elementwise
+/// step of the replayable recording, with the values `y` the rule gives. The operands come from
+/// `vector` (element k), `scalar` or the passive numbers `passive` (copied), as `first` and
+/// `second` say. The compiled Function runs the step as one run of the rule over the elements
+/// (dispatched once; vectorized for a VectorizedRule).
 void record_replayable_elementwise(OpCode op, Operand first, Operand second, std::span<const Var> vector,
                                    const Var* scalar, std::span<const double> passive, const double* y,
                                    std::span<Var> out) {
@@ -44,8 +45,8 @@ void record_replayable_elementwise(OpCode op, Operand first, Operand second, std
   if (!passive.empty()) step.passive = tables.add_constants(passive);
   tables.add_elementwise(step);
   try {
-    (void)VectorTapeAccess::push_step(tape, op, vector, scalar != nullptr ? std::span(scalar, 1) : std::span<const Var>(),
-                                      out.size());
+    const std::span<const Var> scalars = scalar != nullptr ? std::span(scalar, 1) : std::span<const Var>();
+    (void)VectorTapeAccess::push_step(tape, op, vector, scalars, out.size());
   } catch (...) {
     tables.rewind(step.first_output);  // forgets the step
     throw;
