@@ -8,7 +8,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
-#include <stdexcept>
+#include <exception>
 #include <string_view>
 #include <system_error>
 #include <vector>
@@ -129,7 +129,7 @@ void bind_named(lang::Model& model, DataBinding binding, RowShare& share, std::s
   binding.path = per_process_path(binding.path, rank, per_process);
   switch (binding.format) {
     case DataFormat::Csv:
-      throw std::logic_error("bind_named: CSV files are bound by bind_csv");
+      throw slope::Error("internal error: bind_named: CSV files are bound by bind_csv");
     case DataFormat::Npy:
       model.bind_data(binding.name, share_of(lang::read_npy(binding.path), binding.name, share, per_process));
       return;

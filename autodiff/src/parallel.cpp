@@ -130,7 +130,7 @@ double GradientPool::run(std::size_t items, std::span<const double> x, std::span
   }
   State& s = *state_;
   if (s.busy.exchange(true, std::memory_order_acquire)) {
-    throw std::logic_error("parallel_sum_gradient: this GradientPool is already running a call");
+    throw Error("parallel_sum_gradient: this GradientPool is already running a call");
   }
   s.items = items;
   s.grain = grain;

@@ -6,14 +6,15 @@
 
 #include <fmt/format.h>
 
-#include <stdexcept>
 #include <utility>
+
+#include "slope/autodiff/errors.hpp"
 
 namespace slope::lang {
 
 Matrix Matrix::from_row_major(std::span<const double> values, std::size_t rows, std::size_t cols, std::string origin) {
   if (values.size() != rows * cols) {
-    throw std::invalid_argument(
+    throw slope::ArgumentError(
         fmt::format("Matrix::from_row_major: {} values for a {} x {} matrix", values.size(), rows, cols));
   }
   return Matrix{rows, cols, std::vector<double>(values.begin(), values.end()), std::move(origin)};
@@ -25,7 +26,7 @@ Matrix Matrix::from_vector(std::span<const double> values, std::string origin) {
 
 Matrix Matrix::view(std::span<const double> values, std::size_t rows, std::size_t cols, std::string origin) {
   if (values.size() != rows * cols) {
-    throw std::invalid_argument(fmt::format("Matrix::view: {} values for a {} x {} matrix", values.size(), rows, cols));
+    throw slope::ArgumentError(fmt::format("Matrix::view: {} values for a {} x {} matrix", values.size(), rows, cols));
   }
   Matrix m{rows, cols, {}, std::move(origin)};
   m.borrowed = values;

@@ -6,7 +6,6 @@
 
 #include <limits>
 #include <optional>
-#include <stdexcept>
 #include <type_traits>
 
 #include <slope/autodiff.hpp>
@@ -272,7 +271,7 @@ class Evaluator {
       case Reduction::Dot: break;  // two arguments: above
       case Reduction::LogDensity: break;  // above
     }
-    throw std::logic_error("slope::lang: dot with one argument passed the checker");
+    throw slope::Error("slope::lang internal error: dot with one argument passed the checker");
   }
 
   Value<T> index(const Expr& expr, const ExprInfo& info) {

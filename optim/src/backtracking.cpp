@@ -1,17 +1,17 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <stdexcept>
 
 #include "line_search.hpp"
+#include "slope/autodiff/errors.hpp"
 
 namespace slope {
 
 void validate(const Backtracking& s) {
-  if (!(s.c1 > 0.0 && s.c1 < 1.0)) throw std::invalid_argument("Backtracking: c1 must be in (0, 1)");
-  if (!(s.shrink > 0.0 && s.shrink < 1.0)) throw std::invalid_argument("Backtracking: shrink must be in (0, 1)");
-  if (s.max_trials == 0) throw std::invalid_argument("Backtracking: max_trials must be > 0");
-  if (!(s.noise >= 0.0)) throw std::invalid_argument("Backtracking: noise must be >= 0");
+  if (!(s.c1 > 0.0 && s.c1 < 1.0)) throw slope::ArgumentError("Backtracking: c1 must be in (0, 1)");
+  if (!(s.shrink > 0.0 && s.shrink < 1.0)) throw slope::ArgumentError("Backtracking: shrink must be in (0, 1)");
+  if (s.max_trials == 0) throw slope::ArgumentError("Backtracking: max_trials must be > 0");
+  if (!(s.noise >= 0.0)) throw slope::ArgumentError("Backtracking: noise must be >= 0");
 }
 
 namespace detail {

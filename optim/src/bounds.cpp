@@ -4,7 +4,8 @@
 
 #include <cmath>
 #include <limits>
-#include <stdexcept>
+
+#include "slope/autodiff/errors.hpp"
 
 namespace slope {
 
@@ -36,7 +37,7 @@ std::string_view to_string(BoundState state) noexcept {
 }
 
 void validate(const Bounds& bounds, std::size_t n) {
-  const auto fail = [](const std::string& what) { throw std::invalid_argument("Bounds: " + what); };
+  const auto fail = [](const std::string& what) { throw slope::ArgumentError("Bounds: " + what); };
   if (!bounds.lower.empty() && bounds.lower.size() != n) {
     fail(fmt::format("lower has {} entries but x0 has {} (give one per component, or none)", bounds.lower.size(), n));
   }

@@ -14,7 +14,7 @@ namespace slope::detail {
 
 class Box {
  public:
-  /// Validates `bounds` for n components (std::invalid_argument, see slope::validate).
+  /// Validates `bounds` for n components (slope::ArgumentError, see slope::validate).
   Box(const Bounds& bounds, std::size_t n);
 
   /// True when some component has a finite bound.

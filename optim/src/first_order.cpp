@@ -3,12 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <stdexcept>
 #include <vector>
 
 #include "box.hpp"
 #include "line_search.hpp"
 #include "run.hpp"
+#include "slope/autodiff/errors.hpp"
 #include "slope/optim/optimize.hpp"
 #include "steppers.hpp"
 
@@ -16,7 +16,7 @@ namespace slope {
 
 namespace {
 void require(bool ok, const char* what) {
-  if (!ok) throw std::invalid_argument(what);
+  if (!ok) throw slope::ArgumentError(what);
 }
 }  // namespace
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -12,12 +11,13 @@
 #include "lbfgsb_direction.hpp"
 #include "line_search.hpp"
 #include "run.hpp"
+#include "slope/autodiff/errors.hpp"
 #include "slope/optim/optimize.hpp"
 
 namespace slope {
 
 void validate(const Lbfgs& method) {
-  if (method.memory == 0) throw std::invalid_argument("Lbfgs: memory must be >= 1");
+  if (method.memory == 0) throw slope::ArgumentError("Lbfgs: memory must be >= 1");
   validate(method.line_search);
 }
 

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <numeric>
 #include <random>
-#include <stdexcept>
 #include <utility>
 
 #include "box.hpp"
 #include "run.hpp"
+#include "slope/autodiff/errors.hpp"
 #include "steppers.hpp"
 
 namespace slope::detail {
@@ -27,8 +27,8 @@ template <class Stepper, class Method>
 Result run_epochs(RowSumRef f, std::size_t rows, std::span<const double> x0, Sense sense, const Bounds& bounds,
                   const Method& method, const Minibatch& batches, const StopOptions& options) {
   validate(method);
-  if (batches.batch_size == 0) throw std::invalid_argument("Minibatch: batch_size must be > 0");
-  if (rows == 0) throw std::invalid_argument("minibatch run: there are no rows");
+  if (batches.batch_size == 0) throw slope::ArgumentError("Minibatch: batch_size must be > 0");
+  if (rows == 0) throw slope::ArgumentError("minibatch run: there are no rows");
   std::vector<std::size_t> order(rows);
   std::iota(order.begin(), order.end(), std::size_t{0});
   const std::vector<std::size_t> all_rows = order;

@@ -7,20 +7,20 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <stdexcept>
 
 #include "line_search.hpp"
+#include "slope/autodiff/errors.hpp"
 
 namespace slope {
 
 void validate(const MoreThuente& s) {
-  if (!(s.c1 > 0.0 && s.c1 < 1.0)) throw std::invalid_argument("MoreThuente: c1 must be in (0, 1)");
-  if (!(s.c2 > s.c1 && s.c2 < 1.0)) throw std::invalid_argument("MoreThuente: c2 must be in (c1, 1)");
-  if (!(s.step_tolerance >= 0.0)) throw std::invalid_argument("MoreThuente: step_tolerance must be >= 0");
+  if (!(s.c1 > 0.0 && s.c1 < 1.0)) throw slope::ArgumentError("MoreThuente: c1 must be in (0, 1)");
+  if (!(s.c2 > s.c1 && s.c2 < 1.0)) throw slope::ArgumentError("MoreThuente: c2 must be in (c1, 1)");
+  if (!(s.step_tolerance >= 0.0)) throw slope::ArgumentError("MoreThuente: step_tolerance must be >= 0");
   if (!(s.min_step > 0.0 && s.max_step > s.min_step))
-    throw std::invalid_argument("MoreThuente: need 0 < min_step < max_step");
-  if (s.max_trials == 0) throw std::invalid_argument("MoreThuente: max_trials must be > 0");
-  if (!(s.noise >= 0.0)) throw std::invalid_argument("MoreThuente: noise must be >= 0");
+    throw slope::ArgumentError("MoreThuente: need 0 < min_step < max_step");
+  if (s.max_trials == 0) throw slope::ArgumentError("MoreThuente: max_trials must be > 0");
+  if (!(s.noise >= 0.0)) throw slope::ArgumentError("MoreThuente: noise must be >= 0");
 }
 
 namespace detail {

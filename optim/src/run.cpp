@@ -4,7 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <stdexcept>
+
+#include "slope/autodiff/errors.hpp"
 
 namespace slope {
 
@@ -36,7 +37,7 @@ std::string_view to_string(Sense sense) noexcept { return sense == Sense::Minimi
 
 void validate(const StopOptions& o) {
   const auto require = [](bool ok, const char* what) {
-    if (!ok) throw std::invalid_argument(fmt::format("StopOptions: {}", what));
+    if (!ok) throw slope::ArgumentError(fmt::format("StopOptions: {}", what));
   };
   require(o.max_iterations > 0, "max_iterations must be > 0");
   require(o.max_evaluations > 0, "max_evaluations must be > 0");

@@ -1,6 +1,6 @@
 #include "errors.hpp"
 
-#include <stdexcept>
+#include <exception>
 #include <utility>
 
 #include "slope/autodiff/errors.hpp"
@@ -49,14 +49,14 @@ void register_error_translator() {
             evaluation != nullptr ? py::object(py::str(evaluation->operation())) : py::object(py::none()));
     } catch (const slope::DomainError& e) {
       raise("DomainError", e.what(), py::none(), py::none(), py::none(), py::str(e.operation()));
+    } catch (const slope::ArgumentError& e) {  // the optimizer's checks (bounds, options)
+      raise("ArgumentError", e.what(), py::none(), py::none(), py::none());
     } catch (const slope::Error& e) {
       raise("Error", e.what(), py::none(), py::none(), py::none());
     } catch (const py::value_error& e) {  // the module's argument checks: raised as slope errors
       raise("ArgumentError", e.what(), py::none(), py::none(), py::none());
     } catch (const py::type_error& e) {
       raise("ArgumentTypeError", e.what(), py::none(), py::none(), py::none());
-    } catch (const std::invalid_argument& e) {  // the optimizer's checks (bounds)
-      raise("ArgumentError", e.what(), py::none(), py::none(), py::none());
     }
   });
 }

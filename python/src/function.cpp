@@ -98,7 +98,7 @@ py::object optimize_function(const py::object& fun, const py::object& x0, const 
     throw py::value_error(fmt::format("x0 must be one-dimensional, not an array with {} dimensions", start.ndim()));
   }
   Bounds bounds{bound_values(lower, "the lower bounds"), bound_values(upper, "the upper bounds")};
-  validate(bounds, static_cast<std::size_t>(start.size()));  // std::invalid_argument: ValueError
+  validate(bounds, static_cast<std::size_t>(start.size()));  // slope::ArgumentError: ValueError
   PythonObjective objective(fun);
   std::vector<TraceEntry> rows;
   SignalWatch watch;

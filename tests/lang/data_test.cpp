@@ -232,7 +232,7 @@ BOOST_AUTO_TEST_CASE(matrix_factories) {
   const Matrix column = Matrix::from_vector(v);
   BOOST_TEST(column.rows == 6u);
   BOOST_TEST(column.cols == 1u);
-  BOOST_CHECK_THROW((void)Matrix::from_row_major(v, 4, 2), std::invalid_argument);
+  BOOST_CHECK_THROW((void)Matrix::from_row_major(v, 4, 2), slope::ArgumentError);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

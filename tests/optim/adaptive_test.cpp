@@ -41,7 +41,7 @@ std::vector<double> first_step(const M& method, const std::vector<double>& x0) {
   return trace.at(1).x;
 }
 
-bool names(const std::invalid_argument& e, const std::string& field) {
+bool names(const slope::ArgumentError& e, const std::string& field) {
   return std::string(e.what()).find(field) != std::string::npos;
 }
 
@@ -122,8 +122,8 @@ BOOST_AUTO_TEST_CASE(rmsprop_converges_on_a_quadratic) {
 BOOST_AUTO_TEST_CASE(invalid_adaptive_options_name_the_field) {
   const std::vector<double> x0{1.0};
   const auto check = [&](const auto& method, const std::string& field) {
-    BOOST_CHECK_EXCEPTION(slope::minimize(quadratic, x0, method), std::invalid_argument,
-                          [&](const std::invalid_argument& e) { return names(e, field); });
+    BOOST_CHECK_EXCEPTION(slope::minimize(quadratic, x0, method), slope::ArgumentError,
+                          [&](const slope::ArgumentError& e) { return names(e, field); });
   };
   check(slope::AdaGrad{.step_size = 0.0}, "AdaGrad: step_size");
   check(slope::AdaGrad{.epsilon = 0.0}, "AdaGrad: epsilon");

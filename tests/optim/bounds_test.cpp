@@ -115,8 +115,8 @@ Result run_in_box(const M& method, const slope::StopOptions& options) {
   return r;
 }
 
-std::function<bool(const std::invalid_argument&)> says(const std::string& text) {
-  return [text](const std::invalid_argument& e) {
+std::function<bool(const slope::ArgumentError&)> says(const std::string& text) {
+  return [text](const slope::ArgumentError& e) {
     BOOST_TEST_INFO("message: " << e.what());
     return std::string(e.what()) == text;
   };
@@ -388,19 +388,19 @@ BOOST_AUTO_TEST_CASE(minibatch_steps_are_projected_too) {
 BOOST_AUTO_TEST_CASE(bad_bounds_are_refused_naming_the_component) {
   const Quadratic q{{1.0, 1.0}};
   const std::vector<double> x0{0.0, 0.0};
-  BOOST_CHECK_EXCEPTION(slope::minimize(q, x0, Bounds{{0.0, 2.0}, {1.0, 1.0}}), std::invalid_argument,
+  BOOST_CHECK_EXCEPTION(slope::minimize(q, x0, Bounds{{0.0, 2.0}, {1.0, 1.0}}), slope::ArgumentError,
                         says("Bounds: lower[1] = 2 > upper[1] = 1"));
-  BOOST_CHECK_EXCEPTION(slope::minimize(q, x0, Bounds{.lower = {0.0}}), std::invalid_argument,
+  BOOST_CHECK_EXCEPTION(slope::minimize(q, x0, Bounds{.lower = {0.0}}), slope::ArgumentError,
                         says("Bounds: lower has 1 entries but x0 has 2 (give one per component, or none)"));
-  BOOST_CHECK_EXCEPTION(slope::maximize(q, x0, Bounds{.upper = {0.0, 1.0, 2.0}}, slope::Adam{}), std::invalid_argument,
+  BOOST_CHECK_EXCEPTION(slope::maximize(q, x0, Bounds{.upper = {0.0, 1.0, 2.0}}, slope::Adam{}), slope::ArgumentError,
                         says("Bounds: upper has 3 entries but x0 has 2 (give one per component, or none)"));
   BOOST_CHECK_EXCEPTION(slope::minimize(q, x0, Bounds{.lower = {0.0, std::nan("")}}, slope::GradientDescent{}),
-                        std::invalid_argument, says("Bounds: lower[1] is NaN"));
+                        slope::ArgumentError, says("Bounds: lower[1] is NaN"));
   BOOST_CHECK_EXCEPTION(slope::minimize(q, x0, Bounds{.upper = {std::nan(""), 0.0}}, slope::RmsProp{}),
-                        std::invalid_argument, says("Bounds: upper[0] is NaN"));
-  BOOST_CHECK_EXCEPTION(slope::minimize(q, x0, Bounds{.lower = {kInf, 0.0}}, slope::Momentum{}), std::invalid_argument,
+                        slope::ArgumentError, says("Bounds: upper[0] is NaN"));
+  BOOST_CHECK_EXCEPTION(slope::minimize(q, x0, Bounds{.lower = {kInf, 0.0}}, slope::Momentum{}), slope::ArgumentError,
                         says("Bounds: lower[0] is +inf, so no value is feasible"));
-  BOOST_CHECK_EXCEPTION(slope::minimize(q, x0, Bounds{.upper = {0.0, -kInf}}, slope::AdaGrad{}), std::invalid_argument,
+  BOOST_CHECK_EXCEPTION(slope::minimize(q, x0, Bounds{.upper = {0.0, -kInf}}, slope::AdaGrad{}), slope::ArgumentError,
                         says("Bounds: upper[1] is -inf, so no value is feasible"));
   BOOST_CHECK_NO_THROW(slope::validate(Bounds::between(2, 1.0, 1.0), 2));  // lower == upper fixes a component
 }

@@ -102,7 +102,7 @@ BOOST_AUTO_TEST_CASE(maximizing_the_negation_is_the_same_run) {
 BOOST_AUTO_TEST_CASE(a_zero_batch_size_is_rejected) {
   const LeastSquares problem;
   BOOST_CHECK_THROW(slope::minimize_minibatch(problem, 500, std::vector<double>{0.0, 0.0}, slope::Adam{}, {.batch_size = 0}),
-                    std::invalid_argument);
+                    slope::ArgumentError);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -170,18 +170,18 @@ BOOST_AUTO_TEST_CASE(the_trace_records_every_iteration_from_the_start) {
 
 BOOST_AUTO_TEST_CASE(invalid_options_name_the_field) {
   const auto names = [](const char* field) {
-    return [field](const std::invalid_argument& e) { return std::string(e.what()).find(field) != std::string::npos; };
+    return [field](const slope::ArgumentError& e) { return std::string(e.what()).find(field) != std::string::npos; };
   };
-  BOOST_CHECK_EXCEPTION(slope::minimize(quadratic, {1.0}, slope::Lbfgs{.memory = 0}), std::invalid_argument, names("memory"));
-  BOOST_CHECK_EXCEPTION(slope::minimize(quadratic, {1.0}, slope::Lbfgs{}, {.max_iterations = 0}), std::invalid_argument,
+  BOOST_CHECK_EXCEPTION(slope::minimize(quadratic, {1.0}, slope::Lbfgs{.memory = 0}), slope::ArgumentError, names("memory"));
+  BOOST_CHECK_EXCEPTION(slope::minimize(quadratic, {1.0}, slope::Lbfgs{}, {.max_iterations = 0}), slope::ArgumentError,
                         names("max_iterations"));
-  BOOST_CHECK_EXCEPTION(slope::minimize(quadratic, {1.0}, slope::Adam{.beta1 = 1.0}), std::invalid_argument, names("beta1"));
-  BOOST_CHECK_EXCEPTION(slope::minimize(quadratic, {1.0}, slope::Momentum{.momentum = -0.1}), std::invalid_argument,
+  BOOST_CHECK_EXCEPTION(slope::minimize(quadratic, {1.0}, slope::Adam{.beta1 = 1.0}), slope::ArgumentError, names("beta1"));
+  BOOST_CHECK_EXCEPTION(slope::minimize(quadratic, {1.0}, slope::Momentum{.momentum = -0.1}), slope::ArgumentError,
                         names("momentum"));
   BOOST_CHECK_EXCEPTION(slope::minimize(quadratic, {1.0}, slope::Lbfgs{.line_search = {.c1 = 0.95, .c2 = 0.9}}),
-                        std::invalid_argument, names("c2"));
+                        slope::ArgumentError, names("c2"));
   BOOST_CHECK_EXCEPTION(slope::minimize(quadratic, {1.0}, slope::GradientDescent{.step_size = -1.0}),
-                        std::invalid_argument, names("step_size"));
+                        slope::ArgumentError, names("step_size"));
 }
 
 BOOST_AUTO_TEST_CASE(status_words_are_plain) {

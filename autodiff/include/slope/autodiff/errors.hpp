@@ -40,6 +40,15 @@ class TapeError : public Error {
   using Error::Error;
 };
 
+/// An argument or setting outside its range: an optimizer option (a negative tolerance, an L-BFGS
+/// memory of 0), a bound that is NaN or crosses its other bound, a matrix whose values do not fill
+/// its rows and columns. The message names the setting and what it must be, e.g. "Lbfgs: memory
+/// must be >= 1".
+class ArgumentError : public Error {
+ public:
+  using Error::Error;
+};
+
 /// Arguments of the wrong size or layout: a gradient buffer that does not match the inputs, vector
 /// operands of different lengths, a matrix whose rows and columns are both strided. The message
 /// names the function and both sizes, e.g. "dot: b has size 3, expected 2".

@@ -24,7 +24,7 @@ namespace slope {
 /// A persistent set of threads, each with its own tape, that parallel_sum_gradient runs on.
 /// Keeping threads and tapes across calls means a call neither spawns threads nor, once the
 /// tapes have grown, allocates. One call at a time: a pool is not reentrant and must not be
-/// used from two threads at once (that throws std::logic_error).
+/// used from two threads at once (that throws slope::Error).
 class GradientPool {
  public:
   /// `threads` workers in all, counting the thread that calls parallel_sum_gradient (which

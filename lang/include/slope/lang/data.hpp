@@ -40,7 +40,7 @@ struct Matrix {
   static Matrix from_vector(std::span<const double> values, std::string origin = {});
   /// A matrix that refers to the caller's row-major values without copying them (the Python
   /// binding binds NumPy arrays this way). The values must stay alive and unchanged for as long
-  /// as a Model they are bound to is used. Throws std::invalid_argument unless
+  /// as a Model they are bound to is used. Throws slope::ArgumentError unless
   /// values.size() == rows * cols.
   static Matrix view(std::span<const double> values, std::size_t rows, std::size_t cols, std::string origin = {});
 };

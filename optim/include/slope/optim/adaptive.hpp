@@ -26,7 +26,7 @@ struct RmsProp {
   double epsilon = 1e-8;
 };
 
-/// Throw std::invalid_argument naming the first parameter out of range.
+/// Throw slope::ArgumentError naming the first parameter out of range.
 void validate(const Adam& method);
 /// \overload
 void validate(const AdaGrad& method);

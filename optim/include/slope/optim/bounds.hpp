@@ -45,7 +45,7 @@ enum class BoundState {
 /// "free", "at_lower", "at_upper".
 std::string_view to_string(BoundState state) noexcept;
 
-/// Throws std::invalid_argument unless `bounds` fit n components: each vector empty or of
+/// Throws slope::ArgumentError unless `bounds` fit n components: each vector empty or of
 /// size n, no NaN, lower[i] <= upper[i], lower[i] < +inf and upper[i] > -inf.
 void validate(const Bounds& bounds, std::size_t n);
 

@@ -19,7 +19,7 @@ struct GradientDescent {
   Backtracking line_search{};
 };
 
-/// Throws std::invalid_argument naming the first parameter out of range.
+/// Throws slope::ArgumentError naming the first parameter out of range.
 void validate(const GradientDescent& method);
 
 }  // namespace slope

@@ -24,7 +24,7 @@ struct Lbfgs {
   MoreThuente line_search{};
 };
 
-/// Throws std::invalid_argument naming the first parameter out of range.
+/// Throws slope::ArgumentError naming the first parameter out of range.
 void validate(const Lbfgs& method);
 
 }  // namespace slope

@@ -12,7 +12,7 @@ struct Momentum {
   bool nesterov = false;
 };
 
-/// Throws std::invalid_argument naming the first parameter out of range.
+/// Throws slope::ArgumentError naming the first parameter out of range.
 void validate(const Momentum& method);
 
 }  // namespace slope

@@ -61,7 +61,7 @@ concept Method =
 /// Optimizes `f` from `x0` inside `bounds` in the given sense with `method`, stopping by
 /// `options`. `f` is any Objective (see objective.hpp): a function of Vars, a function writing
 /// its gradient, or an object with value/gradient members. Bounds are validated first
-/// (std::invalid_argument), and an x0 outside them is projected onto the box.
+/// (slope::ArgumentError), and an x0 outside them is projected onto the box.
 template <class F, Method M = Lbfgs>
 Result optimize(F&& f, std::span<const double> x0, Sense sense, const Bounds& bounds, const M& method = {},
                 const StopOptions& options = {}) {

@@ -34,7 +34,7 @@ struct TraceEntry {
 };
 
 /// When to stop and what to observe. Every field has a documented default; a criterion set to
-/// 0 is off. Validated once per run (std::invalid_argument for negative tolerances, ...).
+/// 0 is off. Validated once per run (slope::ArgumentError for negative tolerances, ...).
 struct StopOptions {
   std::size_t max_iterations = 1000;
   std::size_t max_evaluations = 20000;
@@ -60,7 +60,7 @@ struct StopOptions {
   std::vector<TraceEntry>* trace = nullptr;
 };
 
-/// Throws std::invalid_argument naming the first field out of range.
+/// Throws slope::ArgumentError naming the first field out of range.
 void validate(const StopOptions& options);
 
 }  // namespace slope

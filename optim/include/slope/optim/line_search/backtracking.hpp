@@ -19,7 +19,7 @@ struct Backtracking {
   double noise = 1e-10;          ///< relative rounding noise of f allowed by the approximate Wolfe test (0: off)
 };
 
-/// Throws std::invalid_argument naming the first parameter out of range.
+/// Throws slope::ArgumentError naming the first parameter out of range.
 void validate(const Backtracking& search);
 
 }  // namespace slope

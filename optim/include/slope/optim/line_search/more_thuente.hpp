@@ -27,7 +27,7 @@ struct MoreThuente {
   std::size_t max_trials = 40;  ///< trials before the search fails
   double noise = 1e-10;         ///< relative rounding noise of f allowed by the approximate Wolfe test (0: off)
 };
-/// Throws std::invalid_argument naming the first parameter out of range.
+/// Throws slope::ArgumentError naming the first parameter out of range.
 void validate(const MoreThuente& search);
 
 }  // namespace slope
