@@ -139,6 +139,12 @@ class LinearMerge {
 /// memory and the time (one probe each): duplicates in a model sit close together.
 class RecentInstructions {
  public:
+  /// A table for a program of about `instructions` instructions: twice as many entries, at
+  /// most kMaxSize. A fixed 4096 entries (360 KB, zeroed) cost a small objective's compile
+  /// more than the rest of it, which a short optimizer run, recording once, paid in full.
+  explicit RecentInstructions(std::size_t instructions)
+      : table_(std::bit_ceil(std::clamp<std::size_t>(2 * instructions, 16, kMaxSize))) {}
+
   /// What identifies an instruction; `at`, `count` locate Nary and Vector operands (and Nary
   /// coefficients) in the program being built.
   struct Key {
@@ -154,14 +160,14 @@ class RecentInstructions {
 
   /// The first slot of an equal recent instruction, or kNone; remembers `key` (for `slot`) if none.
   std::uint32_t find_or_remember(const Program& p, const Key& key, std::uint32_t slot) {
-    Entry& entry = table_[hash(p, key) & (kSize - 1)];
+    Entry& entry = table_[hash(p, key) & (table_.size() - 1)];
     if (entry.used && same(p, entry.key, key)) return entry.slot;
     entry = Entry{key, slot, true};
     return kNone;
   }
 
  private:
-  static constexpr std::size_t kSize = 4096;
+  static constexpr std::size_t kMaxSize = 4096;
   struct Entry {
     Key key;
     std::uint32_t slot = 0;
@@ -218,7 +224,7 @@ class RecentInstructions {
     return false;
   }
 
-  std::vector<Entry> table_ = std::vector<Entry>(kSize);
+  std::vector<Entry> table_;  // a power of two entries
 };
 
 }  // namespace
@@ -309,7 +315,7 @@ Program compile(ReplayableTape& recorded, std::size_t inputs, std::span<const Va
   std::vector<std::pair<std::uint32_t, double>> terms;
   std::size_t merged = 0;
   std::size_t shared = 0;
-  RecentInstructions recent;
+  RecentInstructions recent(kept);
   p.code.reserve(kept + 1);
   std::uint32_t edges = 0;
   for (std::uint32_t i = n; i < nodes; ++i) {
