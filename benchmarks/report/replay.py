@@ -18,6 +18,7 @@ from results import BinaryRun, kernel_names, kernel_rows, met, ratio
 # The issue's targets that the summary rows do not carry (slope_bench_replay prints the same).
 RECORD_TARGET = 1.0  # replayed gradient / Slope's own record-and-sweep of the same kernel
 HVP_TARGET = 4.0  # one Hessian-vector product / one replayed gradient
+MINIMIZE_TARGET = 1.1  # one evaluation of minimize(lambda)'s taped objective / one replay
 
 
 @dataclass
@@ -30,6 +31,7 @@ class ReplayFigures:
     cost: Series  # replay / primal
     vs_record: Series  # replay / record-and-sweep
     hvp: Series  # Hessian-vector product / replay
+    minimize: Series  # an evaluation of minimize(lambda)'s objective / replay
     met: dict[str, str]  # kernel -> met / missed / mixed / n/a (cost against its target)
 
     def count(self, series: Series, target: float) -> list[str]:
@@ -70,6 +72,7 @@ def collect(run_list: list[BinaryRun]) -> ReplayFigures | None:
     return ReplayFigures(ids, kernel_names(ok[0]), targets, shape, _at_x1(ok[0]), cost,
                          _per_run("replay / record", ok, "replay", "record"),
                          _per_run("hvp / replay", ok, "hvp", "replay"),
+                         _per_run("minimize / replay", ok, "minimize", "replay"),
                          {k: met(cost.values.get(k, []), targets[k]) for k in ids})
 
 
@@ -78,7 +81,8 @@ def section(f: ReplayFigures) -> str:
     for k in f.ids:
         instructions, edges = f.shape.get(k, (math.nan, math.nan))
         rows.append([f"{k} {f.names.get(k, '')}".strip(), num(f.targets[k]), runs(f.cost.values.get(k, [])), f.met[k],
-                     runs(f.vs_record.values.get(k, [])), runs(f.hvp.values.get(k, [])),
+                     runs(f.vs_record.values.get(k, [])), runs(f.minimize.values.get(k, [])),
+                     runs(f.hvp.values.get(k, [])),
                      f"{num(instructions, 9)} / {num(edges, 9)}" if k in f.shape else "n/a", f.at_x1.get(k, "n/a")])
     flipped = [k for k in f.ids if f.at_x1.get(k) == "branch changed"]
     text = ("## Replay: record once, evaluate anywhere\n\n"
@@ -88,7 +92,10 @@ def section(f: ReplayFigures) -> str:
             "0.8 x the best replaying peer's figure (CppAD on a, b; CoDiPack's primal-value tape on c, e, g; "
             "ADOL-C on d, f), and *met* means at or under it in every run. *replay / record* compares it "
             f"with Slope recording and sweeping the same kernel at every call (target <= {num(RECORD_TARGET)}: "
-            "replaying must not cost more than recording). *hvp / replay* is one Hessian-vector product "
+            "replaying must not cost more than recording). *minimize / replay* is one evaluation of the "
+            "objective `slope::minimize(lambda)` makes of the kernel's function of Vars (recorded once "
+            "before timing, as the Function, then replayed) over one replay "
+            f"(target <= {num(MINIMIZE_TARGET)}). *hvp / replay* is one Hessian-vector product "
             f"(forward over reverse) over one replayed gradient (target <= {num(HVP_TARGET)}). Instructions "
             "and edges are the Function's (a vector operation is one instruction). One cell per run; "
             "lower is better.")
@@ -100,9 +107,12 @@ def section(f: ReplayFigures) -> str:
                     if "c" in flipped else "") + ".")
     if all(math.isnan(t) for t in f.targets.values()):
         text += " The binary wrote no summary rows, so the targets are unknown here."
-    text += "\n\n" + table(["kernel", "target", "replay / primal", "met?", "replay / record", "hvp / replay",
+    text += "\n\n" + table(["kernel", "target", "replay / primal", "met?", "replay / record", "minimize / replay",
+                            "hvp / replay",
                             "instructions / edges", "at x1"], rows)
     record_ok, hvp_ok = f.count(f.vs_record, RECORD_TARGET), f.count(f.hvp, HVP_TARGET)
+    minimize_ok = f.count(f.minimize, MINIMIZE_TARGET)
     text += (f"\nreplay / record <= {num(RECORD_TARGET)} in every run on {len(record_ok)} of {len(f.ids)} kernels; "
+             f"minimize / replay <= {num(MINIMIZE_TARGET)} on {len(minimize_ok)} of {len(f.ids)}; "
              f"hvp / replay <= {num(HVP_TARGET)} on {len(hvp_ok)} of {len(f.ids)}.\n")
     return text

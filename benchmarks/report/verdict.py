@@ -65,6 +65,11 @@ def _replay(f: ReplayFigures) -> str:
         text += (f". Replay / record-and-sweep {num(min(record))} to {num(max(record))} (target <= "
                  f"{num(replay.RECORD_TARGET)}: met on {len(f.count(f.vs_record, replay.RECORD_TARGET))} of "
                  f"{len(f.ids)})")
+    minimize = [f.minimize.median(k) for k in f.ids if not math.isnan(f.minimize.median(k))]
+    if minimize:
+        text += (f"; an evaluation of minimize(lambda)'s objective / replay {num(min(minimize))} to "
+                 f"{num(max(minimize))} (target <= {num(replay.MINIMIZE_TARGET)}: met on "
+                 f"{len(f.count(f.minimize, replay.MINIMIZE_TARGET))} of {len(f.ids)})")
     if hvp:
         text += (f"; Hessian-vector product / replay {num(min(hvp))} to {num(max(hvp))} (target <= "
                  f"{num(replay.HVP_TARGET)}: met on {len(f.count(f.hvp, replay.HVP_TARGET))} of {len(f.ids)})")
