@@ -236,15 +236,15 @@ void Checker::param(const Statement& statement) {
   } else {
     model_.initial_point.insert(model_.initial_point.end(), values.begin(), values.end());
   }
-  bounds(statement, offset, shape.size());
+  std::string written_bounds = bounds(statement, offset, shape.size());
   const auto slot = static_cast<std::uint32_t>(model_.parameters.size());
-  model_.parameters.push_back(ParameterInfo{statement.name, shape, offset});
+  model_.parameters.push_back(ParameterInfo{statement.name, shape, offset, std::move(written_bounds)});
   declare(statement.name, statement.name_span, Symbol{SymbolKind::Param, slot, statement.name_span, {}});
 }
 
 // param NAME >= a, > a, <= b, < b, in [a, b]: scalar bounds on every element, checked against
 // each other and against the initial values (in flat order, which set these just before).
-void Checker::bounds(const Statement& statement, std::size_t offset, std::size_t count) {
+std::string Checker::bounds(const Statement& statement, std::size_t offset, std::size_t count) {
   const auto bound = [&](const Bound& b, const char* which, double none) {
     if (b.value == kNoExpr) return none;
     context_ = Context::Fixed;
@@ -288,6 +288,7 @@ void Checker::bounds(const Statement& statement, std::size_t offset, std::size_t
          fmt::format("{}the initial value of param '{}' is {}, outside its bounds {}", element, statement.name, v,
                      interval));
   }
+  return statement.lower.value == kNoExpr && statement.upper.value == kNoExpr ? std::string() : interval;
 }
 
 void Checker::let(const Statement& statement) {

@@ -46,7 +46,8 @@ class Checker {
   void data(const Statement& statement, std::uint32_t slot);
   void constant(const Statement& statement);
   void param(const Statement& statement);
-  void bounds(const Statement& statement, std::size_t offset, std::size_t count);
+  /// Checks and stores a param's bounds; returns them as written ("(0, inf)"), "" if none.
+  std::string bounds(const Statement& statement, std::size_t offset, std::size_t count);
   void let(const Statement& statement);
   void objective(const Statement& statement);
   std::uint64_t dimension_value(const Dimension& dimension, std::string_view what);

@@ -198,8 +198,10 @@ class PyModel {
         for (std::size_t i = 0; i < info.shape.size(); ++i) {
           const std::size_t k = info.offset + i;
           if (theta[k] >= bounds.lower[k] && theta[k] <= bounds.upper[k]) continue;
-          throw py::value_error(fmt::format("start: {} = {} is outside its bounds [{}, {}]",
-                                            lang::component_name(info, i), theta[k], bounds.lower[k], bounds.upper[k]));
+          // The bounds as the model writes them: `sigma > 0` is (0, inf), not the closest double
+          // above 0 that the optimizer keeps as its closed bound.
+          throw py::value_error(fmt::format("start: {} = {} is outside its bounds {}", lang::component_name(info, i),
+                                            theta[k], info.bounds.empty() ? "(-inf, inf)" : info.bounds));
         }
       }
     }

@@ -229,5 +229,20 @@ def test_bounds_in_the_model_give_scipys_non_negative_least_squares():
     zeros = want == 0.0
     assert zeros.any()
     assert (r.params["x"][zeros] == 0.0).all()  # exact zeros, at the bound
-    with pytest.raises(ValueError, match=r"start: x\[2\] = -1 is outside its bounds"):
+    with pytest.raises(ValueError, match=r"start: x\[2\] = -1 is outside its bounds \[0, inf\)$"):
         m.optimize(start={"x": [1, -1, 1, 1, 1, 1]})
+
+
+def test_a_start_outside_strict_bounds_names_them_as_written():
+    # `sigma > 0` keeps the closest double above 0 as the optimizer's bound; the message shows (0, inf).
+    m = slope.Model("param mu = 0\nparam sigma > 0 = 1\nparam p in [0, 1] = 0.5\n"
+                    "minimize square(mu - 1) + square(sigma - 2) + square(p - 0.25)")
+    with pytest.raises(ValueError, match=r"start: sigma = 0 is outside its bounds \(0, inf\)$"):
+        m.optimize(start={"mu": 0, "sigma": 0, "p": 0.5})
+    with pytest.raises(ValueError, match=r"start: p = 2 is outside its bounds \[0, 1\]$"):
+        m.optimize(start={"mu": 0, "sigma": 1, "p": 2})
+    with pytest.raises(ValueError, match=r"start: mu = nan is outside its bounds \(-inf, inf\)$"):
+        m.optimize(start={"mu": float("nan"), "sigma": 1, "p": 0.5})
+    r = m.optimize(start={"mu": 0, "sigma": 1, "p": 0.5})
+    assert r.converged
+    np.testing.assert_allclose([r.params["mu"], r.params["sigma"], r.params["p"]], [1, 2, 0.25], atol=1e-6)

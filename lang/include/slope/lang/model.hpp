@@ -53,6 +53,7 @@ struct ParameterInfo {
   std::string name;
   Shape shape;
   std::size_t offset = 0;
+  std::string bounds;  ///< its bounds as written, "(0, inf)", "[0, 1]"; empty when it has none
 };
 
 /// How messages and tables name value `index` (row-major, from 0) of a param: "b", "w[3]",
