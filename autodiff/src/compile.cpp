@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
-#include <unordered_map>
 
 #include "program.hpp"
 #include "slope/autodiff/errors.hpp"
@@ -30,18 +29,52 @@ std::uint64_t next_program_id() noexcept {
 }
 
 /// Slots of the constants a program uses, stored once each (by bit pattern, so -0.0 and NaNs
-/// keep their identity).
+/// keep their identity). A model's passive numbers (every X[i][j] of an index sum) are most of
+/// its constants, so this is an open-addressing table of value indices, and each recorded
+/// constant's slot is remembered: one lookup per recorded constant, not one per use.
 class ConstantPool {
  public:
+  explicit ConstantPool(std::size_t recorded) : slot_of_(recorded, kNone), table_(64, kNone) {}
+
+  /// The slot of the recording's constant `ref` (a kConstantRef reference).
+  std::uint32_t slot(const ReplayableTape& recorded, std::uint32_t ref) {
+    std::uint32_t& known = slot_of_[ref & ~kConstantRef];
+    if (known == kNone) known = slot(recorded.constant(ref));
+    return known;
+  }
+  /// The slot of `value`.
   std::uint32_t slot(double value) {
-    const auto [it, added] = index_.try_emplace(std::bit_cast<std::uint64_t>(value), values_.size());
-    if (added) values_.push_back(value);
-    return it->second;
+    if (2 * (values_.size() + 1) > table_.size()) grow();
+    const auto bits = std::bit_cast<std::uint64_t>(value);
+    for (std::size_t at = spread(bits);; ++at) {
+      std::uint32_t& entry = table_[at & (table_.size() - 1)];
+      if (entry == kNone) {
+        entry = static_cast<std::uint32_t>(values_.size());
+        values_.push_back(value);
+        return entry;
+      }
+      if (std::bit_cast<std::uint64_t>(values_[entry]) == bits) return entry;
+    }
   }
   [[nodiscard]] std::vector<double>& values() noexcept { return values_; }
 
  private:
-  std::unordered_map<std::uint64_t, std::uint32_t> index_;
+  static std::size_t spread(std::uint64_t bits) noexcept {
+    bits ^= bits >> 33;
+    bits *= 0xff51afd7ed558ccdULL;
+    return static_cast<std::size_t>(bits ^ (bits >> 33));
+  }
+  void grow() {
+    table_.assign(2 * table_.size(), kNone);
+    for (std::uint32_t k = 0; k < values_.size(); ++k) {
+      std::size_t at = spread(std::bit_cast<std::uint64_t>(values_[k]));
+      while (table_[at & (table_.size() - 1)] != kNone) ++at;
+      table_[at & (table_.size() - 1)] = k;
+    }
+  }
+
+  std::vector<std::uint32_t> slot_of_;  // per recorded constant: its slot, or kNone
+  std::vector<std::uint32_t> table_;    // a power of two entries, at most half used: indices into values_
   std::vector<double> values_;
 };
 
@@ -140,70 +173,69 @@ class LinearMerge {
 class RecentInstructions {
  public:
   /// A table for a program of about `instructions` instructions: twice as many entries, at
-  /// most kMaxSize. A fixed 4096 entries (360 KB, zeroed) cost a small objective's compile
-  /// more than the rest of it, which a short optimizer run, recording once, paid in full.
+  /// most kMaxSize. Each entry is the index of an instruction already emitted, whose key is
+  /// read back from the program: a table of whole keys (88 bytes each, zeroed at every compile)
+  /// cost a small objective's compile more than the rest of it, which a short optimizer run,
+  /// recording once, paid in full.
   explicit RecentInstructions(std::size_t instructions)
-      : table_(std::bit_ceil(std::clamp<std::size_t>(2 * instructions, 16, kMaxSize))) {}
+      : table_(std::bit_ceil(std::clamp<std::size_t>(2 * instructions, 16, kMaxSize)), kNone) {}
 
-  /// What identifies an instruction; `at`, `count` locate Nary and Vector operands (and Nary
-  /// coefficients) in the program being built.
-  struct Key {
-    OpCode op = OpCode::Input;
-    Form form = Form::Unary;
-    std::uint32_t a = 0;
-    std::uint32_t b = 0;
-    std::uint32_t at = 0;
-    std::uint32_t count = 0;
-    LinearMap map{};
-    MatrixProduct product{};  // distinguishes products of one operand list in other shapes
-  };
+  /// The index of an instruction equal to `ins` (not a vector instruction; a Nary one's
+  /// operands and coefficients already appended to the program), or kNone; if none,
+  /// remembers that `ins` is the instruction about to be emitted (index p.code.size()).
+  std::uint32_t find_or_remember(const Program& p, const Instruction& ins) {
+    std::uint64_t h = start(ins.op, ins.form);
+    if (ins.form == Form::Nary) {
+      mix_operands(p, h, ins.a, ins.b);
+    } else {
+      mix(h, ins.a);
+      mix(h, ins.b);
+    }
+    std::uint32_t& entry = table_[h & (table_.size() - 1)];
+    if (entry != kNone && same(p, p.code[entry], ins)) return entry;
+    entry = static_cast<std::uint32_t>(p.code.size());
+    return kNone;
+  }
 
-  /// The first slot of an equal recent instruction, or kNone; remembers `key` (for `slot`) if none.
-  std::uint32_t find_or_remember(const Program& p, const Key& key, std::uint32_t slot) {
-    Entry& entry = table_[hash(p, key) & (table_.size() - 1)];
-    if (entry.used && same(p, entry.key, key)) return entry.slot;
-    entry = Entry{key, slot, true};
+  /// \overload for the vector instruction `v` of operation `op` (its operands appended).
+  std::uint32_t find_or_remember(const Program& p, OpCode op, const VectorInstruction& v) {
+    std::uint64_t h = start(op, Form::Vector);
+    mix_operands(p, h, v.operands, static_cast<std::uint32_t>(v.inputs()));
+    // Not the map's data address: the table's evictions, and so which duplicates are shared and
+    // the bits of the sums, would then change from run to run with where the data sit.
+    mix(h, v.map.rows);
+    mix(h, v.map.cols);
+    mix(h, v.map.stride);
+    mix(h, v.product.rows);
+    mix(h, v.product.cols);
+    std::uint32_t& entry = table_[h & (table_.size() - 1)];
+    if (entry != kNone && p.code[entry].op == op && p.code[entry].form == Form::Vector &&
+        same_vector(p, p.vectors[p.code[entry].a], v)) {
+      return entry;
+    }
+    entry = static_cast<std::uint32_t>(p.code.size());
     return kNone;
   }
 
  private:
   static constexpr std::size_t kMaxSize = 4096;
-  struct Entry {
-    Key key;
-    std::uint32_t slot = 0;
-    bool used = false;
-  };
 
-  static bool operands_vary(Form form) noexcept { return form == Form::Nary || form == Form::Vector; }
-
-  static std::uint64_t hash(const Program& p, const Key& k) noexcept {
-    std::uint64_t h = (static_cast<std::uint64_t>(k.op) << 8 | static_cast<std::uint64_t>(k.form)) * 0x9E3779B97F4A7C15ULL;
-    const auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 0xBF58476D1CE4E5B9ULL; h ^= h >> 31; };
-    if (!operands_vary(k.form)) {
-      mix(k.a);
-      mix(k.b);
-      return h;
-    }
-    for (std::uint32_t j = 0; j < k.count; ++j) mix(p.nary_operands[k.at + j]);
-    // Not the map's data address: the table's evictions, and so which duplicates are shared and
-    // the bits of the sums, would then change from run to run with where the data sit.
-    if (k.form == Form::Vector) {
-      mix(k.map.rows);
-      mix(k.map.cols);
-      mix(k.map.stride);
-      mix(k.product.rows);
-      mix(k.product.cols);
-    }
-    return h;
+  static std::uint64_t start(OpCode op, Form form) noexcept {
+    return (static_cast<std::uint64_t>(op) << 8 | static_cast<std::uint64_t>(form)) * 0x9E3779B97F4A7C15ULL;
+  }
+  static void mix(std::uint64_t& h, std::uint64_t v) noexcept {
+    h = (h ^ v) * 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 31;
+  }
+  static void mix_operands(const Program& p, std::uint64_t& h, std::uint32_t at, std::uint32_t count) noexcept {
+    for (std::uint32_t j = 0; j < count; ++j) mix(h, p.nary_operands[at + j]);
   }
 
-  static bool same_map(const LinearMap& x, const LinearMap& y) noexcept {
-    return x.data == y.data && x.stride == y.stride && x.rows == y.rows && x.cols == y.cols &&
-           std::bit_cast<std::uint64_t>(x.scale) == std::bit_cast<std::uint64_t>(y.scale) && x.sum == y.sum &&
-           x.transposed == y.transposed;
+  static bool same_operands(const Program& p, std::uint32_t x, std::uint32_t y, std::uint32_t count) noexcept {
+    return std::memcmp(&p.nary_operands[x], &p.nary_operands[y], sizeof(std::uint32_t) * count) == 0;
   }
 
-  static bool same(const Program& p, const Key& x, const Key& y) noexcept {
+  static bool same(const Program& p, const Instruction& x, const Instruction& y) noexcept {
     if (x.op != y.op || x.form != y.form) return false;
     switch (x.form) {
       case Form::Unary: return x.a == y.a;
@@ -211,20 +243,24 @@ class RecentInstructions {
       case Form::First:
       case Form::Second: return x.a == y.a && x.b == y.b;
       case Form::Nary:
-      case Form::Vector: {
-        if (x.count != y.count || (x.form == Form::Vector && (!same_map(x.map, y.map) || x.product != y.product))) {
-          return false;
-        }
-        const std::size_t bytes = sizeof(std::uint32_t) * x.count;
-        if (std::memcmp(&p.nary_operands[x.at], &p.nary_operands[y.at], bytes) != 0) return false;
-        return x.form == Form::Vector ||
-               std::memcmp(&p.coefficients[x.at], &p.coefficients[y.at], sizeof(double) * x.count) == 0;
-      }
+        return x.b == y.b && same_operands(p, x.a, y.a, x.b) &&
+               std::memcmp(&p.coefficients[x.a], &p.coefficients[y.a], sizeof(double) * x.b) == 0;
+      case Form::Vector: return false;  // compared by same_vector
     }
     return false;
   }
 
-  std::vector<Entry> table_;  // a power of two entries
+  static bool same_vector(const Program& p, const VectorInstruction& x, const VectorInstruction& y) noexcept {
+    const LinearMap& m = x.map;
+    const LinearMap& n = y.map;
+    const bool same_map = m.data == n.data && m.stride == n.stride && m.rows == n.rows && m.cols == n.cols &&
+                          std::bit_cast<std::uint64_t>(m.scale) == std::bit_cast<std::uint64_t>(n.scale) &&
+                          m.sum == n.sum && m.transposed == n.transposed;
+    return same_map && x.product == y.product && x.inputs() == y.inputs() &&
+           same_operands(p, x.operands, y.operands, static_cast<std::uint32_t>(x.inputs()));
+  }
+
+  std::vector<std::uint32_t> table_;  // a power of two entries: instruction indices, or kNone
 };
 
 }  // namespace
@@ -282,8 +318,8 @@ Program compile(ReplayableTape& recorded, std::size_t inputs, std::span<const Va
 
   // Constants first, so that one comparison (slot < C) tells a constant operand; a first pass
   // assigns them, the second writes instructions.
-  ConstantPool pool;
-  const auto constant_slot = [&](std::uint32_t ref) { return pool.slot(recorded.constant(ref)); };
+  ConstantPool pool(recorded.constant_count());
+  const auto constant_slot = [&](std::uint32_t ref) { return pool.slot(recorded, ref); };
   std::size_t kept = 0;
   for (std::uint32_t i = n; i < nodes; ++i) {
     if (live[i] == 0) continue;
@@ -340,13 +376,11 @@ Program compile(ReplayableTape& recorded, std::size_t inputs, std::span<const Va
         p.nary_operands.push_back(slot(ref));
         p.coefficients.push_back(0.0);
       }
-      const std::uint32_t earlier = recent.find_or_remember(
-          p, {op, Form::Vector, 0, 0, v.operands, static_cast<std::uint32_t>(refs.size()), v.map, v.product},
-          c + n + v.first);
+      const std::uint32_t earlier = recent.find_or_remember(p, op, v);
       if (earlier != kNone) {  // computed already: its outputs are this one's
         p.nary_operands.resize(v.operands);
         p.coefficients.resize(v.operands);
-        for (std::uint32_t k = 0; k < results; ++k) slot_of[i + k] = earlier + k;
+        for (std::uint32_t k = 0; k < results; ++k) slot_of[i + k] = c + n + earlier + k;
         shared += results;
         continue;
       }
@@ -404,16 +438,13 @@ Program compile(ReplayableTape& recorded, std::size_t inputs, std::span<const Va
         ins.form = Form::Unary;
       }
     }
-    const bool nary = ins.form == Form::Nary;
-    const std::uint32_t earlier = recent.find_or_remember(
-        p, {ins.op, ins.form, nary ? 0 : ins.a, nary ? 0 : ins.b, nary ? ins.a : 0, nary ? ins.b : 0, {}, {}},
-        c + n + static_cast<std::uint32_t>(p.code.size()));
+    const std::uint32_t earlier = recent.find_or_remember(p, ins);
     if (earlier != kNone) {  // computed already
-      if (nary) {
+      if (ins.form == Form::Nary) {
         p.nary_operands.resize(ins.a);
         p.coefficients.resize(ins.a);
       }
-      slot_of[i] = earlier;
+      slot_of[i] = c + n + earlier;
       ++shared;
       continue;
     }

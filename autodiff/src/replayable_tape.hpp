@@ -98,6 +98,7 @@ class ReplayTables {
   void rewind(std::uint32_t nodes);
 
   [[nodiscard]] double constant(std::uint32_t ref) const noexcept { return constants_[ref & ~kConstantRef]; }
+  [[nodiscard]] std::size_t constant_count() const noexcept { return constants_.size(); }
   [[nodiscard]] std::span<const Decision> decisions() const noexcept { return decisions_; }
   [[nodiscard]] std::span<const VectorStep> vector_steps() const noexcept { return vector_steps_; }
   [[nodiscard]] std::span<const ElementwiseStep> elementwise_steps() const noexcept { return elementwise_steps_; }
@@ -154,6 +155,8 @@ class ReplayableTape {
     return step != nullptr ? step->first_output : node;
   }
   [[nodiscard]] double constant(std::uint32_t ref) const noexcept { return tables_.constant(ref); }
+  /// Number of constants recorded (references are below it).
+  [[nodiscard]] std::size_t constant_count() const noexcept { return tables_.constant_count(); }
   [[nodiscard]] std::span<const ReplayTables::Decision> decisions() const noexcept { return tables_.decisions(); }
   [[nodiscard]] std::vector<std::vector<double>>& copies() noexcept { return tables_.copies(); }
   [[nodiscard]] std::size_t precomputed() const noexcept { return tables_.precomputed(); }

@@ -6,7 +6,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -34,6 +33,74 @@ std::span<const std::uint32_t> operand_slots(const Program& p, const Instruction
 /// in L1 between the operation that writes them and the ones that read them.
 constexpr std::size_t kScheduleWindow = 512;
 
+namespace {
+
+constexpr std::uint32_t kForms = 6;  // Form's enumerators
+
+/// What sort_window keeps between windows, so that a window costs no allocation.
+struct WindowSorter {
+  std::vector<std::uint16_t> rank = std::vector<std::uint16_t>(kOpCodes * kForms, kNoRank);  // of (op, form)
+  std::vector<std::uint32_t> present;  // the (op, form) pairs of the window
+  std::vector<std::uint32_t> start;    // counting sort: first place of each key
+  std::vector<std::uint64_t> packed;   // the general sort's keys
+  static constexpr std::uint16_t kNoRank = 0xffff;
+};
+
+/// Orders the window [begin, end) of `order` by (level, op, form, and for a vector instruction
+/// of one output its first operand), stably. The dot products of the same Vars with each row
+/// (an index sum) then end side by side, which join_row_dots needs. Compiling is paid again at
+/// every recording (an optimizer that records once pays it in its first step), so the common
+/// window, without vector instructions, is a counting sort over its few distinct keys: a
+/// comparison sort of index tuples was a quarter of a compile.
+void sort_window(const Program& p, std::span<const std::uint32_t> level, std::size_t begin, std::size_t end,
+                 std::vector<std::uint32_t>& order, WindowSorter& s) {
+  const auto pair_of = [&](std::size_t i) {
+    return static_cast<std::uint32_t>(p.code[i].op) * kForms + static_cast<std::uint32_t>(p.code[i].form);
+  };
+  bool vector = false;
+  std::uint32_t levels = 0;
+  s.present.clear();
+  for (std::size_t i = begin; i < end; ++i) {
+    vector = vector || p.code[i].form == Form::Vector;
+    levels = std::max(levels, level[i] + 1);
+    if (const std::uint32_t k = pair_of(i); s.rank[k] == WindowSorter::kNoRank) {
+      s.rank[k] = 0;
+      s.present.push_back(k);
+    }
+  }
+  std::sort(s.present.begin(), s.present.end());
+  for (std::size_t r = 0; r < s.present.size(); ++r) s.rank[s.present[r]] = static_cast<std::uint16_t>(r);
+  const std::size_t pairs = s.present.size();
+  const std::size_t keys = levels * pairs;
+  if (!vector && keys <= 4 * kScheduleWindow) {
+    s.start.assign(keys + 1, 0);
+    for (std::size_t i = begin; i < end; ++i) ++s.start[level[i] * pairs + s.rank[pair_of(i)] + 1];
+    for (std::size_t k = 1; k <= keys; ++k) s.start[k] += s.start[k - 1];
+    for (std::size_t i = begin; i < end; ++i) {
+      order[begin + s.start[level[i] * pairs + s.rank[pair_of(i)]]++] = static_cast<std::uint32_t>(i);
+    }
+  } else {
+    // Every field in one integer, the position last (so equal keys keep their order): level and
+    // position < kScheduleWindow (9 bits each), op 8, form 3, operand 32.
+    static_assert(kScheduleWindow <= 512 && kOpCodes <= 256);
+    const auto operand = [&](std::size_t i) -> std::uint64_t {
+      const Instruction& ins = p.code[i];
+      if (ins.form != Form::Vector || p.vectors[ins.a].inputs() == 0) return 0;
+      return p.nary_operands[p.vectors[ins.a].operands];
+    };
+    s.packed.clear();
+    for (std::size_t i = begin; i < end; ++i) {
+      s.packed.push_back(std::uint64_t{level[i]} << 52 | std::uint64_t{pair_of(i)} << 41 | operand(i) << 9 |
+                         (i - begin));
+    }
+    std::sort(s.packed.begin(), s.packed.end());
+    for (std::size_t k = 0; k < s.packed.size(); ++k) order[begin + k] = static_cast<std::uint32_t>(begin + (s.packed[k] & 511));
+  }
+  for (const std::uint32_t k : s.present) s.rank[k] = WindowSorter::kNoRank;
+}
+
+}  // namespace
+
 /// Reorders the instructions of each window of kScheduleWindow by dependency level (ASAP
 /// within the window), then by operation and form, keeping the recorded order otherwise.
 /// Why: recorded code interleaves a few operations per statement (x*x, a sum, a product...),
@@ -47,6 +114,7 @@ void schedule(Program& p) {
   const std::uint32_t first = p.constants + p.inputs;
   std::vector<std::uint32_t> order(count);
   std::vector<std::uint32_t> level(count, 0);
+  WindowSorter sorter;
   // A vector instruction of several outputs keeps them together and in place: a window of its
   // own. One of a single output (a dot product, a sum) is scheduled like any instruction.
   const auto barrier = [&](std::size_t i) {
@@ -64,18 +132,8 @@ void schedule(Program& p) {
       for (const std::uint32_t s : operand_slots(p, p.code[i])) {
         if (s >= first + start) level[i] = std::max(level[i], level[s - first] + 1);  // written in this window
       }
-      order[i] = static_cast<std::uint32_t>(i);
     }
-    // Vector instructions of one output also by their first operand: the dot products of the
-    // same Vars with each row (an index sum) end side by side, which join_row_dots needs.
-    const auto operand = [&](std::uint32_t i) -> std::uint32_t {
-      const Instruction& ins = p.code[i];
-      if (ins.form != Form::Vector || p.vectors[ins.a].inputs() == 0) return 0;
-      return p.nary_operands[p.vectors[ins.a].operands];
-    };
-    const auto key = [&](std::uint32_t i) { return std::tuple(level[i], p.code[i].op, p.code[i].form, operand(i)); };
-    std::stable_sort(order.begin() + static_cast<std::ptrdiff_t>(start), order.begin() + static_cast<std::ptrdiff_t>(end),
-                     [&](std::uint32_t x, std::uint32_t y) { return key(x) < key(y); });
+    sort_window(p, level, start, end, order, sorter);
   }
 
   std::vector<std::uint32_t> position(count);

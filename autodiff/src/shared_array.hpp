@@ -64,10 +64,13 @@ class SharedArray {
   [[nodiscard]] std::size_t bytes() const noexcept { return items_->size() * sizeof(T); }
 
  private:
+  // Called at every write (compile pushes each instruction): the check stays inline, the
+  // copy, which only a shared array makes, out of line.
   std::vector<T>& own() {
-    if (items_.use_count() != 1) items_ = std::make_shared<std::vector<T>>(*items_);
+    if (items_.use_count() != 1) [[unlikely]] unshare();
     return *items_;
   }
+  void unshare() { items_ = std::make_shared<std::vector<T>>(*items_); }
 
   static bool same_items(const std::vector<T>& a, const std::vector<T>& b) noexcept {
     if constexpr (std::is_arithmetic_v<T>) {  // no padding: compare the bits
