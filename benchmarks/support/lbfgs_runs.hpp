@@ -99,8 +99,9 @@ RunOutcome run_slope(const P& problem, const SolverSettings& settings) {
   return run_slope_on(objective, problem.x0, settings);
 }
 
-/// Slope's L-BFGS with the gradient taken by the tape from the problem's Var template: the
-/// objective is recorded and swept at every evaluation (one tape kept across the run).
+/// Slope's L-BFGS with the gradient taken by the tape from the problem's Var template, as
+/// slope::minimize(lambda) takes it: taped for the first evaluations
+/// (TapedObjective::kTapedFirst), then recorded once into a Function and replayed.
 template <Problem P>
 RunOutcome run_slope_taped(const P& problem, const SolverSettings& settings) {
   auto objective = [&problem](std::span<const slope::Var> x) { return problem.evaluate(x); };

@@ -1,13 +1,17 @@
 // Every form of objective gives the same run: a function of Vars (taped), a function writing
 // its gradient, objects with value_and_gradient or value + gradient members, const ones.
-// A function of Vars is recorded once and replayed, recorded again where a branch flips, and
-// recorded at every call with record_every_call or when it cannot be replayed.
+// A function of Vars is taped for its first evaluations, then recorded once and replayed,
+// recorded again where a branch flips, and recorded at every call with record_every_call or
+// when it cannot be replayed.
 // Also the progress printer's output.
 #include <boost/test/unit_test.hpp>
 
 #include <slope/autodiff.hpp>
 #include <slope/optim.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -98,7 +102,7 @@ double branchy_by_hand(std::span<const double> x, std::span<double> g) {
 
 BOOST_AUTO_TEST_CASE(a_taped_objective_is_recorded_once_and_replayed) {
   const auto f = [](std::span<const Var> x) { return taped(x); };
-  slope::TapedObjective<const decltype(f)> objective(f);
+  slope::TapedObjective<const decltype(f)> objective(f, 0);  // recorded at the first evaluation
   std::vector<double> x{3.0, -2.0, 0.5}, g(3), want(3);
   for (int call = 0; call < 5; ++call) {
     x[1] += 0.25;
@@ -109,8 +113,45 @@ BOOST_AUTO_TEST_CASE(a_taped_objective_is_recorded_once_and_replayed) {
   BOOST_TEST(objective.recordings() == 1U);
 }
 
+BOOST_AUTO_TEST_CASE(a_taped_objective_told_to_record_at_once_replays_a_whole_run) {
+  int calls = 0;
+  const auto f = [&calls](std::span<const Var> x) {
+    ++calls;
+    return taped(x);
+  };
+  slope::TapedObjective<const decltype(f)> objective(f, 0);
+  const slope::Result r = slope::minimize(objective, {3.0, -2.0, 0.5});
+  BOOST_TEST(r.converged());
+  BOOST_TEST(calls == 1);
+  BOOST_TEST(objective.recordings() == 1U);
+  const slope::Result taped_run = slope::minimize(slope::record_every_call(f), {3.0, -2.0, 0.5});
+  for (std::size_t i = 0; i < r.x.size(); ++i) BOOST_TEST(std::fabs(r.x[i] - taped_run.x[i]) <= 1e-8);
+}
+
+BOOST_AUTO_TEST_CASE(a_taped_objective_is_taped_for_its_first_evaluations_then_replayed) {
+  int calls = 0;
+  const auto f = [&calls](std::span<const Var> x) {
+    ++calls;
+    return taped(x);
+  };
+  using Objective = slope::TapedObjective<const decltype(f)>;
+  Objective objective(f);
+  std::vector<double> x{3.0, -2.0, 0.5}, g(3), want(3);
+  const std::size_t evaluations = Objective::kTapedFirst + 10;
+  for (std::size_t call = 0; call < evaluations; ++call) {
+    x[1] += 0.01;
+    const double v = objective(x, g);
+    BOOST_TEST(std::fabs(v - by_hand(x, want)) <= 1e-12 * std::fabs(v));
+    for (std::size_t i = 0; i < x.size(); ++i) BOOST_TEST(std::fabs(g[i] - want[i]) <= 1e-12);
+    // f runs at every taped evaluation, once more to record it, then never
+    const std::size_t taped_so_far = std::min<std::size_t>(call + 1, Objective::kTapedFirst);
+    BOOST_TEST(static_cast<std::size_t>(calls) == taped_so_far + (call + 1 > Objective::kTapedFirst ? 1 : 0));
+    BOOST_TEST(objective.recordings() == (call + 1 > Objective::kTapedFirst ? 1U : 0U));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_branch_that_flips_is_recorded_again_and_stays_exact) {
-  slope::TapedObjective<decltype(branchy)> objective(branchy);
+  slope::TapedObjective<decltype(branchy)> objective(branchy, 0);
   std::vector<double> g(2), want(2);
   for (const double x0 : {1.0, 1.5, 2.5, 3.0, 1.2}) {  // below 2, above 2 (a flip), below again
     const std::vector<double> x{x0, 0.3};
@@ -138,7 +179,10 @@ BOOST_AUTO_TEST_CASE(record_every_call_runs_the_function_at_every_evaluation) {
   BOOST_TEST(static_cast<std::size_t>(calls) == r.evaluations);
   calls = 0;
   const slope::Result replayed = slope::minimize(counted, {3.0, -2.0, 0.5});
-  BOOST_TEST(calls == 1);  // recorded once
+  // taped for its first evaluations, then recorded once (if the run lasts longer)
+  constexpr std::size_t taped_first = slope::TapedObjective<decltype(counted)>::kTapedFirst;
+  const std::size_t expected = std::min(replayed.evaluations, taped_first) + (replayed.evaluations > taped_first ? 1 : 0);
+  BOOST_TEST(static_cast<std::size_t>(calls) == expected);
   BOOST_TEST(replayed.iterations == r.iterations);
 }
 

@@ -3,16 +3,17 @@
 /// What can be optimized, and the one form every method consumes.
 ///
 /// An objective is any of:
-///  - a function of Vars, `f(std::span<const Var>) -> Var`, recorded once into a
-///    slope::Function and replayed at every evaluation (recorded again only where a recorded
-///    comparison comes out the other way); wrap it in `record_every_call(f)` to record it on a
-///    tape at every evaluation instead (see TapedObjective for when to choose which);
+///  - a function of Vars, `f(std::span<const Var>) -> Var`, taped for its first evaluations,
+///    then recorded once into a slope::Function and replayed (recorded again only where a
+///    recorded comparison comes out the other way); wrap it in `record_every_call(f)` to record
+///    it on a tape at every evaluation instead (see TapedObjective for when to choose which);
 ///  - a callable `f(std::span<const double> x, std::span<double> grad) -> double` that writes
 ///    its gradient (hand-written gradients);
 ///  - an object with `value_and_gradient(x, grad) -> double`;
 ///  - an object with `value(x) -> double` and `gradient(x, grad)`.
 
 #include <concepts>
+#include <cstddef>
 #include <span>
 #include <type_traits>
 #include <optional>
@@ -77,27 +78,42 @@ class ObjectiveRef {
   double (*call_)(void*, std::span<const double>, std::span<double>);
 };
 
-/// Adapts a function of Vars to the (x, grad) form by recording it once and replaying it.
+/// Adapts a function of Vars to the (x, grad) form: taped for its first evaluations, then
+/// recorded once and replayed.
 ///
-/// The first evaluation records f into a slope::Function; every later one replays that program
-/// (no recording, no allocation: 2-3x faster than recording a tape each time on scalar code).
-/// Where a comparison on Vars recorded in f (an `if`, a max written with `<`) comes out the
-/// other way, the replay reports it and f is recorded again at that point, so the values and
-/// gradients are always f's own. Objectives with operations a Function cannot replay (custom_op,
-/// external_op, user rules) are recorded on a tape at every evaluation instead.
+/// The first `taped_first` evaluations (kTapedFirst unless given) record f on a tape and sweep
+/// it, as `record_every_call` does. The next one records f into a slope::Function, and every
+/// later one replays that program (no recording, no allocation: 2-3x faster than a taped
+/// evaluation on scalar code). Where a comparison on Vars recorded in f (an `if`, a max written
+/// with `<`) comes out the other way, the replay reports it and f is recorded again at that
+/// point, so the values and gradients are always f's own. Objectives with operations a Function
+/// cannot replay (custom_op, external_op, user rules) are taped at every evaluation instead.
+///
+/// Why tape first: compiling a recording costs as much as 20-35 taped evaluations (measured from
+/// 4 to 30,000 nodes), and a replay saves at most about half a taped evaluation, so a run has to
+/// be some 50 evaluations long before the compile pays. Runs shorter than that (a small problem,
+/// a warm start) cost what they cost on the tape; longer ones, the usual, replay nearly all
+/// of their evaluations. Their gradients agree to rounding: a replay sums an adjoint's
+/// contributions in another order than the tape.
 ///
 /// When to record every call instead (`record_every_call(f)`): when f's control flow changes
 /// at almost every point (then each evaluation would record twice), or when f depends on
 /// something besides x that changes between calls (a member the caller updates, a random draw:
-/// a replay would keep the recorded numbers), and when the run is short: compiling the
-/// recording costs as much as some 20-45 taped evaluations, which a run of a few dozen
-/// evaluations does not win back.
+/// a replay would keep the recorded numbers).
 template <VarObjective F>
 class TapedObjective {
  public:
-  explicit TapedObjective(F& f) : f_(f) {}
+  /// Evaluations taped before f is recorded into a Function, unless the constructor is told
+  /// otherwise (0: record at the first evaluation).
+  static constexpr std::size_t kTapedFirst = 50;
+
+  explicit TapedObjective(F& f, std::size_t taped_first = kTapedFirst) : f_(f), taped_first_(taped_first) {}
 
   double operator()(std::span<const double> x, std::span<double> g) {
+    if (taped_ < taped_first_) {
+      ++taped_;
+      return tape_(f_, x, g);
+    }
     if (every_call_) return tape_(f_, x, g);
     if (!function_ || function_->inputs() != x.size()) {
       if (!record(x)) return tape_(f_, x, g);
@@ -110,7 +126,8 @@ class TapedObjective {
     return e.value;
   }
 
-  /// How many times f was recorded (1 when every evaluation was a replay).
+  /// How many times f was recorded into a Function (0 while taped; 1 when every evaluation since
+  /// was a replay).
   [[nodiscard]] std::size_t recordings() const noexcept { return recordings_; }
 
  private:
@@ -130,6 +147,8 @@ class TapedObjective {
   F& f_;
   std::optional<Function> function_;
   Function::Workspace workspace_;
+  std::size_t taped_first_;
+  std::size_t taped_ = 0;  // evaluations taped before the first recording
   std::size_t recordings_ = 0;
   bool every_call_ = false;
   TapeGradient tape_;
