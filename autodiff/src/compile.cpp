@@ -463,7 +463,9 @@ Program compile(ReplayableTape& recorded, std::size_t inputs, std::span<const Va
   for (const ReplayTables::Decision& d : recorded.decisions()) {
     p.decisions.push_back(Decision{slot(d.a), slot(d.b), d.kind, d.outcome});
   }
-  for (const Var& y : outputs) p.output_slot.push_back(y.is_constant() ? pool.slot(y.value()) : slot_of[VarAccess::id(y)]);
+  for (const Var& y : outputs) {
+    p.output_slot.push_back(y.is_constant() ? pool.slot(y.value()) : slot_of[VarAccess::id(y)]);
+  }
 
   schedule(p);
   join_row_dots(p, recorded.copies());

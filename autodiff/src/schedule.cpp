@@ -94,7 +94,9 @@ void sort_window(const Program& p, std::span<const std::uint32_t> level, std::si
                          (i - begin));
     }
     std::sort(s.packed.begin(), s.packed.end());
-    for (std::size_t k = 0; k < s.packed.size(); ++k) order[begin + k] = static_cast<std::uint32_t>(begin + (s.packed[k] & 511));
+    for (std::size_t k = 0; k < s.packed.size(); ++k) {
+      order[begin + k] = static_cast<std::uint32_t>(begin + (s.packed[k] & 511));
+    }
   }
   for (const std::uint32_t k : s.present) s.rank[k] = WindowSorter::kNoRank;
 }

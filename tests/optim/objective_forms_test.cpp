@@ -181,7 +181,8 @@ BOOST_AUTO_TEST_CASE(record_every_call_runs_the_function_at_every_evaluation) {
   const slope::Result replayed = slope::minimize(counted, {3.0, -2.0, 0.5});
   // taped for its first evaluations, then recorded once (if the run lasts longer)
   constexpr std::size_t taped_first = slope::TapedObjective<decltype(counted)>::kTapedFirst;
-  const std::size_t expected = std::min(replayed.evaluations, taped_first) + (replayed.evaluations > taped_first ? 1 : 0);
+  const std::size_t expected =
+      std::min(replayed.evaluations, taped_first) + (replayed.evaluations > taped_first ? 1 : 0);
   BOOST_TEST(static_cast<std::size_t>(calls) == expected);
   BOOST_TEST(replayed.iterations == r.iterations);
 }
@@ -201,7 +202,8 @@ BOOST_AUTO_TEST_CASE(an_objective_a_function_cannot_replay_is_taped_every_call) 
 BOOST_AUTO_TEST_CASE(the_progress_printer_writes_a_header_and_rows) {
   std::FILE* out = std::tmpfile();
   BOOST_REQUIRE(out != nullptr);
-  const slope::Result r = slope::minimize(taped, {3.0, -2.0, 0.5}, slope::Lbfgs{}, {.callback = slope::progress_printer(out, 1)});
+  const slope::Result r =
+      slope::minimize(taped, {3.0, -2.0, 0.5}, slope::Lbfgs{}, {.callback = slope::progress_printer(out, 1)});
   std::rewind(out);
   std::string text;
   char buffer[256];
