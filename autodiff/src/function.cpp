@@ -13,9 +13,49 @@
 
 namespace slope {
 
+namespace {
+
+/// A tape for Function::record, borrowed from this thread's and given back with its memory.
+/// A tape made anew for every recording had its buffers paged in anew each time: with the
+/// compile's own, a quarter of recording a small objective, which an optimizer that records
+/// again where a branch flips pays at every flip. A recording made inside f (f records a
+/// Function of its own) borrows another.
+class RecordingTape {
+ public:
+  RecordingTape() {
+    if (free_.empty()) {
+      free_.reserve(free_.capacity() + 1);  // room for this one's return: the destructor cannot throw
+      tape_ = std::make_unique<Tape>();
+    } else {
+      tape_ = std::move(free_.back());
+      free_.pop_back();
+    }
+    tape_->clear();
+    detail::ReplayableTape::tables(*tape_).clear();
+  }
+  ~RecordingTape() {
+    // A very large recording's memory goes back to the system rather than stay for the thread's life.
+    if (tape_->stats().capacity_bytes <= kKeptBytes) free_.push_back(std::move(tape_));
+  }
+  RecordingTape(const RecordingTape&) = delete;
+  RecordingTape& operator=(const RecordingTape&) = delete;
+
+  Tape& operator*() const noexcept { return *tape_; }
+
+ private:
+  static constexpr std::size_t kKeptBytes = std::size_t{64} << 20;
+  static thread_local std::vector<std::unique_ptr<Tape>> free_;
+  std::unique_ptr<Tape> tape_;
+};
+
+thread_local std::vector<std::unique_ptr<Tape>> RecordingTape::free_;
+
+}  // namespace
+
 Function Function::record_outputs(std::span<const double> x0, void* body,
                                   void (*call)(void*, const std::vector<Var>&, std::vector<Var>&)) {
-  Tape tape;
+  const RecordingTape borrowed;
+  Tape& tape = *borrowed;
   auto recording = tape.record_replayable();
   const std::vector<Var> inputs = tape.inputs(x0);
   std::vector<Var> outputs;

@@ -52,6 +52,17 @@ void ReplayTables::rewind(std::uint32_t nodes) {
   std::erase_if(nary_nodes_, [nodes](std::uint32_t node) { return node >= nodes; });
 }
 
+void ReplayTables::clear() noexcept {
+  constants_.clear();
+  decisions_.clear();
+  vector_steps_.clear();
+  elementwise_steps_.clear();
+  nary_nodes_.clear();
+  copies_.clear();
+  precomputed_ = 0;
+  failed_ = false;
+}
+
 ReplayTables& ReplayableTape::tables(Tape& tape) {
   if (!tape.replay_) tape.replay_ = std::make_unique<ReplayTables>();
   return *tape.replay_;

@@ -96,6 +96,9 @@ class ReplayTables {
   void fail() noexcept { failed_ = true; }
   /// Drops what belongs to nodes at or after `nodes` (Tape::rewind).
   void rewind(std::uint32_t nodes);
+  /// Drops everything, constants and copies included; keeps the memory (a tape reused for
+  /// another recording).
+  void clear() noexcept;
 
   [[nodiscard]] double constant(std::uint32_t ref) const noexcept { return constants_[ref & ~kConstantRef]; }
   [[nodiscard]] std::size_t constant_count() const noexcept { return constants_.size(); }

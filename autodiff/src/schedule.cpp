@@ -112,6 +112,7 @@ void sort_window(const Program& p, std::span<const std::uint32_t> level, std::si
 /// Every instruction still computes the same rule on the same operands, so values keep their
 /// bits; only the order in which an adjoint's contributions are added may change.
 void schedule(Program& p) {
+  const Program& cp = p;  // read through: a SharedArray accessed for writing checks its sharing each time
   const std::size_t count = p.instructions();
   const std::uint32_t first = p.constants + p.inputs;
   std::vector<std::uint32_t> order(count);
@@ -120,18 +121,18 @@ void schedule(Program& p) {
   // A vector instruction of several outputs keeps them together and in place: a window of its
   // own. One of a single output (a dot product, a sum) is scheduled like any instruction.
   const auto barrier = [&](std::size_t i) {
-    return p.code[i].form == Form::Vector && p.vectors[p.code[i].a].outputs() > 1;
+    return cp.code[i].form == Form::Vector && cp.vectors[cp.code[i].a].outputs() > 1;
   };
   for (std::size_t start = 0, end = 0; start < count; start = end) {
     if (barrier(start)) {
-      end = start + p.vectors[p.code[start].a].outputs();
+      end = start + cp.vectors[cp.code[start].a].outputs();
       for (std::size_t i = start; i < end; ++i) order[i] = static_cast<std::uint32_t>(i);
       continue;
     }
     end = start;
     while (end < count && end - start < kScheduleWindow && !barrier(end)) ++end;
     for (std::size_t i = start; i < end; ++i) {
-      for (const std::uint32_t s : operand_slots(p, p.code[i])) {
+      for (const std::uint32_t s : operand_slots(cp, cp.code[i])) {
         if (s >= first + start) level[i] = std::max(level[i], level[s - first] + 1);  // written in this window
       }
     }
@@ -145,18 +146,18 @@ void schedule(Program& p) {
   code.reserve(count + 1);
   std::vector<std::uint32_t> edge_slot, nary_operands;
   std::vector<double> coefficients;
-  edge_slot.reserve(p.edge_slot.size());
-  nary_operands.reserve(p.nary_operands.size());
-  coefficients.reserve(p.coefficients.size());
+  edge_slot.reserve(cp.edge_slot.size());
+  nary_operands.reserve(cp.nary_operands.size());
+  coefficients.reserve(cp.coefficients.size());
   for (const std::uint32_t old : order) {
-    Instruction ins = p.code[old];
+    Instruction ins = cp.code[old];
     const std::uint32_t old_edge = ins.edge;
     ins.edge = static_cast<std::uint32_t>(edge_slot.size());
     if (ins.form == Form::Nary) {
       const auto at = static_cast<std::uint32_t>(nary_operands.size());
       for (std::uint32_t k = ins.a; k < ins.a + ins.b; ++k) {
-        nary_operands.push_back(moved(p.nary_operands[k]));
-        coefficients.push_back(p.coefficients[k]);
+        nary_operands.push_back(moved(cp.nary_operands[k]));
+        coefficients.push_back(cp.coefficients[k]);
       }
       ins.a = at;
     } else if (ins.form == Form::Vector) {
@@ -164,7 +165,7 @@ void schedule(Program& p) {
         VectorInstruction& v = p.vectors[ins.a];
         const auto at = static_cast<std::uint32_t>(nary_operands.size());
         for (std::uint32_t k = v.operands; k < v.operands + v.inputs(); ++k) {
-          nary_operands.push_back(moved(p.nary_operands[k]));
+          nary_operands.push_back(moved(cp.nary_operands[k]));
           coefficients.push_back(0.0);
         }
         v.operands = at;
@@ -174,10 +175,12 @@ void schedule(Program& p) {
       ins.a = moved(ins.a);
       if (ins.form != Form::Unary) ins.b = moved(ins.b);
     }
-    for (std::uint32_t e = old_edge; e < p.code[old + 1].edge; ++e) edge_slot.push_back(moved(p.edge_slot[e]));
+    for (std::uint32_t e = old_edge; e < cp.code[old + 1].edge; ++e) {
+      edge_slot.push_back(moved(cp.edge_slot[e]));
+    }
     code.push_back(ins);
   }
-  code.push_back(p.code.back());  // the sentinel: the number of edges is unchanged
+  code.push_back(cp.code.back());  // the sentinel: the number of edges is unchanged
   p.code = std::move(code);
   p.edge_slot = std::move(edge_slot);
   p.nary_operands = std::move(nary_operands);
@@ -191,35 +194,36 @@ void schedule(Program& p) {
 
 /// Groups consecutive instructions of the same operation, form and edge count into runs.
 void build_runs(Program& p) {
-  p.runs.clear();
+  const Program& cp = p;
+  std::vector<InstructionRun> runs;
   const auto count = static_cast<std::uint32_t>(p.instructions());
   for (std::uint32_t i = 0; i < count; ++i) {
-    const Instruction& ins = p.code[i];
-    const std::uint32_t edges = p.code[i + 1].edge - ins.edge;
+    const Instruction& ins = cp.code[i];
+    const std::uint32_t edges = cp.code[i + 1].edge - ins.edge;
     const auto each = static_cast<std::uint8_t>(edges == 1 || edges == 2 ? edges : 0);
     if (ins.form == Form::Vector) {
       // A run holds one vector instruction of several outputs, or consecutive ones of a single
       // output with the same operation (the dot products of an index sum over rows).
       const bool single = p.vectors[ins.a].outputs() == 1;
-      const bool extends = ins.b != 0 || (single && i > 0 && !p.runs.empty() && p.runs.back().end == i &&
-                                          p.runs.back().form == Form::Vector && p.runs.back().op == ins.op &&
-                                          p.vectors[p.code[i - 1].a].outputs() == 1);
+      const bool extends = ins.b != 0 || (single && i > 0 && !runs.empty() && runs.back().end == i &&
+                                          runs.back().form == Form::Vector && runs.back().op == ins.op &&
+                                          p.vectors[cp.code[i - 1].a].outputs() == 1);
       if (extends) {
-        p.runs.back().end = i + 1;
+        runs.back().end = i + 1;
       } else {
-        p.runs.push_back(InstructionRun{i, i + 1, ins.edge, ins.op, ins.form, 0});
+        runs.push_back(InstructionRun{i, i + 1, ins.edge, ins.op, ins.form, 0});
       }
       continue;
     }
     // A run also ends where the edge count changes (as from an addition of two Vars to one of
     // a Var and a constant), so that the reverse sweep's fixed-count loops cover most runs.
-    if (!p.runs.empty() && p.runs.back().op == ins.op && p.runs.back().form == ins.form &&
-        p.runs.back().edges_each == each) {
-      p.runs.back().end = i + 1;
+    if (!runs.empty() && runs.back().op == ins.op && runs.back().form == ins.form && runs.back().edges_each == each) {
+      runs.back().end = i + 1;
       continue;
     }
-    p.runs.push_back(InstructionRun{i, i + 1, ins.edge, ins.op, ins.form, each});
+    runs.push_back(InstructionRun{i, i + 1, ins.edge, ins.op, ins.form, each});
   }
+  p.runs = std::move(runs);
 }
 
 /// Marks the runs a workspace with threads may split (InstructionRun::split): long, of one or
@@ -228,6 +232,7 @@ void build_runs(Program& p) {
 /// either going to one shared slot (summed per block, see kReduceBlock) or to slots that no
 /// other edge of the run reaches (so parts of the run can add into them at once).
 void mark_split_runs(Program& p) {
+  const Program& cp = p;
   const std::uint32_t first = p.constants + p.inputs;
   std::vector<std::uint32_t> stamp(p.slots(), kNone);  // the run whose edges last reached a slot
   for (std::size_t r = 0; r < p.runs.size(); ++r) {
@@ -239,7 +244,7 @@ void mark_split_runs(Program& p) {
     if (length < kParallelRun || run.edges_each == 0 || !rule_form) continue;
     bool reads_itself = false;
     for (std::uint32_t i = run.begin; i < run.end && !reads_itself; ++i) {
-      for (const std::uint32_t s : operand_slots(p, p.code[i])) {
+      for (const std::uint32_t s : operand_slots(cp, cp.code[i])) {
         reads_itself = reads_itself || (s >= first + run.begin && s < first + run.end);
       }
     }
@@ -247,17 +252,17 @@ void mark_split_runs(Program& p) {
     std::uint8_t split = kSplit;
     const auto id = static_cast<std::uint32_t>(r);
     for (std::uint32_t c = 0; c < run.edges_each; ++c) {
-      const std::uint32_t shared = p.edge_slot[run.edge + c];
+      const std::uint32_t shared = cp.edge_slot[run.edge + c];
       bool all_shared = true;
       for (std::uint32_t i = 0; i < length && all_shared; ++i) {
-        all_shared = p.edge_slot[run.edge + i * run.edges_each + c] == shared;
+        all_shared = cp.edge_slot[run.edge + i * run.edges_each + c] == shared;
       }
       if (all_shared) split |= c == 0 ? kSharedFirst : kSharedSecond;
     }
     for (std::uint32_t c = 0; c < run.edges_each && split != 0; ++c) {
       if ((split & (c == 0 ? kSharedFirst : kSharedSecond)) != 0) continue;
       for (std::uint32_t i = 0; i < length; ++i) {
-        const std::uint32_t target = p.edge_slot[run.edge + i * run.edges_each + c];
+        const std::uint32_t target = cp.edge_slot[run.edge + i * run.edges_each + c];
         if (stamp[target] == id) {  // reached twice: parts of the run would race on it
           split = 0;
           break;

@@ -11,6 +11,8 @@
 
 #include <bit>
 #include <random>
+#include <stdexcept>
+#include <cmath>
 #include <thread>
 #include <tuple>
 #include <vector>
@@ -205,6 +207,46 @@ BOOST_AUTO_TEST_CASE(recording_a_function_leaves_the_outer_recording_active) {
   tape.backward(b);
   BOOST_TEST(tape.adjoint(a) == 4.0);
   BOOST_TEST(fn.value(std::vector<double>{3.0}).value == 9.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_function_recorded_while_recording_another_keeps_both_apart) {
+  // Recordings borrow this thread's recording tapes: one made inside f gets its own.
+  std::size_t inner_instructions = 0;
+  const Function outer = Function::record(
+      [&inner_instructions](std::span<const Var> x) {
+        const Function inner =
+            Function::record([](std::span<const Var> u) { return exp(u[0]) * u[0]; }, std::vector<double>{0.5});
+        inner_instructions = inner.stats().kept;
+        const double c = inner.value(std::vector<double>{1.0}).value;  // e, a passive number here
+        return c * sin(x[0]) + x[1] * x[1];
+      },
+      std::vector<double>{0.3, 2.0});
+  BOOST_TEST(inner_instructions == 2U);
+  std::vector<double> grad(2);
+  const slope::Evaluation e = outer.value_and_gradient(std::vector<double>{0.3, 2.0}, grad);
+  BOOST_TEST(e.value == std::exp(1.0) * std::sin(0.3) + 4.0, boost::test_tools::tolerance(1e-15));
+  BOOST_TEST(grad[0] == std::exp(1.0) * std::cos(0.3), boost::test_tools::tolerance(1e-15));
+  BOOST_TEST(grad[1] == 4.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_recording_after_one_that_threw_starts_clean) {
+  // The recording tape is reused: what a failed recording left (nodes, constants, decisions)
+  // must not reach the next one.
+  BOOST_CHECK_THROW(Function::record(
+                        [](std::span<const Var> x) -> Var {
+                          const Var y = 7.0 * x[0] + 3.0;
+                          if (y > 1.0) throw std::runtime_error("stop");  // a decision, then an exception
+                          return y;
+                        },
+                        std::vector<double>{1.0}),
+                    std::runtime_error);
+  const Function fn = Function::record([](std::span<const Var> x) { return 2.0 * x[0]; }, std::vector<double>{1.0});
+  BOOST_TEST(fn.stats().recorded == 1U);
+  BOOST_TEST(fn.stats().constants == 1U);  // the 2
+  BOOST_TEST(fn.stats().decisions == 0U);
+  std::vector<double> grad(1);
+  BOOST_TEST(fn.value_and_gradient(std::vector<double>{-5.0}, grad).value == -10.0);
+  BOOST_TEST(grad[0] == 2.0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
