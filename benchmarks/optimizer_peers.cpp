@@ -451,7 +451,8 @@ int run(int argc, char** argv) {
   fmt::print(
       "\n{}time per run: median CPU time of a whole run from x0 over {} interleaved repetitions per row{};\n"
       "S = Slope with the hand-written gradient; per it = time per iteration; taped = Slope with the\n"
-      "objective taped from its Var template; cv = spread of the repetitions (Slope/LBFGSpp/liblbfgs/taped)\n{}",
+      "objective from its Var template (as minimize takes it: taped for 50 evaluations, then\n"
+      "replayed); cv = spread of the repetitions (Slope/LBFGSpp/liblbfgs/taped)\n{}",
       smoke ? "SMOKE RUN, timings meaningless. " : "", repetitions(summaries, reporter),
       smoke ? "" : " (each a batch of >= 2 ms)", timing_table(summaries));
   print_targets(summaries);

@@ -123,8 +123,9 @@ def optimizer_section(problems: dict, targets: dict) -> str:
             "1e-6 first holds, found by untimed reruns, so it stops where that test would stop it. "
             "Iterations, evaluations and "
             "*reached f\\** are Slope / LBFGSpp / liblbfgs; time ratios are medians of whole runs, one cell per "
-            "run; *taped/hand* is Slope with the objective taped from its template over Slope with the "
-            "hand-written gradient.\n\n"
+            "run; *taped/hand* is Slope with the objective taken from its template as `slope::minimize` "
+            "takes a function of Vars (taped for its first 50 evaluations, then recorded once and "
+            "replayed) over Slope with the hand-written gradient.\n\n"
             + table(["problem", "iterations", "evaluations", "reached f*", "time S/LBFGSpp", "time S/liblbfgs",
                      "per it. S/LBFGSpp", "per it. S/liblbfgs", "taped/hand"], rows)
             + "\n" + summary + "\n")
