@@ -49,7 +49,7 @@ struct WindowSorter {
 /// Orders the window [begin, end) of `order` by (level, op, form, and for a vector instruction
 /// of one output its first operand), stably. The dot products of the same Vars with each row
 /// (an index sum) then end side by side, which join_row_dots needs. Compiling is paid again at
-/// every recording (an optimizer that records once pays it in its first step), so the common
+/// every recording (an optimizer records again wherever a recorded branch flips), so the common
 /// window, without vector instructions, is a counting sort over its few distinct keys: a
 /// comparison sort of index tuples was a quarter of a compile.
 void sort_window(const Program& p, std::span<const std::uint32_t> level, std::size_t begin, std::size_t end,
@@ -81,7 +81,7 @@ void sort_window(const Program& p, std::span<const std::uint32_t> level, std::si
     }
   } else {
     // Every field in one integer, the position last (so equal keys keep their order): level and
-    // position < kScheduleWindow (9 bits each), op 8, form 3, operand 32.
+    // position < kScheduleWindow (9 bits each), op * kForms + form (11 bits), operand 32.
     static_assert(kScheduleWindow <= 512 && kOpCodes <= 256);
     const auto operand = [&](std::size_t i) -> std::uint64_t {
       const Instruction& ins = p.code[i];
