@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "free_list.hpp"
 #include "program.hpp"
 #include "slope/autodiff/errors.hpp"
 
@@ -22,20 +23,13 @@ namespace {
 /// Function of its own) borrows another.
 class RecordingTape {
  public:
-  RecordingTape() {
-    if (free_.empty()) {
-      free_.reserve(free_.capacity() + 1);  // room for this one's return: the destructor cannot throw
-      tape_ = std::make_unique<Tape>();
-    } else {
-      tape_ = std::move(free_.back());
-      free_.pop_back();
-    }
+  RecordingTape() : tape_(detail::FreeList<Tape>::take()) {
     tape_->clear();
     detail::ReplayableTape::tables(*tape_).clear();
   }
   ~RecordingTape() {
     // A very large recording's memory goes back to the system rather than stay for the thread's life.
-    if (tape_->stats().capacity_bytes <= kKeptBytes) free_.push_back(std::move(tape_));
+    if (tape_->stats().capacity_bytes <= kKeptBytes) detail::FreeList<Tape>::give_back(std::move(tape_));
   }
   RecordingTape(const RecordingTape&) = delete;
   RecordingTape& operator=(const RecordingTape&) = delete;
@@ -44,11 +38,8 @@ class RecordingTape {
 
  private:
   static constexpr std::size_t kKeptBytes = std::size_t{64} << 20;
-  static thread_local std::vector<std::unique_ptr<Tape>> free_;
   std::unique_ptr<Tape> tape_;
 };
-
-thread_local std::vector<std::unique_ptr<Tape>> RecordingTape::free_;
 
 }  // namespace
 

@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "free_list.hpp"
+
 namespace slope {
 
 std::vector<double> gradient(const Var& y, std::span<const Var> xs) {
@@ -14,25 +16,9 @@ std::vector<double> gradient(const Var& y, std::span<const Var> xs) {
 
 namespace detail {
 
-namespace {
-struct Pool {
-  std::vector<std::unique_ptr<TapeGradient>> free;
-};
-thread_local Pool pool;
-}  // namespace
+BorrowedTapeGradient::BorrowedTapeGradient() : evaluator_(FreeList<TapeGradient>::take()) {}
 
-BorrowedTapeGradient::BorrowedTapeGradient() {
-  if (pool.free.empty()) {
-    // Room for this one's return now, so that the destructor's push_back cannot throw.
-    pool.free.reserve(pool.free.capacity() + 1);
-    evaluator_ = std::make_unique<TapeGradient>();
-  } else {
-    evaluator_ = std::move(pool.free.back());
-    pool.free.pop_back();
-  }
-}
-
-BorrowedTapeGradient::~BorrowedTapeGradient() { pool.free.push_back(std::move(evaluator_)); }
+BorrowedTapeGradient::~BorrowedTapeGradient() { FreeList<TapeGradient>::give_back(std::move(evaluator_)); }
 
 }  // namespace detail
 }  // namespace slope
