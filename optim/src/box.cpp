@@ -10,11 +10,14 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 }
 
-Box::Box(const Bounds& bounds, std::size_t n)
-    : lower_(bounds.lower.empty() ? std::vector<double>(n, -kInf) : bounds.lower),
-      upper_(bounds.upper.empty() ? std::vector<double>(n, kInf) : bounds.upper) {
+Box::Box(const Bounds& bounds, std::size_t n) {
   validate(bounds, n);
   bounded_ = !bounds.unbounded();
+  // Without a finite bound the methods never read the box: a run without bounds, the common
+  // case, copies nothing.
+  if (!bounded_) return;
+  lower_ = bounds.lower.empty() ? std::vector<double>(n, -kInf) : bounds.lower;
+  upper_ = bounds.upper.empty() ? std::vector<double>(n, kInf) : bounds.upper;
 }
 
 void Box::project(std::span<double> x) const noexcept {

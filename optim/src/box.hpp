@@ -19,6 +19,7 @@ class Box {
 
   /// True when some component has a finite bound.
   [[nodiscard]] bool bounded() const noexcept { return bounded_; }
+  /// The bounds of component i; only a bounded box has them (the others are never asked).
   [[nodiscard]] double lower(std::size_t i) const noexcept { return lower_[i]; }
   [[nodiscard]] double upper(std::size_t i) const noexcept { return upper_[i]; }
 

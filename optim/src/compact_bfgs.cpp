@@ -39,8 +39,13 @@ std::optional<Curvature> curvature(std::span<const double> x_new, std::span<cons
     sy += si * yi;
     yy += yi * yi;
   }
-  if (!(sy > std::numeric_limits<double>::epsilon() * yy) || !std::isfinite(sy) || !std::isfinite(yy)) return std::nullopt;
-  return Curvature{sy, yy};
+  const Curvature c{sy, yy};
+  if (!enough_curvature(c)) return std::nullopt;
+  return c;
+}
+
+bool enough_curvature(const Curvature& c) noexcept {
+  return c.sy > std::numeric_limits<double>::epsilon() * c.yy && std::isfinite(c.sy) && std::isfinite(c.yy);
 }
 
 void CompactBfgs::push(std::span<const double> x_new, std::span<const double> x_old, std::span<const double> g_new,

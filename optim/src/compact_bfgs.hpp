@@ -27,6 +27,8 @@ struct Curvature {
 /// CompactBfgs) store only such pairs.
 std::optional<Curvature> curvature(std::span<const double> x_new, std::span<const double> x_old,
                                    std::span<const double> g_new, std::span<const double> g_old) noexcept;
+/// The test behind curvature(), on products already computed.
+bool enough_curvature(const Curvature& c) noexcept;
 
 class CompactBfgs {
  public:

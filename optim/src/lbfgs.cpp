@@ -31,7 +31,11 @@ double norm2(std::span<const double> v) { return std::sqrt(dot(v, v)); }
 /// two-loop recursion that applies the implied inverse Hessian to a vector.
 class History {
  public:
-  History(std::size_t memory, std::size_t n) : n_(n), s_(memory * n), y_(memory * n), rho_(memory), alpha_(memory) {}
+  // One slot more than the memory: a new pair is written to the spare slot while its products
+  // are summed (one pass over the four vectors), so a pair that is skipped overwrites none of
+  // the held ones.
+  History(std::size_t memory, std::size_t n)
+      : n_(n), memory_(memory), s_((memory + 1) * n), y_((memory + 1) * n), rho_(memory + 1), alpha_(memory + 1) {}
 
   void clear() noexcept { size_ = 0; }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
@@ -40,53 +44,60 @@ class History {
   /// implicit Hessian positive definite (then the pair is skipped).
   void push(std::span<const double> x_new, std::span<const double> x_old, std::span<const double> g_new,
             std::span<const double> g_old) {
-    // Decide before writing: when the ring is full the new pair's slot holds the oldest pair,
-    // which must survive a skipped one.
-    const std::optional<Curvature> c = curvature(x_new, x_old, g_new, g_old);
-    if (!c) return;
-    const std::size_t slot = (first_ + size_) % rho_.size();
+    const std::size_t slot = ring_slot(size_);
     double* s = &s_[slot * n_];
     double* y = &y_[slot * n_];
+    Curvature c;
     for (std::size_t i = 0; i < n_; ++i) {
-      s[i] = x_new[i] - x_old[i];
-      y[i] = g_new[i] - g_old[i];
+      const double si = x_new[i] - x_old[i];
+      const double yi = g_new[i] - g_old[i];
+      s[i] = si;
+      y[i] = yi;
+      c.sy += si * yi;
+      c.yy += yi * yi;
     }
-    rho_[slot] = 1.0 / c->sy;
-    gamma_ = c->sy / c->yy;
-    if (size_ < rho_.size()) {
+    if (!enough_curvature(c)) return;
+    rho_[slot] = 1.0 / c.sy;
+    gamma_ = c.sy / c.yy;
+    if (size_ < memory_) {
       ++size_;
     } else {
-      first_ = (first_ + 1) % rho_.size();
+      first_ = ring_slot(1);
     }
   }
 
   /// d = -H g (two-loop recursion, H0 = gamma I with gamma = s.y / y.y of the newest pair).
   void direction(std::span<const double> g, std::span<double> d) {
     for (std::size_t i = 0; i < n_; ++i) d[i] = -g[i];
-    const std::size_t m = rho_.size();
     for (std::size_t k = size_; k-- > 0;) {
-      const std::size_t slot = (first_ + k) % m;
+      const std::size_t slot = ring_slot(k);
       const std::span<const double> s(&s_[slot * n_], n_);
       const std::span<const double> y(&y_[slot * n_], n_);
-      // Scalars are copied to locals: d could alias the members as far as the compiler knows,
-      // and reloading them every element keeps these loops from vectorizing.
       const double alpha = rho_[slot] * dot(s, d);
       alpha_[slot] = alpha;
-      for (std::size_t i = 0; i < n_; ++i) d[i] -= alpha * y[i];
+      add_scaled(-alpha, y, d);
     }
     const double gamma = gamma_;
     for (double& di : d) di *= gamma;
     for (std::size_t k = 0; k < size_; ++k) {
-      const std::size_t slot = (first_ + k) % m;
+      const std::size_t slot = ring_slot(k);
       const std::span<const double> s(&s_[slot * n_], n_);
       const std::span<const double> y(&y_[slot * n_], n_);
-      const double step = alpha_[slot] - rho_[slot] * dot(y, d);
-      for (std::size_t i = 0; i < n_; ++i) d[i] += step * s[i];
+      add_scaled(alpha_[slot] - rho_[slot] * dot(y, d), s, d);
     }
   }
 
  private:
+  [[nodiscard]] std::size_t slots() const noexcept { return memory_ + 1; }
+  /// The slot of the k-th pair from the oldest (k < slots()): a compare, not a division (two
+  /// loops of the recursion ask for every pair, each a 64-bit division otherwise).
+  [[nodiscard]] std::size_t ring_slot(std::size_t k) const noexcept {
+    const std::size_t slot = first_ + k;
+    return slot >= slots() ? slot - slots() : slot;
+  }
+
   std::size_t n_;
+  std::size_t memory_;
   std::vector<double> s_, y_, rho_, alpha_;
   std::size_t first_ = 0;
   std::size_t size_ = 0;

@@ -67,6 +67,10 @@ double max_norm(std::span<const double> v) noexcept {
   return std::max(std::max(m0, m1), std::max(m2, m3));
 }
 
+void add_scaled(double a, std::span<const double> x, std::span<double> y) noexcept {
+  for (std::size_t i = 0; i < x.size(); ++i) y[i] += a * x[i];
+}
+
 double dot(std::span<const double> a, std::span<const double> b) noexcept {
   double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
   std::size_t i = 0;
