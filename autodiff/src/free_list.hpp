@@ -2,10 +2,15 @@
 // slope::detail::FreeList: objects this thread lends out and takes back with their memory
 // (private to the library's sources).
 
+#include <cstddef>
 #include <memory>
 #include <vector>
 
 namespace slope::detail {
+
+/// The largest tape (in capacity bytes) a thread keeps idle: a very large recording's memory
+/// goes back to the system rather than stay for the thread's life.
+inline constexpr std::size_t kKeptTapeBytes = std::size_t{64} << 20;
 
 /// This thread's idle objects of type T (tapes, kept between uses so that their buffers are
 /// not allocated and paged in again). A borrower during another's use, as when f records or

@@ -28,8 +28,7 @@ class RecordingTape {
     detail::ReplayableTape::tables(*tape_).clear();
   }
   ~RecordingTape() {
-    // A very large recording's memory goes back to the system rather than stay for the thread's life.
-    if (tape_->stats().capacity_bytes <= kKeptBytes) detail::FreeList<Tape>::give_back(std::move(tape_));
+    if (tape_->stats().capacity_bytes <= detail::kKeptTapeBytes) detail::FreeList<Tape>::give_back(std::move(tape_));
   }
   RecordingTape(const RecordingTape&) = delete;
   RecordingTape& operator=(const RecordingTape&) = delete;
@@ -37,7 +36,6 @@ class RecordingTape {
   Tape& operator*() const noexcept { return *tape_; }
 
  private:
-  static constexpr std::size_t kKeptBytes = std::size_t{64} << 20;
   std::unique_ptr<Tape> tape_;
 };
 

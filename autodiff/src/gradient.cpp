@@ -18,7 +18,11 @@ namespace detail {
 
 BorrowedTapeGradient::BorrowedTapeGradient() : evaluator_(FreeList<TapeGradient>::take()) {}
 
-BorrowedTapeGradient::~BorrowedTapeGradient() { FreeList<TapeGradient>::give_back(std::move(evaluator_)); }
+BorrowedTapeGradient::~BorrowedTapeGradient() {
+  if (evaluator_->tape().stats().capacity_bytes <= kKeptTapeBytes) {
+    FreeList<TapeGradient>::give_back(std::move(evaluator_));
+  }
+}
 
 }  // namespace detail
 }  // namespace slope

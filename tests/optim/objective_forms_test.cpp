@@ -187,6 +187,31 @@ BOOST_AUTO_TEST_CASE(record_every_call_runs_the_function_at_every_evaluation) {
   BOOST_TEST(replayed.iterations == r.iterations);
 }
 
+BOOST_AUTO_TEST_CASE(runs_that_share_the_thread_tape_give_the_same_bits) {
+  // A taped objective borrows this thread's tape for its run: the next run, a run started inside
+  // an objective (nested: it gets a tape of its own) and a copied record_every_call all see the
+  // same recordings as a run of their own.
+  const slope::Result first = slope::minimize(slope::record_every_call(taped), {3.0, -2.0, 0.5});
+  const slope::Result again = slope::minimize(slope::record_every_call(taped), {3.0, -2.0, 0.5});
+  BOOST_TEST(again.x == first.x);
+  BOOST_TEST(again.evaluations == first.evaluations);
+
+  const auto original = slope::record_every_call(taped);
+  auto copy = original;  // borrows a tape of its own
+  const slope::Result from_copy = slope::minimize(copy, {3.0, -2.0, 0.5});
+  BOOST_TEST(from_copy.x == first.x);
+
+  std::vector<double> inner_x;
+  const auto outer = [&](std::span<const Var> x) {
+    if (inner_x.empty()) inner_x = slope::minimize(slope::record_every_call(taped), {3.0, -2.0, 0.5}).x;
+    return square(x[0] - 2.0) + square(x[1]);
+  };
+  const slope::Result outer_run = slope::minimize(slope::record_every_call(outer), {0.0, 1.0});
+  BOOST_TEST(outer_run.converged());
+  BOOST_TEST(std::fabs(outer_run.x[0] - 2.0) <= 1e-6);
+  BOOST_TEST(inner_x == first.x);
+}
+
 BOOST_AUTO_TEST_CASE(an_objective_a_function_cannot_replay_is_taped_every_call) {
   // custom_op's partials are numbers, which a replay could not recompute: taped instead.
   const auto f = [](std::span<const Var> x) {

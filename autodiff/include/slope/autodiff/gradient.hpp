@@ -80,14 +80,16 @@ class TapeGradient {
 };
 
 namespace detail {
-/// This thread's TapeGradient for value_and_gradient; nested calls (an f that itself calls
-/// value_and_gradient) get distinct ones.
+/// A TapeGradient lent by this thread for as long as this lives (value_and_gradient's call, an
+/// optimizer's run), given back with its memory: the next borrower's tape is already paged
+/// in. Nested borrowers (an f that itself calls value_and_gradient) get distinct ones; a tape
+/// grown past 64 MB is freed instead. A copy borrows one of its own (the tape is scratch).
 class BorrowedTapeGradient {
  public:
   BorrowedTapeGradient();
   ~BorrowedTapeGradient();
-  BorrowedTapeGradient(const BorrowedTapeGradient&) = delete;
-  BorrowedTapeGradient& operator=(const BorrowedTapeGradient&) = delete;
+  BorrowedTapeGradient(const BorrowedTapeGradient& /*other*/) : BorrowedTapeGradient() {}
+  BorrowedTapeGradient& operator=(const BorrowedTapeGradient& /*other*/) noexcept { return *this; }
   TapeGradient& operator*() const noexcept { return *evaluator_; }
 
  private:

@@ -112,11 +112,11 @@ class TapedObjective {
   double operator()(std::span<const double> x, std::span<double> g) {
     if (taped_ < taped_first_) {
       ++taped_;
-      return tape_(f_, x, g);
+      return (*tape_)(f_, x, g);
     }
-    if (every_call_) return tape_(f_, x, g);
+    if (every_call_) return (*tape_)(f_, x, g);
     if (!function_ || function_->inputs() != x.size()) {
-      if (!record(x)) return tape_(f_, x, g);
+      if (!record(x)) return (*tape_)(f_, x, g);
     }
     Evaluation e = function_->value_and_gradient(x, g, workspace_);
     if (!e.ok()) {  // a recorded decision flipped at x: follow f's path there
@@ -151,7 +151,7 @@ class TapedObjective {
   std::size_t taped_ = 0;  // evaluations taped before the first recording
   std::size_t recordings_ = 0;
   bool every_call_ = false;
-  TapeGradient tape_;
+  detail::BorrowedTapeGradient tape_;  // this thread's: paged in already from the last run
 };
 
 /// A function of Vars recorded on a tape at every evaluation (see record_every_call).
@@ -160,13 +160,13 @@ class RecordedEveryCall {
  public:
   explicit RecordedEveryCall(F f) : f_(std::forward<F>(f)) {}
   /// f(x), with the gradient of the recording made at x written into g.
-  double operator()(std::span<const double> x, std::span<double> g) { return tape_(f_, x, g); }
+  double operator()(std::span<const double> x, std::span<double> g) { return (*tape_)(f_, x, g); }
   /// \overload
-  double operator()(std::span<const double> x, std::span<double> g) const { return tape_(f_, x, g); }
+  double operator()(std::span<const double> x, std::span<double> g) const { return (*tape_)(f_, x, g); }
 
  private:
   F f_;  // a reference for an lvalue given to record_every_call, else the callable itself
-  mutable TapeGradient tape_;
+  detail::BorrowedTapeGradient tape_;  // this thread's: paged in already from the last run
 };
 
 /// Wraps a function of Vars so that minimize/maximize record it on a tape at every evaluation
