@@ -44,7 +44,9 @@ def describe(build: Path, root: Path) -> dict[str, str]:
         flags += " -march=native"
     debug_checks = cache.get("SLOPE_DEBUG_CHECKS", "unknown")
     commit = _run("git", "rev-parse", "--short", "HEAD", cwd=root).strip() or "unknown"
-    if _run("git", "status", "--porcelain", "--untracked-files=no", cwd=root).strip():
+    # The report's own outputs are rewritten before this runs: they do not count as changes.
+    if _run("git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs/benchmarks.md",
+            ":!docs/benchmarks", cwd=root).strip():
         commit += " (with uncommitted changes)"
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
