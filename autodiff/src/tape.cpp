@@ -85,7 +85,7 @@ Recording::~Recording() {
 void Tape::set_options(const RecordOptions& options, bool replayable) noexcept {
   options_ = options;
   replayable_ = replayable;
-  slow_ = options.checked || replayable;
+  slow_ = options.checked || replayable || !options.fuse;  // one node per operation
   update_fusion_floor();
 }
 

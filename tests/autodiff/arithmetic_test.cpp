@@ -6,6 +6,8 @@
 
 #include <slope/autodiff.hpp>
 
+#include <type_traits>
+
 #include "support/check_derivative.hpp"
 
 namespace bdata = boost::unit_test::data;
@@ -76,7 +78,7 @@ BOOST_AUTO_TEST_CASE(self_compound_assignment) {
   // s = x*x; s += s; s *= s  =>  s = (2x^2)^2 = 4x^4, ds/dx = 16 x^3
   check_unary(
       [](auto x) {
-        auto s = x * x;
+        std::remove_cvref_t<decltype(x)> s = x * x;  // a Var, not the expression x * x
         s += s;
         s *= s;
         return s;

@@ -44,7 +44,7 @@ std::vector<Statement> random_program(std::uint64_t seed, int length) {
 
 /// Bounded, smooth functions keep values finite however the statements combine.
 template <class T>
-T squash(const T& x) {
+auto squash(const T& x) {
   using std::tanh;
   return tanh(x);
 }

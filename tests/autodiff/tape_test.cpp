@@ -158,7 +158,7 @@ BOOST_AUTO_TEST_CASE(operations_without_an_active_tape_throw) {
     auto recording = tape.record();
     x = tape.input(1.0);
   }
-  BOOST_CHECK_EXCEPTION(static_cast<void>(x * 2.0), TapeError,
+  BOOST_CHECK_EXCEPTION(static_cast<void>(Var(x * 2.0)), TapeError,
                         [](const TapeError& e) { return mentions(e, "no tape recording"); });
 }
 
@@ -200,7 +200,7 @@ BOOST_AUTO_TEST_CASE(a_var_from_another_tape_is_reported) {
     x = first.input(1.0);
   }
   auto recording = second.record();
-  BOOST_CHECK_EXCEPTION(static_cast<void>(x * 2.0), TapeError,
+  BOOST_CHECK_EXCEPTION(static_cast<void>(Var(x * 2.0)), TapeError,
                         [](const TapeError& e) { return mentions(e, "another tape"); });
 }
 
@@ -213,7 +213,7 @@ BOOST_AUTO_TEST_CASE(a_var_from_a_destroyed_tape_is_reported) {
   }
   Tape fresh;
   auto recording = fresh.record();
-  BOOST_CHECK_THROW(static_cast<void>(x + 1.0), TapeError);
+  BOOST_CHECK_THROW(static_cast<void>(Var(x + 1.0)), TapeError);
 }
 
 BOOST_AUTO_TEST_CASE(a_var_from_a_rewound_part_of_the_tape_is_reported) {
@@ -223,7 +223,7 @@ BOOST_AUTO_TEST_CASE(a_var_from_a_rewound_part_of_the_tape_is_reported) {
   const slope::TapePosition start = tape.position();
   const Var y = x * x;
   tape.rewind(start);
-  BOOST_CHECK_EXCEPTION(static_cast<void>(y * 2.0), TapeError,
+  BOOST_CHECK_EXCEPTION(static_cast<void>(Var(y * 2.0)), TapeError,
                         [](const TapeError& e) { return mentions(e, "rewound"); });
 }
 #endif

@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_CASE(a_tape_active_on_one_thread_is_not_active_on_another) {
   bool threw = false;
   std::jthread other([&] {
     try {
-      static_cast<void>(x * 2.0);
+      static_cast<void>(Var(x * 2.0));
     } catch (const slope::TapeError&) {
       threw = true;
     }

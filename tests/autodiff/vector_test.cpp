@@ -128,22 +128,22 @@ BOOST_AUTO_TEST_SUITE(vector_nodes)
 
 BOOST_DATA_TEST_CASE(sum_mean_and_squared_norm_match_the_scalar_recording, bdata::make(kSizes), n) {
   check_against_oracles([](std::span<const Var> x) { return slope::sum(x); },
-                        [](auto x) { decltype(x[0] + 0.0) s = 0.0; for (const auto& v : x) s += v; return s; }, point(n));
+                        [](auto x) { std::remove_cvref_t<decltype(x[0])> s = 0.0; for (const auto& v : x) s += v; return s; }, point(n));
   if (n > 0) {
     check_against_oracles([](std::span<const Var> x) { return slope::mean(x) * x[0]; },
                           [](auto x) {
-                            decltype(x[0] + 0.0) s = 0.0;
+                            std::remove_cvref_t<decltype(x[0])> s = 0.0;
                             for (const auto& v : x) s += v;
                             return s / static_cast<double>(x.size()) * x[0];
                           },
                           point(n));
   }
   check_against_oracles([](std::span<const Var> x) { return slope::squared_norm(x); },
-                        [](auto x) { decltype(x[0] + 0.0) s = 0.0; for (const auto& v : x) s += v * v; return s; }, point(n));
+                        [](auto x) { std::remove_cvref_t<decltype(x[0])> s = 0.0; for (const auto& v : x) s += v * v; return s; }, point(n));
   check_against_oracles(
       [](std::span<const Var> x) { return slope::squared_norm(scattered(x)) + slope::sum(scattered(x)); },
       [](auto x) {
-        decltype(x[0] + 0.0) s = 0.0;
+        std::remove_cvref_t<decltype(x[0])> s = 0.0;
         for (const auto& v : scattered_scalar(x)) s += v * v + v;
         return s;
       },
@@ -153,10 +153,10 @@ BOOST_DATA_TEST_CASE(sum_mean_and_squared_norm_match_the_scalar_recording, bdata
 BOOST_DATA_TEST_CASE(dot_products_match_the_scalar_recording, bdata::make(kSizes), n) {
   const std::vector<double> c = point(n, 2.0);
   check_against_oracles([&](std::span<const Var> x) { return slope::dot(x, c); },
-                        [&](auto x) { decltype(x[0] + 0.0) s = 0.0; for (std::size_t i = 0; i < n; ++i) s += x[i] * c[i]; return s; },
+                        [&](auto x) { std::remove_cvref_t<decltype(x[0])> s = 0.0; for (std::size_t i = 0; i < n; ++i) s += x[i] * c[i]; return s; },
                         point(n));
   check_against_oracles([&](std::span<const Var> x) { return slope::dot(std::span<const double>(c), x); },
-                        [&](auto x) { decltype(x[0] + 0.0) s = 0.0; for (std::size_t i = 0; i < n; ++i) s += c[i] * x[i]; return s; },
+                        [&](auto x) { std::remove_cvref_t<decltype(x[0])> s = 0.0; for (std::size_t i = 0; i < n; ++i) s += c[i] * x[i]; return s; },
                         point(n));
   // Two active vectors: the first and second halves of x, the same vector twice, scattered.
   check_against_oracles(
@@ -166,7 +166,7 @@ BOOST_DATA_TEST_CASE(dot_products_match_the_scalar_recording, bdata::make(kSizes
       },
       [](auto x) {
         const std::size_t h = x.size() / 2;
-        decltype(x[0] + 0.0) s = 0.0;
+        std::remove_cvref_t<decltype(x[0])> s = 0.0;
         for (std::size_t i = 0; i < h; ++i) s += x[i] * x[h + i];
         for (const auto& v : x) s += v * v;
         for (const auto& v : scattered_scalar(x)) s += v * v;
@@ -186,7 +186,7 @@ BOOST_DATA_TEST_CASE(matvec_and_vecmat_match_the_scalar_recording, bdata::make(k
     const ConstMatrixView transposed_column_major = ConstMatrixView::column_major(data.data(), cols, rows, stride);
     BOOST_TEST_CONTEXT("rows " << rows << ", cols " << cols) {
       const auto scalar_matvec = [&](auto w) {
-        using T = decltype(w[0] + 0.0);
+        using T = std::remove_cvref_t<decltype(w[0])>;
         std::vector<T> y(rows);
         for (std::size_t i = 0; i < rows; ++i) {
           T s = 0.0;
@@ -210,7 +210,7 @@ BOOST_DATA_TEST_CASE(matvec_and_vecmat_match_the_scalar_recording, bdata::make(k
           },
           scalar_matvec, point(cols));
       const auto scalar_vecmat = [&](auto w) {
-        using T = decltype(w[0] + 0.0);
+        using T = std::remove_cvref_t<decltype(w[0])>;
         std::vector<T> y(cols);
         for (std::size_t j = 0; j < cols; ++j) {
           T s = 0.0;
@@ -246,7 +246,7 @@ BOOST_AUTO_TEST_CASE(matvec_with_scattered_operands_and_a_returned_vector) {
         return weighted_squares(std::span<const Var>(y));
       },
       [&](auto w) {
-        using T = decltype(w[0] + 0.0);
+        using T = std::remove_cvref_t<decltype(w[0])>;
         const auto ws = scattered_scalar(w);
         std::vector<T> y(4);
         for (std::size_t i = 0; i < 4; ++i) {
@@ -265,7 +265,7 @@ BOOST_DATA_TEST_CASE(matmul_matches_the_scalar_recording, bdata::make({0, 1, 2, 
   const std::size_t inner = m + 1;
   const std::size_t cols = m == 0 ? 2 : m - 1;
   const auto scalar = [&](auto x) {
-    using T = decltype(x[0] + 0.0);
+    using T = std::remove_cvref_t<decltype(x[0])>;
     std::vector<T> c(rows * cols);
     for (std::size_t i = 0; i < rows; ++i) {
       for (std::size_t j = 0; j < cols; ++j) {
@@ -367,7 +367,7 @@ BOOST_AUTO_TEST_CASE(matmul_of_listed_operands_matches_the_scalar_recording) {
       },
       [&](auto x) {
         const auto [a, b] = operands(x);
-        using T = decltype(x[0] + 0.0);
+        using T = std::remove_cvref_t<decltype(x[0])>;
         std::vector<T> c(rows * cols);
         for (std::size_t i = 0; i < rows; ++i) {
           for (std::size_t j = 0; j < cols; ++j) {
@@ -404,7 +404,7 @@ BOOST_DATA_TEST_CASE(broadcast_operations_match_the_scalar_recording, bdata::mak
       },
       [&](auto x) {
         const auto [v, s] = split(x);
-        using T = decltype(x[0] + 0.0);
+        using T = std::remove_cvref_t<decltype(x[0])>;
         T f = 0.0;
         for (std::size_t i = 0; i < n; ++i) {
           const T ys[] = {v[i] + s, v[i] - s, v[i] * s, v[i] / s, c[i] + s, c[i] - s, c[i] * s, c[i] / s, v[i] * c[i]};
@@ -429,7 +429,7 @@ BOOST_AUTO_TEST_CASE(broadcast_in_place_and_with_the_scalar_inside_the_output) {
         return weighted_squares(std::span<const Var>(v));
       },
       [](auto x) {
-        using T = decltype(x[0] + 0.0);
+        using T = std::remove_cvref_t<decltype(x[0])>;
         std::vector<T> v(x.begin(), x.end());
         const T s = v[2];
         for (auto& e : v) e = e * s;
@@ -459,7 +459,7 @@ BOOST_DATA_TEST_CASE(elementwise_functions_match_the_scalar_recording, bdata::ma
       },
       [](auto x) {
         using std::exp, std::log, std::log1p, std::tanh;
-        using T = decltype(x[0] + 0.0);
+        using T = std::remove_cvref_t<decltype(x[0])>;
         T f = 0.0;
         for (std::size_t i = 0; i < x.size(); ++i) {
           const T a = exp(x[i]);
@@ -487,7 +487,7 @@ BOOST_AUTO_TEST_CASE(logistic_regression_with_vector_nodes_matches_scalar_ops) {
         return slope::dot(z, y) - slope::sum(p);
       },
       [&](auto x) {
-        using T = decltype(x[0] + 0.0);
+        using T = std::remove_cvref_t<decltype(x[0])>;
         T lp = 0.0;
         for (std::size_t i = 0; i < rows; ++i) {
           T z = x[cols];

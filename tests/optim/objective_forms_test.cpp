@@ -89,7 +89,7 @@ BOOST_AUTO_TEST_CASE(every_form_gives_the_same_run) {
 
 /// |x_0 - 2| written with a branch, plus a smooth part: the recorded path flips as x_0 crosses 2.
 Var branchy(std::span<const Var> x) {
-  const Var kink = x[0] > 2.0 ? x[0] - 2.0 : 2.0 - x[0];
+  const Var kink = x[0] > 2.0 ? Var(x[0] - 2.0) : Var(2.0 - x[0]);  // two expression types: name the Var
   return 0.1 * kink + square(x[0] - 2.5) + square(x[1] + 1.0);
 }
 

@@ -18,6 +18,7 @@ using slope::Var;
 
 /// Calls the double or the Var form of a rule, so that one tree evaluates with both.
 template <class Rule, class T>
+  requires(!slope::Expression<T>)
 T apply(const T& x) {
   if constexpr (std::is_same_v<T, Var>) {
     return slope::record_unary<Rule>(x);
@@ -26,12 +27,24 @@ T apply(const T& x) {
   }
 }
 template <class Rule, class T>
+  requires(!slope::Expression<T>)
 T apply(const T& a, const T& b) {
   if constexpr (std::is_same_v<T, Var>) {
     return slope::record_binary<Rule>(a, b);
   } else {
     return Rule::value(a, b);
   }
+}
+
+/// An operand written as an expression (`a * a + 1.0`) is a Var first.
+template <class Rule, slope::Expression E>
+Var apply(const E& x) {
+  return apply<Rule>(Var(x));
+}
+template <class Rule, class A, class B>
+  requires(slope::Expression<A> || slope::Expression<B>)
+Var apply(const A& a, const B& b) {
+  return apply<Rule>(Var(a), Var(b));
 }
 
 template <class T>

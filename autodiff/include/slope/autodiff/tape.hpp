@@ -73,6 +73,8 @@ using VectorJacobianProduct =
 namespace detail {
 class VectorNodes;         // vector nodes (vector.hpp), defined privately by the library
 struct VectorTapeAccess;   // how the vector operations append them
+struct StatementWriter;    // how expressions (expression.hpp) write their node
+struct EdgeSink;           // and their edges
 }  // namespace detail
 
 /// A growable record of operations on Vars, and their reverse sweep.
@@ -149,7 +151,8 @@ class Tape {
   [[nodiscard]] TapeStats stats() const noexcept;
   /// Whether the tape currently records in checked mode.
   [[nodiscard]] bool checked() const noexcept { return options_.checked; }
-  /// Whether operations take the slow recording path (checked or replayable mode).
+  /// Whether operations take the slow recording path, one node per operation (checked or
+  /// replayable mode, or `fuse = false`).
   [[nodiscard]] bool records_slowly() const noexcept { return slow_; }
   /// Whether the tape records for slope::Function::record (replayable mode): each operation
   /// then keeps its code and all of its operands, constants too, and every comparison of an
@@ -194,6 +197,8 @@ class Tape {
   friend class Function;  // records replayably
   friend class detail::ReplayableTape;
   friend struct detail::VectorTapeAccess;
+  friend struct detail::StatementWriter;
+  friend struct detail::EdgeSink;
 
   static constexpr std::uint32_t kNoFusion = std::numeric_limits<std::uint32_t>::max();
   // A fold that rescales an existing node's partials costs one multiply per edge; capping the
@@ -273,7 +278,7 @@ class Tape {
   RecordOptions options_;
   std::uint16_t serial_;
   bool replayable_ = false;
-  bool slow_ = false;  // options_.checked || replayable_: one load on the hot path
+  bool slow_ = false;  // checked, replayable or not fusing: one load on the hot path
   // What a replayable recording keeps besides nodes and edges; made when one begins.
   std::unique_ptr<detail::ReplayTables> replay_;
 };

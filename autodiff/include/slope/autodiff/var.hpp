@@ -30,6 +30,11 @@ constexpr int ordering_code(std::partial_ordering order) noexcept {
 }
 }  // namespace detail
 
+/// An unrecorded statement of Var arithmetic (`a * b + exp(c)`; see expression.hpp): it
+/// becomes one node when it becomes a Var.
+template <class E>
+concept Expression = requires { typename E::slope_expression; };
+
 /// A double whose operations are recorded on the thread's active tape.
 ///
 /// Write code with Var where it had double: arithmetic with Var, double or int on either side,
@@ -37,16 +42,27 @@ constexpr int ordering_code(std::partial_ordering order) noexcept {
 /// <slope/autodiff.hpp>. A Var made from a number is a constant: it costs no tape space and has
 /// no derivative. Active Vars come from Tape::input or from operations on active Vars.
 ///
-/// Copying a Var is cheap (16 bytes, no allocation). A Var also remembers whether it is the
-/// only holder of its node: results of operations are, copies are not. The tape uses that to
-/// fold a whole statement such as `s += w * exp(-z)` into one node, which is what makes
-/// recording cheap; it never changes a derivative.
+/// Operators and elementary functions return expressions (expression.hpp), which a Var records
+/// as one node per statement. Copying a Var is cheap (16 bytes, no allocation). A Var also
+/// remembers whether it is the only holder of its node: results of statements are, copies are
+/// not. The tape uses that to grow one node for a sum accumulated in a loop (`s += w[i] * x[i]`)
+/// instead of one per iteration; it never changes a derivative.
 class Var {
  public:
   /// The constant 0.
   constexpr Var() noexcept = default;
   /// A constant (no node, zero derivative). Implicit, so `Var x = 2.5;` and `f(3.0)` work.
   constexpr Var(double value) noexcept : value_(value) {}  // NOLINT(google-explicit-constructor)
+
+  /// Records the expression `e` (a statement such as `a * b + exp(c)`) as one node.
+  /// Implicit, so a Var is made wherever an expression is stored, returned or passed.
+  template <class E>
+    requires Expression<std::remove_cvref_t<E>>
+  Var(E&& e);  // NOLINT(google-explicit-constructor)
+  /// Records the expression `e` as one node and holds it.
+  template <class E>
+    requires Expression<std::remove_cvref_t<E>>
+  Var& operator=(E&& e);
 
   /// Copies share the node, so neither copy may be folded into later. (Forced inline as the
   /// operations are: a kernel instantiated from two places, say a tape and a Function's

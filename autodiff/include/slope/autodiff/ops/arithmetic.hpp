@@ -1,10 +1,12 @@
 #pragma once
 /// \file
-/// + - * / and unary minus, with Var, double or int on either side, and compound assignment.
+/// + - * / and unary minus, with Var, an expression, double or int on either side, and compound
+/// assignment.
 
 #include <string_view>
 
 #include "slope/autodiff/math.hpp"
+#include "slope/autodiff/expression.hpp"
 #include "slope/autodiff/recording.hpp"
 
 namespace slope {
@@ -58,53 +60,84 @@ struct Div {
   static constexpr T d_second(T, T b, T z) noexcept { return -z / b; }
 };
 
+// The operators return expressions (expression.hpp): a statement such as `a * b + c / d`
+// becomes one node when it is stored in a Var. A number on either side is held as a double,
+// whose partial is never computed.
+
 /// -x; see Neg.
-SLOPE_ALWAYS_INLINE Var operator-(Var x) { return record_unary<Neg>(detail::forward(x)); }
+template <Operand A>
+SLOPE_ALWAYS_INLINE auto operator-(A x) { return UnaryExpression<Neg, A>(detail::take(x)); }
 /// +x: x itself (a copy).
-SLOPE_ALWAYS_INLINE Var operator+(const Var& x) { return x; }
+template <Operand A>
+SLOPE_ALWAYS_INLINE A operator+(const A& x) { return x; }
 
 /// a + b; see Add.
-SLOPE_ALWAYS_INLINE Var operator+(Var a, Var b) { return record_binary<Add>(detail::forward(a), detail::forward(b)); }
+template <Operand A, Operand B>
+SLOPE_ALWAYS_INLINE auto operator+(A a, B b) { return BinaryExpression<Add, A, B>(detail::take(a), detail::take(b)); }
 /// \overload
-SLOPE_ALWAYS_INLINE Var operator+(Var a, double b) { return record_binary<Add>(detail::forward(a), b); }
+template <Operand A>
+SLOPE_ALWAYS_INLINE auto operator+(A a, double b) { return BinaryExpression<Add, A, double>(detail::take(a), b); }
 /// \overload
-SLOPE_ALWAYS_INLINE Var operator+(double a, Var b) { return record_binary<Add>(a, detail::forward(b)); }
+template <Operand B>
+SLOPE_ALWAYS_INLINE auto operator+(double a, B b) { return BinaryExpression<Add, double, B>(a, detail::take(b)); }
 
 /// a - b; see Sub.
-SLOPE_ALWAYS_INLINE Var operator-(Var a, Var b) { return record_binary<Sub>(detail::forward(a), detail::forward(b)); }
+template <Operand A, Operand B>
+SLOPE_ALWAYS_INLINE auto operator-(A a, B b) { return BinaryExpression<Sub, A, B>(detail::take(a), detail::take(b)); }
 /// \overload
-SLOPE_ALWAYS_INLINE Var operator-(Var a, double b) { return record_binary<Sub>(detail::forward(a), b); }
+template <Operand A>
+SLOPE_ALWAYS_INLINE auto operator-(A a, double b) { return BinaryExpression<Sub, A, double>(detail::take(a), b); }
 /// \overload
-SLOPE_ALWAYS_INLINE Var operator-(double a, Var b) { return record_binary<Sub>(a, detail::forward(b)); }
+template <Operand B>
+SLOPE_ALWAYS_INLINE auto operator-(double a, B b) { return BinaryExpression<Sub, double, B>(a, detail::take(b)); }
 
 /// a * b; see Mul.
-SLOPE_ALWAYS_INLINE Var operator*(Var a, Var b) { return record_binary<Mul>(detail::forward(a), detail::forward(b)); }
+template <Operand A, Operand B>
+SLOPE_ALWAYS_INLINE auto operator*(A a, B b) { return BinaryExpression<Mul, A, B>(detail::take(a), detail::take(b)); }
 /// \overload
-SLOPE_ALWAYS_INLINE Var operator*(Var a, double b) { return record_binary<Mul>(detail::forward(a), b); }
+template <Operand A>
+SLOPE_ALWAYS_INLINE auto operator*(A a, double b) { return BinaryExpression<Mul, A, double>(detail::take(a), b); }
 /// \overload
-SLOPE_ALWAYS_INLINE Var operator*(double a, Var b) { return record_binary<Mul>(a, detail::forward(b)); }
+template <Operand B>
+SLOPE_ALWAYS_INLINE auto operator*(double a, B b) { return BinaryExpression<Mul, double, B>(a, detail::take(b)); }
 
 /// a / b; see Div.
-SLOPE_ALWAYS_INLINE Var operator/(Var a, Var b) { return record_binary<Div>(detail::forward(a), detail::forward(b)); }
+template <Operand A, Operand B>
+SLOPE_ALWAYS_INLINE auto operator/(A a, B b) { return BinaryExpression<Div, A, B>(detail::take(a), detail::take(b)); }
 /// \overload
-SLOPE_ALWAYS_INLINE Var operator/(Var a, double b) { return record_binary<Div>(detail::forward(a), b); }
+template <Operand A>
+SLOPE_ALWAYS_INLINE auto operator/(A a, double b) { return BinaryExpression<Div, A, double>(detail::take(a), b); }
 /// \overload
-SLOPE_ALWAYS_INLINE Var operator/(double a, Var b) { return record_binary<Div>(a, detail::forward(b)); }
+template <Operand B>
+SLOPE_ALWAYS_INLINE auto operator/(double a, B b) { return BinaryExpression<Div, double, B>(a, detail::take(b)); }
 
 // Compound assignment overwrites `a`, so a's old value dies here and the new node may absorb
-// it (`s += x[i]` in a loop grows one node instead of recording one per iteration).
+// it: `s += x[i] * w[i]` in a loop grows one node instead of recording one per iteration.
 
 /// a = a + b.
-SLOPE_ALWAYS_INLINE Var& operator+=(Var& a, Var b) {
-  detail::VarAccess::assign(a, record_binary<Add>(detail::forward(a), detail::forward(b)));
+template <Operand B>
+SLOPE_ALWAYS_INLINE Var& operator+=(Var& a, B b) {
+  detail::record_accumulation<Add>(a, b);
+  return a;
+}
+/// \overload
+SLOPE_ALWAYS_INLINE Var& operator+=(Var& a, double b) {
+  detail::record_accumulation<Add>(a, b);
   return a;
 }
 /// a = a - b.
-SLOPE_ALWAYS_INLINE Var& operator-=(Var& a, Var b) {
-  detail::VarAccess::assign(a, record_binary<Sub>(detail::forward(a), detail::forward(b)));
+template <Operand B>
+SLOPE_ALWAYS_INLINE Var& operator-=(Var& a, B b) {
+  detail::record_accumulation<Sub>(a, b);
   return a;
 }
-/// a = a * b.
+/// \overload
+SLOPE_ALWAYS_INLINE Var& operator-=(Var& a, double b) {
+  detail::record_accumulation<Sub>(a, b);
+  return a;
+}
+/// a = a * b. (An expression b is recorded first; a product folds into a's node by rescaling
+/// its partials, which an expression's sum of leaves cannot do.)
 SLOPE_ALWAYS_INLINE Var& operator*=(Var& a, Var b) {
   detail::VarAccess::assign(a, record_binary<Mul>(detail::forward(a), detail::forward(b)));
   return a;

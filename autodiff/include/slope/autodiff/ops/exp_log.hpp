@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "slope/autodiff/math.hpp"
+#include "slope/autodiff/expression.hpp"
 #include "slope/autodiff/recording.hpp"
 
 namespace slope {
@@ -97,21 +98,48 @@ struct Cbrt {
 
 /// e^x; see Exp.
 SLOPE_ALWAYS_INLINE Var exp(Var x) { return record_unary<Exp>(detail::forward(x)); }
+/// \overload: exp of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto exp(E x) { return unary_expression<Exp>(detail::take(x)); }
 /// 2^x; see Exp2.
 SLOPE_ALWAYS_INLINE Var exp2(Var x) { return record_unary<Exp2>(detail::forward(x)); }
+/// \overload: exp2 of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto exp2(E x) { return unary_expression<Exp2>(detail::take(x)); }
 /// e^x - 1; see Expm1.
 SLOPE_ALWAYS_INLINE Var expm1(Var x) { return record_unary<Expm1>(detail::forward(x)); }
+/// \overload: expm1 of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto expm1(E x) { return unary_expression<Expm1>(detail::take(x)); }
 /// ln x; see Log. A checked tape throws DomainError("log") for x < 0.
 SLOPE_ALWAYS_INLINE Var log(Var x) { return record_unary<Log>(detail::forward(x)); }
+/// \overload: log of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto log(E x) { return unary_expression<Log>(detail::take(x)); }
 /// log2 x; see Log2.
 SLOPE_ALWAYS_INLINE Var log2(Var x) { return record_unary<Log2>(detail::forward(x)); }
+/// \overload: log2 of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto log2(E x) { return unary_expression<Log2>(detail::take(x)); }
 /// log10 x; see Log10.
 SLOPE_ALWAYS_INLINE Var log10(Var x) { return record_unary<Log10>(detail::forward(x)); }
+/// \overload: log10 of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto log10(E x) { return unary_expression<Log10>(detail::take(x)); }
 /// ln(1 + x); see Log1p.
 SLOPE_ALWAYS_INLINE Var log1p(Var x) { return record_unary<Log1p>(detail::forward(x)); }
+/// \overload: log1p of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto log1p(E x) { return unary_expression<Log1p>(detail::take(x)); }
 /// sqrt(x); see Sqrt.
 SLOPE_ALWAYS_INLINE Var sqrt(Var x) { return record_unary<Sqrt>(detail::forward(x)); }
+/// \overload: sqrt of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto sqrt(E x) { return unary_expression<Sqrt>(detail::take(x)); }
 /// cbrt(x); see Cbrt.
 SLOPE_ALWAYS_INLINE Var cbrt(Var x) { return record_unary<Cbrt>(detail::forward(x)); }
+/// \overload: cbrt of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto cbrt(E x) { return unary_expression<Cbrt>(detail::take(x)); }
 
 }  // namespace slope

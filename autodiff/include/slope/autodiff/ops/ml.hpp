@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "slope/autodiff/math.hpp"
+#include "slope/autodiff/expression.hpp"
 #include "slope/autodiff/recording.hpp"
 
 namespace slope {
@@ -140,12 +141,24 @@ struct LogSumExp {
 
 /// sigmoid(x); see Sigmoid.
 SLOPE_ALWAYS_INLINE Var sigmoid(Var x) { return record_unary<Sigmoid>(detail::forward(x)); }
+/// \overload: sigmoid of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto sigmoid(E x) { return unary_expression<Sigmoid>(detail::take(x)); }
 /// ln sigmoid(x); see LogSigmoid.
 SLOPE_ALWAYS_INLINE Var log_sigmoid(Var x) { return record_unary<LogSigmoid>(detail::forward(x)); }
+/// \overload: log_sigmoid of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto log_sigmoid(E x) { return unary_expression<LogSigmoid>(detail::take(x)); }
 /// ln(1 + e^x); see Softplus.
 SLOPE_ALWAYS_INLINE Var softplus(Var x) { return record_unary<Softplus>(detail::forward(x)); }
+/// \overload: softplus of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto softplus(E x) { return unary_expression<Softplus>(detail::take(x)); }
 /// ln(1 + e^x); the same as softplus.
 SLOPE_ALWAYS_INLINE Var log1p_exp(Var x) { return record_unary<Softplus>(detail::forward(x)); }
+/// \overload: log1p_exp of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto log1p_exp(E x) { return unary_expression<Softplus>(detail::take(x)); }
 
 /// ln(e^a + e^b); see LogSumExp.
 SLOPE_ALWAYS_INLINE Var log_sum_exp(Var a, Var b) { return record_binary<LogSumExp>(detail::forward(a), detail::forward(b)); }

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "slope/autodiff/math.hpp"
+#include "slope/autodiff/expression.hpp"
 #include "slope/autodiff/recording.hpp"
 
 namespace slope {
@@ -61,8 +62,14 @@ struct Fmin {
 
 /// |x|; see Abs.
 SLOPE_ALWAYS_INLINE Var abs(Var x) { return record_unary<Abs>(detail::forward(x)); }
+/// \overload: abs of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto abs(E x) { return unary_expression<Abs>(detail::take(x)); }
 /// |x|; the same as abs.
 SLOPE_ALWAYS_INLINE Var fabs(Var x) { return record_unary<Abs>(detail::forward(x)); }
+/// \overload: fabs of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto fabs(E x) { return unary_expression<Abs>(detail::take(x)); }
 
 /// fmax(a, b); see Fmax.
 SLOPE_ALWAYS_INLINE Var fmax(Var a, Var b) { return record_binary<Fmax>(detail::forward(a), detail::forward(b)); }

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "slope/autodiff/math.hpp"
+#include "slope/autodiff/expression.hpp"
 #include "slope/autodiff/recording.hpp"
 
 namespace slope {
@@ -63,6 +64,9 @@ SLOPE_ALWAYS_INLINE Var pow(double a, Var b) { return record_binary<Pow>(a, deta
 SLOPE_ALWAYS_INLINE Var pow(Var a, int n) { return record_binary<Pow>(detail::forward(a), static_cast<double>(n)); }
 /// x^2; see Square.
 SLOPE_ALWAYS_INLINE Var square(Var x) { return record_unary<Square>(detail::forward(x)); }
+/// \overload: square of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto square(E x) { return unary_expression<Square>(detail::take(x)); }
 /// sqrt(a^2 + b^2); see Hypot.
 SLOPE_ALWAYS_INLINE Var hypot(Var a, Var b) { return record_binary<Hypot>(detail::forward(a), detail::forward(b)); }
 /// \overload

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "slope/autodiff/math.hpp"
+#include "slope/autodiff/expression.hpp"
 #include "slope/autodiff/recording.hpp"
 
 namespace slope {
@@ -83,13 +84,28 @@ struct Tgamma {
 
 /// erf x; see Erf.
 SLOPE_ALWAYS_INLINE Var erf(Var x) { return record_unary<Erf>(detail::forward(x)); }
+/// \overload: erf of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto erf(E x) { return unary_expression<Erf>(detail::take(x)); }
 /// erfc x; see Erfc.
 SLOPE_ALWAYS_INLINE Var erfc(Var x) { return record_unary<Erfc>(detail::forward(x)); }
+/// \overload: erfc of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto erfc(E x) { return unary_expression<Erfc>(detail::take(x)); }
 /// erfinv y; see Erfinv.
 SLOPE_ALWAYS_INLINE Var erfinv(Var y) { return record_unary<Erfinv>(detail::forward(y)); }
+/// \overload: erfinv of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto erfinv(E y) { return unary_expression<Erfinv>(detail::take(y)); }
 /// ln|Gamma(x)|; see Lgamma.
 SLOPE_ALWAYS_INLINE Var lgamma(Var x) { return record_unary<Lgamma>(detail::forward(x)); }
+/// \overload: lgamma of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto lgamma(E x) { return unary_expression<Lgamma>(detail::take(x)); }
 /// Gamma(x); see Tgamma.
 SLOPE_ALWAYS_INLINE Var tgamma(Var x) { return record_unary<Tgamma>(detail::forward(x)); }
+/// \overload: tgamma of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto tgamma(E x) { return unary_expression<Tgamma>(detail::take(x)); }
 
 }  // namespace slope

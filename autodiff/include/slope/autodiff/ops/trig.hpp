@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "slope/autodiff/math.hpp"
+#include "slope/autodiff/expression.hpp"
 #include "slope/autodiff/recording.hpp"
 
 namespace slope {
@@ -139,16 +140,34 @@ struct Atanh {
 
 /// sin x; see Sin.
 SLOPE_ALWAYS_INLINE Var sin(Var x) { return record_unary<Sin>(detail::forward(x)); }
+/// \overload: sin of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto sin(E x) { return unary_expression<Sin>(detail::take(x)); }
 /// cos x; see Cos.
 SLOPE_ALWAYS_INLINE Var cos(Var x) { return record_unary<Cos>(detail::forward(x)); }
+/// \overload: cos of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto cos(E x) { return unary_expression<Cos>(detail::take(x)); }
 /// tan x; see Tan.
 SLOPE_ALWAYS_INLINE Var tan(Var x) { return record_unary<Tan>(detail::forward(x)); }
+/// \overload: tan of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto tan(E x) { return unary_expression<Tan>(detail::take(x)); }
 /// asin x; see Asin.
 SLOPE_ALWAYS_INLINE Var asin(Var x) { return record_unary<Asin>(detail::forward(x)); }
+/// \overload: asin of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto asin(E x) { return unary_expression<Asin>(detail::take(x)); }
 /// acos x; see Acos.
 SLOPE_ALWAYS_INLINE Var acos(Var x) { return record_unary<Acos>(detail::forward(x)); }
+/// \overload: acos of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto acos(E x) { return unary_expression<Acos>(detail::take(x)); }
 /// atan x; see Atan.
 SLOPE_ALWAYS_INLINE Var atan(Var x) { return record_unary<Atan>(detail::forward(x)); }
+/// \overload: atan of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto atan(E x) { return unary_expression<Atan>(detail::take(x)); }
 /// atan2(a, b); see Atan2.
 SLOPE_ALWAYS_INLINE Var atan2(Var a, Var b) { return record_binary<Atan2>(detail::forward(a), detail::forward(b)); }
 /// \overload
@@ -157,15 +176,33 @@ SLOPE_ALWAYS_INLINE Var atan2(Var a, double b) { return record_binary<Atan2>(det
 SLOPE_ALWAYS_INLINE Var atan2(double a, Var b) { return record_binary<Atan2>(a, detail::forward(b)); }
 /// sinh x; see Sinh.
 SLOPE_ALWAYS_INLINE Var sinh(Var x) { return record_unary<Sinh>(detail::forward(x)); }
+/// \overload: sinh of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto sinh(E x) { return unary_expression<Sinh>(detail::take(x)); }
 /// cosh x; see Cosh.
 SLOPE_ALWAYS_INLINE Var cosh(Var x) { return record_unary<Cosh>(detail::forward(x)); }
+/// \overload: cosh of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto cosh(E x) { return unary_expression<Cosh>(detail::take(x)); }
 /// tanh x; see Tanh.
 SLOPE_ALWAYS_INLINE Var tanh(Var x) { return record_unary<Tanh>(detail::forward(x)); }
+/// \overload: tanh of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto tanh(E x) { return unary_expression<Tanh>(detail::take(x)); }
 /// asinh x; see Asinh.
 SLOPE_ALWAYS_INLINE Var asinh(Var x) { return record_unary<Asinh>(detail::forward(x)); }
+/// \overload: asinh of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto asinh(E x) { return unary_expression<Asinh>(detail::take(x)); }
 /// acosh x; see Acosh.
 SLOPE_ALWAYS_INLINE Var acosh(Var x) { return record_unary<Acosh>(detail::forward(x)); }
+/// \overload: acosh of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto acosh(E x) { return unary_expression<Acosh>(detail::take(x)); }
 /// atanh x; see Atanh.
 SLOPE_ALWAYS_INLINE Var atanh(Var x) { return record_unary<Atanh>(detail::forward(x)); }
+/// \overload: atanh of an expression is part of its statement (one node; see expression.hpp).
+template <Expression E>
+SLOPE_ALWAYS_INLINE auto atanh(E x) { return unary_expression<Atanh>(detail::take(x)); }
 
 }  // namespace slope

@@ -1,0 +1,317 @@
+#pragma once
+/// \file
+/// Expression templates: a whole statement of Var arithmetic recorded as one node.
+///
+/// `a * b + exp(c)` does not record three operations. Each operator returns a small value
+/// (UnaryExpression, BinaryExpression) holding its operands and its result; the statement is
+/// recorded when the expression becomes a Var (`Var y = a * b + exp(c);`, a return, an
+/// argument). Then the chain rule runs over the expression in registers, from its root down to
+/// its leaves, and the tape gets one node whose edges go straight to the leaves a, b and c,
+/// with one capacity check. This is what Adept and CoDiPack do; derivatives are unchanged.
+///
+/// A Var operand that is a temporary, the result of a function recorded on its own such as
+/// `sin(x)` in `y * sin(x)`, is the tape's top node and is held by nothing else: the statement
+/// then absorbs that node (its partials scaled by the chain rule) instead of pointing at it.
+/// Operators take their operands by value for this: a temporary keeps its sole ownership of
+/// its node (see Var), a named Var is copied and does not.
+///
+/// Operands are held by value (a Var is 16 bytes), so an expression never refers to a
+/// temporary that died: `auto e = a * b;` is safe. It is not a Var, though: each use of `e`
+/// records its operations again (correct, but twice the work), and `e += x` does not compile.
+/// Write `Var e = a * b;` for a value used more than once.
+///
+/// Checked and replayable recordings (RecordOptions::checked, slope::Function) and recordings
+/// with `fuse = false` need one node per operation; there an expression is recorded operation
+/// by operation, through the same rules, exactly as the operations would be one at a time.
+
+#include <concepts>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+#include "slope/autodiff/config.hpp"
+#include "slope/autodiff/op_code.hpp"
+#include "slope/autodiff/recording.hpp"
+#include "slope/autodiff/tape.hpp"
+#include "slope/autodiff/var.hpp"
+
+namespace slope {
+
+/// What an expression operator accepts on either side: a Var or an unrecorded expression.
+/// (Numbers are accepted too, by overloads of their own.)
+template <class T>
+concept Operand = std::same_as<T, Var> || Expression<T>;
+
+namespace detail {
+
+/// The operand's value: a number, a Var's value, or an expression's result.
+SLOPE_ALWAYS_INLINE constexpr double operand_value(double x) noexcept { return x; }
+SLOPE_ALWAYS_INLINE constexpr double operand_value(const Var& x) noexcept { return x.value(); }
+template <Expression E>
+SLOPE_ALWAYS_INLINE constexpr double operand_value(const E& e) noexcept { return e.value(); }
+
+/// How many Vars an operand holds, so how many edges it can give at most.
+template <class T>
+inline constexpr std::uint32_t leaf_count = 0;  // a number
+template <>
+inline constexpr std::uint32_t leaf_count<Var> = 1;
+template <Expression E>
+inline constexpr std::uint32_t leaf_count<E> = E::leaves;
+
+/// Passes `adjoint` (the derivative of the statement's result with respect to this operand)
+/// down to the operand's leaves; a number has none.
+template <class Sink>
+SLOPE_ALWAYS_INLINE constexpr void propagate(double, Sink&, double) noexcept {}
+template <class Sink>
+SLOPE_ALWAYS_INLINE void propagate(const Var& x, Sink& sink, double adjoint) { sink.leaf(x, adjoint); }
+template <Expression E, class Sink>
+SLOPE_ALWAYS_INLINE void propagate(const E& e, Sink& sink, double adjoint) { e.propagate(sink, adjoint); }
+
+/// Hands an operand over to the expression that holds it: a Var keeps its sole ownership of its
+/// node (so that the statement may absorb it), an expression moves its leaves along.
+SLOPE_ALWAYS_INLINE constexpr double take(double& x) noexcept { return x; }
+SLOPE_ALWAYS_INLINE constexpr Var take(Var& x) noexcept { return VarAccess::release(x); }
+template <Expression E>
+SLOPE_ALWAYS_INLINE constexpr E&& take(E& e) noexcept { return static_cast<E&&>(e); }
+
+/// The operand as a Var, recording an expression operation by operation (the slow path).
+inline Var recorded_each(double x) noexcept { return Var(x); }
+inline Var recorded_each(const Var& x) noexcept { return x; }
+template <Expression E>
+Var recorded_each(const E& e) { return e.record_each(); }
+
+/// The op code of a one-operation node (its operands all leaves), else OpCode::Fused.
+template <class Rule, class... Operands>
+inline constexpr OpCode statement_op =
+    ((std::same_as<Operands, Var> || std::same_as<Operands, double>) && ...) ? op_code<Rule> : OpCode::Fused;
+
+}  // namespace detail
+
+/// Rule(a), not yet recorded. a is a Var or an expression; its partial dy/da is computed only
+/// when the statement is recorded.
+template <UnaryRule Rule, Operand A>
+class [[nodiscard]] UnaryExpression {
+ public:
+  using slope_expression = void;
+  static constexpr std::uint32_t leaves = detail::leaf_count<A>;
+  static constexpr OpCode op = detail::statement_op<Rule, A>;
+
+  SLOPE_ALWAYS_INLINE explicit UnaryExpression(A a) : a_(detail::take(a)), value_(Rule::value(detail::operand_value(a_))) {}
+  /// A copy's Vars are copies: they never own their nodes (the expression may be used twice).
+  UnaryExpression(const UnaryExpression&) = default;
+  /// Moving passes the operand's ownership along (operators return expressions by value).
+  SLOPE_ALWAYS_INLINE UnaryExpression(UnaryExpression&& other) noexcept
+      : a_(detail::take(other.a_)), value_(other.value_) {}
+  UnaryExpression& operator=(const UnaryExpression&) = delete;
+  ~UnaryExpression() = default;
+
+  /// The result, computed when the expression was made.
+  [[nodiscard]] SLOPE_ALWAYS_INLINE double value() const noexcept { return value_; }
+
+  /// Chain rule: a's leaves get adjoint * dy/da.
+  template <class Sink>
+  SLOPE_ALWAYS_INLINE void propagate(Sink& sink, double adjoint) const {
+    detail::propagate(a_, sink, adjoint * Rule::partial(detail::operand_value(a_), value_));
+  }
+
+  /// Records the operations one by one (checked and replayable recordings).
+  SLOPE_COLD Var record_each() const { return detail::record_unary_slow<Rule>(detail::recorded_each(a_), value_); }
+
+ private:
+  A a_;
+  double value_;
+};
+
+/// Rule(a, b), not yet recorded. Each operand is a Var, an expression or a number; a number's
+/// partial is never computed.
+template <BinaryRule Rule, class A, class B>
+  requires(Operand<A> || std::same_as<A, double>) && (Operand<B> || std::same_as<B, double>)
+class [[nodiscard]] BinaryExpression {
+ public:
+  using slope_expression = void;
+  static constexpr std::uint32_t leaves = detail::leaf_count<A> + detail::leaf_count<B>;
+  static constexpr OpCode op = detail::statement_op<Rule, A, B>;
+
+  SLOPE_ALWAYS_INLINE BinaryExpression(A a, B b)
+      : a_(detail::take(a)), b_(detail::take(b)), value_(Rule::value(detail::operand_value(a_), detail::operand_value(b_))) {}
+  /// A copy's Vars are copies: they never own their nodes (the expression may be used twice).
+  BinaryExpression(const BinaryExpression&) = default;
+  /// Moving passes the operands' ownership along (operators return expressions by value).
+  SLOPE_ALWAYS_INLINE BinaryExpression(BinaryExpression&& other) noexcept
+      : a_(detail::take(other.a_)), b_(detail::take(other.b_)), value_(other.value_) {}
+  BinaryExpression& operator=(const BinaryExpression&) = delete;
+  ~BinaryExpression() = default;
+
+  /// The result, computed when the expression was made.
+  [[nodiscard]] SLOPE_ALWAYS_INLINE double value() const noexcept { return value_; }
+
+  /// Chain rule: a's leaves get adjoint * dz/da, b's adjoint * dz/db.
+  template <class Sink>
+  SLOPE_ALWAYS_INLINE void propagate(Sink& sink, double adjoint) const {
+    const double av = detail::operand_value(a_);
+    const double bv = detail::operand_value(b_);
+    if constexpr (!std::same_as<A, double>) detail::propagate(a_, sink, adjoint * Rule::d_first(av, bv, value_));
+    if constexpr (!std::same_as<B, double>) detail::propagate(b_, sink, adjoint * Rule::d_second(av, bv, value_));
+  }
+
+  /// Records the operations one by one (checked and replayable recordings).
+  SLOPE_COLD Var record_each() const {
+    return detail::record_binary_slow<Rule>(detail::recorded_each(a_), detail::recorded_each(b_), value_);
+  }
+
+ private:
+  A a_;
+  B b_;
+  double value_;
+};
+
+namespace detail {
+
+/// Where a statement's edges go: straight into the tape's edge arrays, at the end. A constant
+/// leaf is written too, and then overwritten by the next: no branch per leaf. A leaf that owns
+/// the tape's top node is absorbed instead: that node's few edges, scaled by the leaf's
+/// partial, become the statement's, and the statement takes over the node.
+struct EdgeSink {
+  Tape& tape;
+  std::uint32_t* arg;
+  double* partial;
+  std::uint32_t count = 0;
+  bool absorbed = false;
+
+  SLOPE_ALWAYS_INLINE void leaf(const Var& x, double adjoint) {
+    if constexpr (SLOPE_DEBUG_CHECKS) tape.check_owner(x);
+    const std::uint32_t id = VarAccess::id(x);
+    if (VarAccess::fresh(x) && tape.foldable(x, 1) && tape.rescalable(tape.first_arg_[id], tape.edges_, adjoint))
+        [[unlikely]] {
+      tape.rescale(tape.first_arg_[id], tape.edges_, adjoint);
+      absorbed = true;
+      return;
+    }
+    arg[count] = id;
+    partial[count] = adjoint;
+    count += x.is_constant() ? 0 : 1;
+  }
+};
+
+/// Writes statements onto a tape (a friend of Tape: the hot path of recording).
+struct StatementWriter {
+  /// One node for the expression: its edges go to its leaves. All leaves constant: no node.
+  template <Expression E>
+  SLOPE_ALWAYS_INLINE static Var write(Tape& tape, const E& e) {
+    tape.ensure(1, E::leaves);
+    const std::uint32_t edge = tape.edges_;
+    EdgeSink sink{tape, tape.arg_.get() + edge, tape.partial_.get() + edge};
+    e.propagate(sink, 1.0);
+    return finish(tape, sink, e.value(), E::op);
+  }
+
+  /// target = target + x or target - x (Rule Add or Sub). When target holds the tape's top
+  /// node alone (a sum being accumulated, `s += ...` in a loop), x's edges are appended to
+  /// that node: one node for the whole loop. Otherwise a new node with an edge to target and
+  /// x's edges.
+  template <class Rule, class X>
+  SLOPE_ALWAYS_INLINE static void accumulate(Tape& tape, Var& target, const X& x) {
+    constexpr double sign = std::same_as<Rule, Add> ? 1.0 : -1.0;
+    const double value = Rule::value(target.value(), operand_value(x));
+    tape.ensure(1, leaf_count<X> + 1);
+    const std::uint32_t edge = tape.edges_;
+    EdgeSink sink{tape, tape.arg_.get() + edge, tape.partial_.get() + edge};
+    if (tape.foldable(target, 1)) {
+      // x cannot own the top node too: target does.
+      propagate(x, sink, sign);
+      tape.edges_ = edge + sink.count;
+      tape.op_[VarAccess::id(target)] = OpCode::Fused;
+      VarAccess::assign(target, tape.result(value, VarAccess::id(target)));
+      return;
+    }
+    sink.leaf(target, 1.0);
+    propagate(x, sink, sign);
+    VarAccess::assign(target, finish(tape, sink, value, leaf_count<X> <= 1 ? op_code<Rule> : OpCode::Fused));
+  }
+
+ private:
+  /// The statement's node: the absorbed top node, or a new one, or none when every leaf was a
+  /// constant.
+  SLOPE_ALWAYS_INLINE static Var finish(Tape& tape, const EdgeSink& sink, double value, OpCode op) {
+    const std::uint32_t edge = tape.edges_;
+    if (sink.absorbed) {
+      const std::uint32_t top = tape.nodes_ - 1;
+      tape.op_[top] = OpCode::Fused;
+      tape.edges_ = edge + sink.count;
+      return tape.result(value, top);
+    }
+    if (sink.count == 0) [[unlikely]] return Var(value);
+    const std::uint32_t node = tape.nodes_;
+    tape.op_[node] = op;
+    tape.first_arg_[node] = edge;
+    tape.nodes_ = node + 1;
+    tape.edges_ = edge + sink.count;
+    return tape.result(value, node);
+  }
+};
+
+/// The expression recorded: as one node, or operation by operation when the active tape
+/// records slowly (checked, replayable, `fuse = false`) or there is none (then only an
+/// expression of constants has a value; any other throws TapeError).
+template <Expression E>
+SLOPE_ALWAYS_INLINE Var record_statement(const E& e) {
+  Tape* tape = active_tape;
+  if (tape == nullptr || tape->records_slowly()) [[unlikely]] return e.record_each();
+  return StatementWriter::write(*tape, e);
+}
+
+/// target = Rule(target, x) for Rule Add or Sub: compound assignment.
+template <class Rule, class X>
+SLOPE_ALWAYS_INLINE void record_accumulation(Var& target, const X& x) {
+  Tape* tape = active_tape;
+  if (tape == nullptr || tape->records_slowly()) [[unlikely]] {
+    const double value = Rule::value(target.value(), operand_value(x));
+    VarAccess::assign(target, record_binary_slow<Rule>(VarAccess::release(target), recorded_each(x), value));
+    return;
+  }
+  StatementWriter::accumulate<Rule>(*tape, target, x);
+}
+
+}  // namespace detail
+
+namespace detail {
+/// Records an expression given as an lvalue or an rvalue. A named expression may be recorded
+/// again later, so it is copied first: the copy's Vars own nothing, and nothing is absorbed.
+template <class E>
+SLOPE_ALWAYS_INLINE Var record_expression(E&& e) {
+  if constexpr (std::is_lvalue_reference_v<E>) {
+    const std::remove_cvref_t<E> copy(e);
+    return record_statement(copy);
+  } else {
+    return record_statement(e);
+  }
+}
+}  // namespace detail
+
+template <class E>
+  requires Expression<std::remove_cvref_t<E>>
+SLOPE_ALWAYS_INLINE Var::Var(E&& e) {
+  detail::VarAccess::assign(*this, detail::record_expression(static_cast<E&&>(e)));
+}
+
+template <class E>
+  requires Expression<std::remove_cvref_t<E>>
+SLOPE_ALWAYS_INLINE Var& Var::operator=(E&& e) {
+  // The new node is held by this Var alone, so it stays foldable (`s = s + x; s += y;`).
+  detail::VarAccess::assign(*this, detail::record_expression(static_cast<E&&>(e)));
+  return *this;
+}
+
+/// An expression's value (it records nothing).
+template <Expression E>
+[[nodiscard]] SLOPE_ALWAYS_INLINE constexpr double value(const E& e) noexcept {
+  return e.value();
+}
+
+/// Rule(x) as an expression: how a unary function offers itself to statements.
+template <UnaryRule Rule, Operand A>
+SLOPE_ALWAYS_INLINE UnaryExpression<Rule, A> unary_expression(A x) {
+  return UnaryExpression<Rule, A>(detail::take(x));
+}
+
+}  // namespace slope
