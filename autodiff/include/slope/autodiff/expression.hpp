@@ -15,10 +15,19 @@
 /// Operators take their operands by value for this: a temporary keeps its sole ownership of
 /// its node (see Var), a named Var is copied and does not.
 ///
+/// An elementary function of an expression (`exp(a * b)`) joins the statement; of a Var
+/// (`exp(a)`) it is recorded at once and returns a Var, so that `&slope::exp` stays a
+/// `Var (*)(Var)`, and is then absorbed as above.
+///
 /// Operands are held by value (a Var is 16 bytes), so an expression never refers to a
-/// temporary that died: `auto e = a * b;` is safe. It is not a Var, though: each use of `e`
-/// records its operations again (correct, but twice the work), and `e += x` does not compile.
-/// Write `Var e = a * b;` for a value used more than once.
+/// temporary that died: `auto e = a * b;` is safe. It is not a Var, though:
+/// - each use of `e` records its operations again (correct, but twice the work);
+/// - `e += x` does not compile, nor does generic code that takes the type of an operation as
+///   its scalar (`decltype(a + 0.0) s = 0.0;`), deduces one T from an expression and a Var, or
+///   picks between two different expressions with `?:`. Name the type Var there:
+///   `Var e = a * b;`, `c ? Var(a - b) : Var(b - a)`;
+/// - nothing is recorded or checked until the expression becomes a Var: a discarded `a * b`
+///   records nothing, and checked mode reports an operation when its statement is stored.
 ///
 /// Checked and replayable recordings (RecordOptions::checked, slope::Function) and recordings
 /// with `fuse = false` need one node per operation; there an expression is recorded operation
@@ -184,6 +193,7 @@ struct EdgeSink {
     if (VarAccess::fresh(x) && tape.foldable(x, 1) && tape.rescalable(tape.first_arg_[id], tape.edges_, adjoint))
         [[unlikely]] {
       tape.rescale(tape.first_arg_[id], tape.edges_, adjoint);
+      VarAccess::disown(x);  // an expression moved from twice must not absorb the node again
       absorbed = true;
       return;
     }

@@ -150,6 +150,8 @@ struct VarAccess {
     v.fresh_ = false;
     return out;
   }
+  /// Marks `v` as not the sole holder of its node any more (its node was taken over).
+  static constexpr void disown(const Var& v) noexcept { v.fresh_ = false; }
   /// Overwrites `target` with a result, keeping the result's sole ownership.
   static constexpr void assign(Var& target, const Var& result) noexcept {
     target.value_ = result.value_;
