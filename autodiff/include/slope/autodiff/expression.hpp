@@ -67,6 +67,18 @@ inline constexpr std::uint32_t leaf_count<Var> = 1;
 template <Expression E>
 inline constexpr std::uint32_t leaf_count<E> = E::leaves;
 
+/// Whether the last edge an operand writes is statically one Var leaf (its rightmost Var,
+/// with only numbers after it), and that Var.
+template <class T>
+inline constexpr bool ends_with_leaf = false;  // a number
+template <>
+inline constexpr bool ends_with_leaf<Var> = true;
+template <Expression E>
+inline constexpr bool ends_with_leaf<E> = E::ends_with_leaf;
+SLOPE_ALWAYS_INLINE constexpr const Var& last_leaf(const Var& x) noexcept { return x; }
+template <Expression E>
+SLOPE_ALWAYS_INLINE constexpr const Var& last_leaf(const E& e) noexcept { return e.last_leaf(); }
+
 /// Passes `adjoint` (the derivative of the statement's result with respect to this operand)
 /// down to the operand's leaves; a number has none.
 template <class Sink>
@@ -104,6 +116,7 @@ class [[nodiscard]] UnaryExpression {
   using slope_expression = void;
   static constexpr std::uint32_t leaves = detail::leaf_count<A>;
   static constexpr OpCode op = detail::statement_op<Rule, A>;
+  static constexpr bool ends_with_leaf = detail::ends_with_leaf<A>;
 
   SLOPE_ALWAYS_INLINE explicit UnaryExpression(A a) : a_(detail::take(a)), value_(Rule::value(detail::operand_value(a_))) {}
   /// A copy's Vars are copies: they never own their nodes (the expression may be used twice).
@@ -116,6 +129,9 @@ class [[nodiscard]] UnaryExpression {
 
   /// The result, computed when the expression was made.
   [[nodiscard]] SLOPE_ALWAYS_INLINE double value() const noexcept { return value_; }
+
+  /// The Var whose edge propagate writes last (when ends_with_leaf).
+  [[nodiscard]] SLOPE_ALWAYS_INLINE const Var& last_leaf() const noexcept { return detail::last_leaf(a_); }
 
   /// Chain rule: a's leaves get adjoint * dy/da.
   template <class Sink>
@@ -140,6 +156,8 @@ class [[nodiscard]] BinaryExpression {
   using slope_expression = void;
   static constexpr std::uint32_t leaves = detail::leaf_count<A> + detail::leaf_count<B>;
   static constexpr OpCode op = detail::statement_op<Rule, A, B>;
+  static constexpr bool ends_with_leaf =
+      std::same_as<B, double> ? detail::ends_with_leaf<A> : detail::ends_with_leaf<B>;
 
   SLOPE_ALWAYS_INLINE BinaryExpression(A a, B b)
       : a_(detail::take(a)), b_(detail::take(b)), value_(Rule::value(detail::operand_value(a_), detail::operand_value(b_))) {}
@@ -154,11 +172,29 @@ class [[nodiscard]] BinaryExpression {
   /// The result, computed when the expression was made.
   [[nodiscard]] SLOPE_ALWAYS_INLINE double value() const noexcept { return value_; }
 
+  /// The Var whose edge propagate writes last (when ends_with_leaf).
+  [[nodiscard]] SLOPE_ALWAYS_INLINE const Var& last_leaf() const noexcept {
+    if constexpr (std::same_as<B, double>) {
+      return detail::last_leaf(a_);
+    } else {
+      return detail::last_leaf(b_);
+    }
+  }
+
   /// Chain rule: a's leaves get adjoint * dz/da, b's adjoint * dz/db.
   template <class Sink>
   SLOPE_ALWAYS_INLINE void propagate(Sink& sink, double adjoint) const {
     const double av = detail::operand_value(a_);
     const double bv = detail::operand_value(b_);
+    if constexpr (std::same_as<B, Var> && detail::ends_with_leaf<A>) {
+      // x * x, c * t * t: b is the leaf a's edges end with, so b's partial joins that edge
+      // instead of making a second edge to the same node.
+      if (detail::VarAccess::id(detail::last_leaf(a_)) == detail::VarAccess::id(b_) && !b_.is_constant()) {
+        detail::propagate(a_, sink, adjoint * Rule::d_first(av, bv, value_));
+        sink.add_to_last(adjoint * Rule::d_second(av, bv, value_));
+        return;
+      }
+    }
     if constexpr (!std::same_as<A, double>) detail::propagate(a_, sink, adjoint * Rule::d_first(av, bv, value_));
     if constexpr (!std::same_as<B, double>) detail::propagate(b_, sink, adjoint * Rule::d_second(av, bv, value_));
   }
@@ -201,6 +237,9 @@ struct EdgeSink {
     partial[count] = adjoint;
     count += x.is_constant() ? 0 : 1;
   }
+
+  /// Adds to the partial of the edge written last (the same leaf again).
+  SLOPE_ALWAYS_INLINE void add_to_last(double adjoint) noexcept { partial[count - 1] += adjoint; }
 };
 
 /// Writes statements onto a tape (a friend of Tape: the hot path of recording).
