@@ -228,7 +228,7 @@ class Tape {
     if (nodes_ + nodes > node_capacity_ || edges_ + edges > edge_capacity_) [[unlikely]] grow(nodes, edges);
   }
   SLOPE_COLD void grow(std::uint32_t nodes, std::uint32_t edges);
-  [[nodiscard]] Var result(double value, std::uint32_t id) const noexcept {
+  [[nodiscard]] SLOPE_ALWAYS_INLINE Var result(double value, std::uint32_t id) const noexcept {
     return Var(value, id, serial_, true);
   }
   void debug_check(const Var& x) const {
@@ -236,10 +236,10 @@ class Tape {
   }
   /// True when `x` sits `depth` nodes below the end (1 = top), is its node's only holder and
   /// lies above the fusion floor: an operation consuming x may fold into x's node.
-  [[nodiscard]] bool foldable(const Var& x, std::uint32_t depth) const noexcept {
+  [[nodiscard]] SLOPE_ALWAYS_INLINE bool foldable(const Var& x, std::uint32_t depth) const noexcept {
     return x.fresh_ && x.id_ + depth == nodes_ && x.id_ >= fusion_floor_;
   }
-  [[nodiscard]] bool rescalable(std::uint32_t begin, std::uint32_t end, double factor) const noexcept {
+  [[nodiscard]] SLOPE_ALWAYS_INLINE bool rescalable(std::uint32_t begin, std::uint32_t end, double factor) const noexcept {
     return factor == 1.0 || end - begin <= kMaxRescaledEdges;
   }
   void rescale(std::uint32_t begin, std::uint32_t end, double factor) noexcept {

@@ -52,7 +52,7 @@ class Var {
   /// The constant 0.
   constexpr Var() noexcept = default;
   /// A constant (no node, zero derivative). Implicit, so `Var x = 2.5;` and `f(3.0)` work.
-  constexpr Var(double value) noexcept : value_(value) {}  // NOLINT(google-explicit-constructor)
+  SLOPE_ALWAYS_INLINE constexpr Var(double value) noexcept : value_(value) {}  // NOLINT(google-explicit-constructor)
 
   /// Records the expression `e` (a statement such as `a * b + exp(c)`) as one node.
   /// Implicit, so a Var is made wherever an expression is stored, returned or passed.
@@ -87,9 +87,9 @@ class Var {
   constexpr ~Var() = default;
 
   /// The recorded value.
-  [[nodiscard]] constexpr double value() const noexcept { return value_; }
+  [[nodiscard]] SLOPE_ALWAYS_INLINE constexpr double value() const noexcept { return value_; }
   /// True for a constant: no node on any tape, derivative zero.
-  [[nodiscard]] constexpr bool is_constant() const noexcept { return id_ == kConstant; }
+  [[nodiscard]] SLOPE_ALWAYS_INLINE constexpr bool is_constant() const noexcept { return id_ == kConstant; }
 
   /// Comparisons look at values only and record nothing, as with double (a replayable
   /// recording logs their outcome; see slope::Function).
@@ -112,7 +112,7 @@ class Var {
 
   static constexpr std::uint32_t kConstant = std::numeric_limits<std::uint32_t>::max();
 
-  constexpr Var(double value, std::uint32_t id, std::uint16_t tape, bool fresh) noexcept
+  SLOPE_ALWAYS_INLINE constexpr Var(double value, std::uint32_t id, std::uint16_t tape, bool fresh) noexcept
       : value_(value), id_(id), tape_(tape), fresh_(fresh) {}
 
   // Off the hot path unless a replayable recording runs on this thread.
@@ -123,7 +123,7 @@ class Var {
     }
   }
 
-  constexpr void share() const noexcept {
+  SLOPE_ALWAYS_INLINE constexpr void share() const noexcept {
     if (fresh_) fresh_ = false;  // write only when needed: shared constants stay read-only across threads
   }
 
@@ -141,19 +141,19 @@ class Var {
 namespace detail {
 /// Internal access to Var's representation for the recording code and tests.
 struct VarAccess {
-  static constexpr std::uint32_t id(const Var& v) noexcept { return v.id_; }
-  static constexpr bool fresh(const Var& v) noexcept { return v.fresh_; }
+  SLOPE_ALWAYS_INLINE static constexpr std::uint32_t id(const Var& v) noexcept { return v.id_; }
+  SLOPE_ALWAYS_INLINE static constexpr bool fresh(const Var& v) noexcept { return v.fresh_; }
   /// A Var that carries `v`'s sole ownership, for compound assignment: the caller overwrites
   /// `v` right after, so `v`'s old value can be folded into the new node.
-  static constexpr Var release(Var& v) noexcept {
+  SLOPE_ALWAYS_INLINE static constexpr Var release(Var& v) noexcept {
     Var out(v.value_, v.id_, v.tape_, v.fresh_);
     v.fresh_ = false;
     return out;
   }
   /// Marks `v` as not the sole holder of its node any more (its node was taken over).
-  static constexpr void disown(const Var& v) noexcept { v.fresh_ = false; }
+  SLOPE_ALWAYS_INLINE static constexpr void disown(const Var& v) noexcept { v.fresh_ = false; }
   /// Overwrites `target` with a result, keeping the result's sole ownership.
-  static constexpr void assign(Var& target, const Var& result) noexcept {
+  SLOPE_ALWAYS_INLINE static constexpr void assign(Var& target, const Var& result) noexcept {
     target.value_ = result.value_;
     target.id_ = result.id_;
     target.tape_ = result.tape_;
