@@ -118,7 +118,8 @@ class [[nodiscard]] UnaryExpression {
   static constexpr OpCode op = detail::statement_op<Rule, A>;
   static constexpr bool ends_with_leaf = detail::ends_with_leaf<A>;
 
-  SLOPE_ALWAYS_INLINE explicit UnaryExpression(A a) : a_(detail::take(a)), value_(Rule::value(detail::operand_value(a_))) {}
+  SLOPE_ALWAYS_INLINE explicit UnaryExpression(A a)
+      : a_(detail::take(a)), value_(Rule::value(detail::operand_value(a_))) {}
   /// A copy's Vars are copies: they never own their nodes (the expression may be used twice).
   UnaryExpression(const UnaryExpression&) = default;
   /// Moving passes the operand's ownership along (operators return expressions by value).
@@ -160,7 +161,9 @@ class [[nodiscard]] BinaryExpression {
       std::same_as<B, double> ? detail::ends_with_leaf<A> : detail::ends_with_leaf<B>;
 
   SLOPE_ALWAYS_INLINE BinaryExpression(A a, B b)
-      : a_(detail::take(a)), b_(detail::take(b)), value_(Rule::value(detail::operand_value(a_), detail::operand_value(b_))) {}
+      : a_(detail::take(a)),
+        b_(detail::take(b)),
+        value_(Rule::value(detail::operand_value(a_), detail::operand_value(b_))) {}
   /// A copy's Vars are copies: they never own their nodes (the expression may be used twice).
   BinaryExpression(const BinaryExpression&) = default;
   /// Moving passes the operands' ownership along (operators return expressions by value).
