@@ -128,7 +128,11 @@ BOOST_AUTO_TEST_SUITE(vector_nodes)
 
 BOOST_DATA_TEST_CASE(sum_mean_and_squared_norm_match_the_scalar_recording, bdata::make(kSizes), n) {
   check_against_oracles([](std::span<const Var> x) { return slope::sum(x); },
-                        [](auto x) { std::remove_cvref_t<decltype(x[0])> s = 0.0; for (const auto& v : x) s += v; return s; }, point(n));
+                        [](auto x) {
+                          std::remove_cvref_t<decltype(x[0])> s = 0.0;
+                          for (const auto& v : x) s += v;
+                          return s;
+                        }, point(n));
   if (n > 0) {
     check_against_oracles([](std::span<const Var> x) { return slope::mean(x) * x[0]; },
                           [](auto x) {
@@ -139,7 +143,11 @@ BOOST_DATA_TEST_CASE(sum_mean_and_squared_norm_match_the_scalar_recording, bdata
                           point(n));
   }
   check_against_oracles([](std::span<const Var> x) { return slope::squared_norm(x); },
-                        [](auto x) { std::remove_cvref_t<decltype(x[0])> s = 0.0; for (const auto& v : x) s += v * v; return s; }, point(n));
+                        [](auto x) {
+                          std::remove_cvref_t<decltype(x[0])> s = 0.0;
+                          for (const auto& v : x) s += v * v;
+                          return s;
+                        }, point(n));
   check_against_oracles(
       [](std::span<const Var> x) { return slope::squared_norm(scattered(x)) + slope::sum(scattered(x)); },
       [](auto x) {
@@ -153,10 +161,18 @@ BOOST_DATA_TEST_CASE(sum_mean_and_squared_norm_match_the_scalar_recording, bdata
 BOOST_DATA_TEST_CASE(dot_products_match_the_scalar_recording, bdata::make(kSizes), n) {
   const std::vector<double> c = point(n, 2.0);
   check_against_oracles([&](std::span<const Var> x) { return slope::dot(x, c); },
-                        [&](auto x) { std::remove_cvref_t<decltype(x[0])> s = 0.0; for (std::size_t i = 0; i < n; ++i) s += x[i] * c[i]; return s; },
+                        [&](auto x) {
+                          std::remove_cvref_t<decltype(x[0])> s = 0.0;
+                          for (std::size_t i = 0; i < n; ++i) s += x[i] * c[i];
+                          return s;
+                        },
                         point(n));
   check_against_oracles([&](std::span<const Var> x) { return slope::dot(std::span<const double>(c), x); },
-                        [&](auto x) { std::remove_cvref_t<decltype(x[0])> s = 0.0; for (std::size_t i = 0; i < n; ++i) s += c[i] * x[i]; return s; },
+                        [&](auto x) {
+                          std::remove_cvref_t<decltype(x[0])> s = 0.0;
+                          for (std::size_t i = 0; i < n; ++i) s += c[i] * x[i];
+                          return s;
+                        },
                         point(n));
   // Two active vectors: the first and second halves of x, the same vector twice, scattered.
   check_against_oracles(

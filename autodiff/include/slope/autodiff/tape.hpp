@@ -239,7 +239,8 @@ class Tape {
   [[nodiscard]] SLOPE_ALWAYS_INLINE bool foldable(const Var& x, std::uint32_t depth) const noexcept {
     return x.fresh_ && x.id_ + depth == nodes_ && x.id_ >= fusion_floor_;
   }
-  [[nodiscard]] SLOPE_ALWAYS_INLINE bool rescalable(std::uint32_t begin, std::uint32_t end, double factor) const noexcept {
+  [[nodiscard]] SLOPE_ALWAYS_INLINE bool rescalable(std::uint32_t begin, std::uint32_t end,
+                                                  double factor) const noexcept {
     return factor == 1.0 || end - begin <= kMaxRescaledEdges;
   }
   void rescale(std::uint32_t begin, std::uint32_t end, double factor) noexcept {
