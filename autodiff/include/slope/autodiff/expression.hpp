@@ -269,14 +269,10 @@ struct StatementWriter {
     const std::uint32_t edge = tape.edges_;
     EdgeSink sink{tape, tape.arg_.get() + edge, tape.partial_.get() + edge};
     if (tape.foldable(target, 1)) {
-      // x cannot own the top node too: target does.
-      propagate(x, sink, sign);
-      tape.edges_ = edge + sink.count;
-      tape.op_[VarAccess::id(target)] = OpCode::Fused;
-      VarAccess::assign(target, tape.result(value, VarAccess::id(target)));
-      return;
+      sink.absorbed = true;  // target's own node takes x's edges (x cannot own it too)
+    } else {
+      sink.leaf(target, 1.0);
     }
-    sink.leaf(target, 1.0);
     propagate(x, sink, sign);
     VarAccess::assign(target, finish(tape, sink, value, leaf_count<X> <= 1 ? op_code<Rule> : OpCode::Fused));
   }
@@ -324,9 +320,6 @@ SLOPE_ALWAYS_INLINE void record_accumulation(Var& target, const X& x) {
   StatementWriter::accumulate<Rule>(*tape, target, x);
 }
 
-}  // namespace detail
-
-namespace detail {
 /// Records an expression given as an lvalue or an rvalue. A named expression may be recorded
 /// again later, so it is copied first: the copy's Vars own nothing, and nothing is absorbed.
 template <class E>
