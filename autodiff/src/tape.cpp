@@ -58,6 +58,7 @@ Tape::Tape() : serial_(next_serial()) {}
 
 Tape::~Tape() {
   if (detail::active_tape == this) detail::active_tape = nullptr;
+  if (detail::fast_tape == this) detail::fast_tape = nullptr;
 }
 
 Recording Tape::record(RecordOptions options) { return Recording(*this, options, false); }
@@ -73,12 +74,14 @@ Recording::Recording(Tape& tape, RecordOptions options, bool replayable)
   if (replayable) (void)detail::ReplayableTape::tables(tape);
   tape.set_options(options, replayable);
   detail::active_tape = &tape;
+  detail::fast_tape = detail::fast_tape_for(&tape);
   detail::log_decisions = replayable;
 }
 
 Recording::~Recording() {
   tape_->set_options(previous_options_, previous_replayable_);
   detail::active_tape = previous_;
+  detail::fast_tape = detail::fast_tape_for(previous_);
   detail::log_decisions = previous_ != nullptr && previous_->replayable_;
 }
 

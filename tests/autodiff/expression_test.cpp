@@ -208,6 +208,46 @@ BOOST_AUTO_TEST_CASE(a_sum_accumulated_in_a_loop_is_one_node) {
   BOOST_TEST(tape.adjoint(x[3]) == 0.25);
 }
 
+BOOST_AUTO_TEST_CASE(a_var_shared_by_every_term_of_a_loop_sum_is_one_edge) {
+  // s += exp(x[i] - m): each term ends with m, which merges into the node's last edge.
+  const auto f = [](auto v) {
+    using std::exp;
+    using T = std::remove_cvref_t<decltype(v[0])>;
+    const T m = v[3];
+    T s = 0.0;
+    for (std::size_t i = 0; i < 3; ++i) s += exp(v[i] - m);
+    s -= m * 0.5;            // ends with m too: merges
+    s += (v[0] - m) * v[1];  // ends with v[1], not m: new edges
+    s += m;                  // the last edge is v[1] now: a new edge to m
+    return s;
+  };
+  const std::vector<double> x0{0.3, -1.2, 0.8, 2.0};
+  Tape tape;
+  {
+    auto recording = tape.record();
+    const std::vector<Var> x = tape.inputs(x0);
+    const Var s = f(x);
+    BOOST_TEST(tape.size() == x.size() + 1);
+    BOOST_TEST(tape.stats().edges == 3U + 1U + 3U + 1U);  // x0 x1 x2 m, then x0 m x1, then m
+    tape.backward(s);
+    double e_sum = 0.0;
+    for (std::size_t i = 0; i < 3; ++i) e_sum += std::exp(x0[i] - x0[3]);
+    BOOST_TEST(std::fabs(tape.adjoint(x[3]) - (-e_sum - 0.5 - x0[1] + 1.0)) < 1e-14);
+    BOOST_TEST(std::fabs(tape.adjoint(x[1]) - (std::exp(x0[1] - x0[3]) + x0[0] - x0[3])) < 1e-14);
+  }
+  check_gradient(f, x0);
+  // A sum started from a product: its node's last edge (x[1]) takes the next term's.
+  Tape other;
+  auto recording = other.record();
+  const std::vector<Var> x = other.inputs(x0);
+  Var s = x[0] * x[1];  // its last edge is x[1]
+  s += x[2] * x[1];     // merges with it
+  BOOST_TEST(other.stats().edges == 3U);
+  other.backward(s);
+  BOOST_TEST(other.adjoint(x[1]) == x0[0] + x0[2]);
+  BOOST_TEST(other.adjoint(x[2]) == x0[1]);
+}
+
 BOOST_AUTO_TEST_CASE(a_discarded_or_compared_expression) {
   Tape tape;
   auto recording = tape.record();

@@ -270,14 +270,35 @@ struct StatementWriter {
     EdgeSink sink{tape, tape.arg_.get() + edge, tape.partial_.get() + edge};
     if (tape.foldable(target, 1)) {
       sink.absorbed = true;  // target's own node takes x's edges (x cannot own it too)
+      propagate(x, sink, sign);
+      if constexpr (ends_with_leaf<X>) merge_last_edge(tape, sink, VarAccess::id(target), last_leaf(x));
     } else {
       sink.leaf(target, 1.0);
+      propagate(x, sink, sign);
     }
-    propagate(x, sink, sign);
     VarAccess::assign(target, finish(tape, sink, value, leaf_count<X> <= 1 ? op_code<Rule> : OpCode::Fused));
   }
 
  private:
+  /// A sum grown in a loop whose terms share a Var (`s += exp(x[i] - m)`, m the same Var each
+  /// time) would give its node one edge to m per term, and the sweep one dependent update of
+  /// m's adjoint per term. When the statement's last edge and the node's last edge before it
+  /// go to the same Var, the two become one edge (the partials add up, as the sweep would),
+  /// kept last so that the next term merges too: the statement's other edges move down one.
+  SLOPE_ALWAYS_INLINE static void merge_last_edge(Tape& tape, EdgeSink& sink, std::uint32_t node, const Var& leaf) {
+    const std::uint32_t edge = tape.edges_;
+    if (leaf.is_constant() || edge == tape.first_arg_[node] || tape.arg_[edge - 1] != VarAccess::id(leaf)) return;
+    const std::uint32_t last = sink.count - 1;
+    const double merged = tape.partial_[edge - 1] + sink.partial[last];
+    for (std::uint32_t k = 0; k < last; ++k) {
+      tape.arg_[edge - 1 + k] = sink.arg[k];
+      tape.partial_[edge - 1 + k] = sink.partial[k];
+    }
+    tape.arg_[edge - 1 + last] = VarAccess::id(leaf);
+    tape.partial_[edge - 1 + last] = merged;
+    sink.count = last;
+  }
+
   /// The statement's node: the absorbed top node, or a new one, or none when every leaf was a
   /// constant.
   SLOPE_ALWAYS_INLINE static Var finish(Tape& tape, const EdgeSink& sink, double value, OpCode op) {
@@ -298,23 +319,35 @@ struct StatementWriter {
   }
 };
 
+/// The slow paths, out of line. They take their operands by value, so that the hot path
+/// never needs the expression (or the accumulated Var) in memory: its parts stay in registers,
+/// and the copy is made only on the way to the slow path.
+template <Expression E>
+SLOPE_COLD Var record_each_apart(E e) {
+  return e.record_each();
+}
+template <class Rule, class X>
+SLOPE_COLD Var accumulate_each_apart(Var target, X x) {
+  const double value = Rule::value(target.value(), operand_value(x));
+  return record_binary_slow<Rule>(VarAccess::release(target), recorded_each(x), value);
+}
+
 /// The expression recorded: as one node, or operation by operation when the active tape
 /// records slowly (checked, replayable, `fuse = false`) or there is none (then only an
 /// expression of constants has a value; any other throws TapeError).
 template <Expression E>
 SLOPE_ALWAYS_INLINE Var record_statement(const E& e) {
-  Tape* tape = active_tape;
-  if (tape == nullptr || tape->records_slowly()) [[unlikely]] return e.record_each();
+  Tape* tape = fast_tape;
+  if (tape == nullptr) [[unlikely]] return record_each_apart(e);
   return StatementWriter::write(*tape, e);
 }
 
 /// target = Rule(target, x) for Rule Add or Sub: compound assignment.
 template <class Rule, class X>
 SLOPE_ALWAYS_INLINE void record_accumulation(Var& target, const X& x) {
-  Tape* tape = active_tape;
-  if (tape == nullptr || tape->records_slowly()) [[unlikely]] {
-    const double value = Rule::value(target.value(), operand_value(x));
-    VarAccess::assign(target, record_binary_slow<Rule>(VarAccess::release(target), recorded_each(x), value));
+  Tape* tape = fast_tape;
+  if (tape == nullptr) [[unlikely]] {
+    VarAccess::assign(target, accumulate_each_apart<Rule>(VarAccess::release(target), x));
     return;
   }
   StatementWriter::accumulate<Rule>(*tape, target, x);

@@ -198,8 +198,8 @@ SLOPE_COLD Var record_binary_slow(Var a, Var b, double z) {
 template <UnaryRule Rule>
 SLOPE_ALWAYS_INLINE Var record_unary(Var x) {
   const double y = Rule::value(x.value());
-  Tape* tape = detail::active_tape;
-  if (x.is_constant() || tape == nullptr || tape->records_slowly()) [[unlikely]] {
+  Tape* tape = detail::fast_tape;
+  if (x.is_constant() || tape == nullptr) [[unlikely]] {
     return detail::record_unary_slow<Rule>(detail::forward(x), y);
   }
   return tape->unary(x, y, Rule::partial(x.value(), y), op_code<Rule>);
@@ -211,8 +211,8 @@ SLOPE_ALWAYS_INLINE Var record_binary(Var a, Var b) {
   const double av = a.value();
   const double bv = b.value();
   const double z = Rule::value(av, bv);
-  Tape* tape = detail::active_tape;
-  if (tape == nullptr || tape->records_slowly()) [[unlikely]] {
+  Tape* tape = detail::fast_tape;
+  if (tape == nullptr) [[unlikely]] {
     return detail::record_binary_slow<Rule>(detail::forward(a), detail::forward(b), z);
   }
   constexpr OpCode code = op_code<Rule>;

@@ -304,6 +304,15 @@ class Recording {
 namespace detail {
 /// The thread's active tape, or null. Constant-initialized, so access is a plain TLS load.
 inline thread_local Tape* active_tape = nullptr;
+/// The active tape when it records fast (a statement as one node), else null: no tape, or one
+/// that records slowly (checked, replayable, `fuse = false`). Kept beside active_tape so that
+/// the hot path asks one question, not two.
+inline thread_local Tape* fast_tape = nullptr;
+
+/// What fast_tape should be while `tape` (possibly null) is the active tape.
+inline Tape* fast_tape_for(Tape* tape) noexcept {
+  return tape != nullptr && !tape->records_slowly() ? tape : nullptr;
+}
 
 [[noreturn]] void throw_no_active_tape();
 
