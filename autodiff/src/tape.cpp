@@ -102,6 +102,7 @@ Var Tape::input(double value) {
   const std::uint32_t id = nodes_++;
   op_[id] = OpCode::Input;
   first_arg_[id] = edges_;
+  refresh_statement_limit();
   // Inputs are never folded into: their node must keep meaning "this input".
   return Var(value, id, serial_, false);
 }
@@ -123,6 +124,7 @@ void Tape::inputs(std::span<const double> values, std::span<Var> out) {
   // Inputs are never folded into: their nodes must keep meaning "these inputs".
   store_vars(values.data(), nodes_, out);
   nodes_ += count;
+  refresh_statement_limit();
 }
 
 void Tape::adjoints(std::span<const Var> xs, std::span<double> out) const {
@@ -193,6 +195,7 @@ void Tape::rewind(TapePosition position) {
   position_floor_ = nodes_;
   update_fusion_floor();
   swept_nodes_ = std::min(swept_nodes_, nodes_);
+  refresh_statement_limit();
   if (replay_) replay_->rewind(nodes_);
 }
 
@@ -215,6 +218,23 @@ void Tape::grow(std::uint32_t nodes, std::uint32_t edges) {
     regrow(arg_, edges_, capacity);
     regrow(partial_, edges_, capacity);
     edge_capacity_ = capacity;
+  }
+  refresh_statement_limit();
+}
+
+void Tape::grow_for_statement(std::uint32_t edges) {
+  grow(edges, edges);  // room for `edges` nodes too, so that the limit clears this statement
+}
+
+void Tape::refresh_statement_limit() noexcept {
+  statement_edge_limit_ = edges_ + std::min(edge_capacity_ - edges_, node_capacity_ - nodes_);
+}
+
+void Tape::check_statement_limit() const {
+  if (statement_edge_limit_ > edge_capacity_ || statement_edge_limit_ - std::min(statement_edge_limit_, edges_) >
+                                                    node_capacity_ - nodes_) {
+    throw TapeError(fmt::format("internal error: statement edge limit {} with {} of {} nodes and {} of {} edges",
+                                statement_edge_limit_, nodes_, node_capacity_, edges_, edge_capacity_));
   }
 }
 
@@ -275,6 +295,7 @@ Var Tape::step(OpCode op, std::string_view name, double value, std::span<const V
     }
   }
   ++nodes_;
+  refresh_statement_limit();  // a replayable step may have no edge (a constant's operands)
   return result(value, id);
 }
 
@@ -312,6 +333,7 @@ std::vector<Var> Tape::external(std::span<const Var> inputs, std::span<const dou
     // Not fresh: the vector-Jacobian product reads this node's adjoint, so nothing may fold into it.
     outputs.push_back(Var(value, id, serial_, false));
   }
+  refresh_statement_limit();
   return outputs;
 }
 

@@ -58,6 +58,7 @@ struct VectorTapeAccess {
     std::fill_n(tape.first_arg_.get() + first, n, tape.edges_);
     tape.first_arg_[first] = first_edge;  // n > 0: the caller records no step without outputs
     tape.nodes_ += n;
+    tape.refresh_statement_limit();
     return first;
   }
   /// Appends `count` nodes without edges (a vector node's outputs); returns the first id.
@@ -69,6 +70,7 @@ struct VectorTapeAccess {
     std::fill_n(tape.op_.get() + first, n, op);
     std::fill_n(tape.first_arg_.get() + first, n, tape.edges_);
     tape.nodes_ += n;
+    tape.refresh_statement_limit();
     return first;
   }
   /// out[i] = the output Var of node first + i, which no later operation may fold into: the

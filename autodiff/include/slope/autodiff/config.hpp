@@ -19,7 +19,11 @@
 #define SLOPE_ALWAYS_INLINE [[gnu::always_inline]] inline
 /// Keeps a rarely taken path (checked mode, growth, errors) out of the hot code.
 #define SLOPE_COLD [[gnu::cold, gnu::noinline]]
+/// Gives the user's function a frame of its own (value_and_gradient): inlined into a large
+/// caller, its loops were short of registers and kept a running sum in memory.
+#define SLOPE_OWN_FRAME [[gnu::noinline]]
 #else
 #define SLOPE_ALWAYS_INLINE inline
 #define SLOPE_COLD
+#define SLOPE_OWN_FRAME
 #endif

@@ -13,7 +13,9 @@
 /// `sin(x)` in `y * sin(x)`, is the tape's top node and is held by nothing else: the statement
 /// then absorbs that node (its partials scaled by the chain rule) instead of pointing at it.
 /// Operators take their operands by value for this: a temporary keeps its sole ownership of
-/// its node (see Var), a named Var is copied and does not.
+/// its node (see Var), a named Var is copied and does not. Compound assignment to a Var that
+/// holds the top node (`s += w[i] * x[i]` in a loop) appends to that node, and a Var that
+/// ends every term (`s += exp(x[i] - m)`) keeps a single edge there.
 ///
 /// An elementary function of an expression (`exp(a * b)`) joins the statement; of a Var
 /// (`exp(a)`) it is recorded at once and returns a Var, so that `&slope::exp` stays a
@@ -250,7 +252,7 @@ struct StatementWriter {
   /// One node for the expression: its edges go to its leaves. All leaves constant: no node.
   template <Expression E>
   SLOPE_ALWAYS_INLINE static Var write(Tape& tape, const E& e) {
-    tape.ensure(1, E::leaves);
+    tape.ensure_statement(E::leaves);
     const std::uint32_t edge = tape.edges_;
     EdgeSink sink{tape, tape.arg_.get() + edge, tape.partial_.get() + edge};
     e.propagate(sink, 1.0);
@@ -265,7 +267,7 @@ struct StatementWriter {
   SLOPE_ALWAYS_INLINE static void accumulate(Tape& tape, Var& target, const X& x) {
     constexpr double sign = std::same_as<Rule, Add> ? 1.0 : -1.0;
     const double value = Rule::value(target.value(), operand_value(x));
-    tape.ensure(1, leaf_count<X> + 1);
+    tape.ensure_statement(leaf_count<X> + 1);
     const std::uint32_t edge = tape.edges_;
     EdgeSink sink{tape, tape.arg_.get() + edge, tape.partial_.get() + edge};
     if (tape.foldable(target, 1)) {

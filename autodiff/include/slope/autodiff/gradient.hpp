@@ -60,7 +60,8 @@ class TapeGradient {
  public:
   /// f(x), with its gradient written into `grad` (x.size() entries).
   template <VarFunction F>
-  double operator()(F& f, std::span<const double> x, std::span<double> grad, RecordOptions options = {}) {
+  SLOPE_OWN_FRAME double operator()(F& f, std::span<const double> x, std::span<double> grad,
+                                    RecordOptions options = {}) {
     auto recording = tape_.record(options);
     tape_.clear();
     inputs_.resize(x.size());

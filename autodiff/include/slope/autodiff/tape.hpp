@@ -228,6 +228,18 @@ class Tape {
     if (nodes_ + nodes > node_capacity_ || edges_ + edges > edge_capacity_) [[unlikely]] grow(nodes, edges);
   }
   SLOPE_COLD void grow(std::uint32_t nodes, std::uint32_t edges);
+  /// Room for `edges` more edges and one more node, with one comparison: the check of every
+  /// statement and operation that adds at most one node, and only with at least one edge.
+  /// It holds because edges_ + (node room) >= statement_edge_limit_ (see there).
+  SLOPE_ALWAYS_INLINE void ensure_statement(std::uint32_t edges) {
+    if constexpr (SLOPE_DEBUG_CHECKS) check_statement_limit();
+    if (edges_ + edges > statement_edge_limit_) [[unlikely]] grow_for_statement(edges);
+  }
+  SLOPE_COLD void grow_for_statement(std::uint32_t edges);
+  /// Sets statement_edge_limit_ from the rooms left; called by every change of the tape other
+  /// than a node with edges or an edge alone (inputs, vector outputs, externals, rewinds).
+  void refresh_statement_limit() noexcept;
+  void check_statement_limit() const;
   [[nodiscard]] SLOPE_ALWAYS_INLINE Var result(double value, std::uint32_t id) const noexcept {
     return Var(value, id, serial_, true);
   }
@@ -264,6 +276,10 @@ class Tape {
   std::uint32_t edges_ = 0;
   std::uint32_t node_capacity_ = 0;
   std::uint32_t edge_capacity_ = 0;
+  // At most edge_capacity_, and never more than edges_ + (node_capacity_ - nodes_): so while
+  // edges_ + k <= statement_edge_limit_ there is room for k edges and a node. A node recorded
+  // with at least one edge, or an edge alone, keeps this true; anything else refreshes it.
+  std::uint32_t statement_edge_limit_ = 0;
   std::uint32_t position_floor_ = 0;  // nodes below the last position taken or rewound to
   std::uint32_t fusion_floor_ = 0;    // nodes below it are never folded into (kNoFusion: none)
 
@@ -333,7 +349,7 @@ SLOPE_ALWAYS_INLINE Var Tape::unary(const Var& x, double value, double partial, 
     op_[x.id_] = OpCode::Fused;
     return result(value, x.id_);
   }
-  ensure(1, 1);
+  ensure_statement(1);
   const std::uint32_t id = nodes_++;
   op_[id] = op;
   first_arg_[id] = edges_;
@@ -364,7 +380,7 @@ SLOPE_ALWAYS_INLINE Var Tape::binary(const Var& a, const Var& b, double value, d
 
 SLOPE_ALWAYS_INLINE Var Tape::push_binary(std::uint32_t a, std::uint32_t b, double value, double partial_a,
                                           double partial_b, OpCode op) {
-  ensure(1, 2);
+  ensure_statement(2);
   const std::uint32_t id = nodes_++;
   op_[id] = op;
   first_arg_[id] = edges_;
@@ -379,7 +395,7 @@ SLOPE_ALWAYS_INLINE Var Tape::push_binary(std::uint32_t a, std::uint32_t b, doub
 SLOPE_ALWAYS_INLINE Var Tape::fold_into_top(std::uint32_t top, double top_factor, std::uint32_t other,
                                             double other_partial, double value) {
   rescale(first_arg_[top], edges_, top_factor);
-  ensure(0, 1);
+  ensure_statement(1);
   arg_[edges_] = other;
   partial_[edges_] = other_partial;
   ++edges_;
