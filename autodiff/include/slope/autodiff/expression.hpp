@@ -286,18 +286,22 @@ struct StatementWriter {
   /// time) would give its node one edge to m per term, and the sweep one dependent update of
   /// m's adjoint per term. When the statement's last edge and the node's last edge before it
   /// go to the same Var, the two become one edge (the partials add up, as the sweep would),
-  /// kept last so that the next term merges too: the statement's other edges move down one.
+  /// kept last so that the next term merges too. The node's old edge to the Var takes the
+  /// statement's edge before last, whose place takes the merged edge (order within a node is
+  /// free).
   SLOPE_ALWAYS_INLINE static void merge_last_edge(Tape& tape, EdgeSink& sink, std::uint32_t node, const Var& leaf) {
     const std::uint32_t edge = tape.edges_;
     if (leaf.is_constant() || edge == tape.first_arg_[node] || tape.arg_[edge - 1] != VarAccess::id(leaf)) return;
-    const std::uint32_t last = sink.count - 1;
+    const std::uint32_t last = sink.count - 1;  // the statement's edge to `leaf`
     const double merged = tape.partial_[edge - 1] + sink.partial[last];
-    for (std::uint32_t k = 0; k < last; ++k) {
-      tape.arg_[edge - 1 + k] = sink.arg[k];
-      tape.partial_[edge - 1 + k] = sink.partial[k];
+    if (last == 0) {
+      tape.partial_[edge - 1] = merged;
+    } else {
+      tape.arg_[edge - 1] = sink.arg[last - 1];
+      tape.partial_[edge - 1] = sink.partial[last - 1];
+      sink.arg[last - 1] = VarAccess::id(leaf);
+      sink.partial[last - 1] = merged;
     }
-    tape.arg_[edge - 1 + last] = VarAccess::id(leaf);
-    tape.partial_[edge - 1 + last] = merged;
     sink.count = last;
   }
 

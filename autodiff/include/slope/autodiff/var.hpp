@@ -118,7 +118,7 @@ class Var {
   // Off the hot path unless a replayable recording runs on this thread.
   static constexpr void note(detail::DecisionKind kind, const Var& a, const Var& b, int outcome) noexcept {
     if (std::is_constant_evaluated()) return;
-    if ((a.id_ != kConstant || b.id_ != kConstant) && detail::log_decisions) [[unlikely]] {
+    if (detail::log_decisions && (a.id_ != kConstant || b.id_ != kConstant)) [[unlikely]] {
       detail::log_decision(kind, a, b, outcome);
     }
   }
