@@ -229,8 +229,8 @@ class Tape {
   }
   SLOPE_COLD void grow(std::uint32_t nodes, std::uint32_t edges);
   /// Room for `edges` more edges and one more node, with one comparison: the check of every
-  /// statement and operation that adds at most one node, and only with at least one edge.
-  /// It holds because edges_ + (node room) >= statement_edge_limit_ (see there).
+  /// statement and operation that adds at most one node, a node with at least one edge (or an
+  /// edge alone). It holds because edges_ + (node room) >= statement_edge_limit_ (see there).
   SLOPE_ALWAYS_INLINE void ensure_statement(std::uint32_t edges) {
     if constexpr (SLOPE_DEBUG_CHECKS) check_statement_limit();
     if (edges_ + edges > statement_edge_limit_) [[unlikely]] grow_for_statement(edges);
