@@ -229,16 +229,22 @@ struct EdgeSink {
   bool absorbed = false;
 
   SLOPE_ALWAYS_INLINE void leaf(const Var& x, double adjoint) {
-    if constexpr (SLOPE_DEBUG_CHECKS) tape.check_owner(x);
     const std::uint32_t id = VarAccess::id(x);
     if (VarAccess::fresh(x) && tape.foldable(x, 1) && tape.rescalable(tape.first_arg_[id], tape.edges_, adjoint))
         [[unlikely]] {
+      if constexpr (SLOPE_DEBUG_CHECKS) tape.check_owner(x);
       tape.rescale(tape.first_arg_[id], tape.edges_, adjoint);
       VarAccess::disown(x);  // an expression moved from twice must not absorb the node again
       absorbed = true;
       return;
     }
-    arg[count] = id;
+    edge(x, adjoint);
+  }
+
+  /// An edge to x, for a leaf known not to own the top node (no absorption to try).
+  SLOPE_ALWAYS_INLINE void edge(const Var& x, double adjoint) {
+    if constexpr (SLOPE_DEBUG_CHECKS) tape.check_owner(x);
+    arg[count] = VarAccess::id(x);
     partial[count] = adjoint;
     count += x.is_constant() ? 0 : 1;
   }
@@ -275,7 +281,7 @@ struct StatementWriter {
       propagate(x, sink, sign);
       if constexpr (ends_with_leaf<X>) merge_last_edge(tape, sink, VarAccess::id(target), last_leaf(x));
     } else {
-      sink.leaf(target, 1.0);
+      sink.edge(target, 1.0);  // not foldable at the top, as just asked: nothing to absorb
       propagate(x, sink, sign);
     }
     VarAccess::assign(target, finish(tape, sink, value, leaf_count<X> <= 1 ? op_code<Rule> : OpCode::Fused));

@@ -43,10 +43,10 @@ concept Expression = requires { typename E::slope_expression; };
 /// no derivative. Active Vars come from Tape::input or from operations on active Vars.
 ///
 /// Operators, and elementary functions of expressions, return expressions (expression.hpp),
-/// which a Var records as one node per statement. Copying a Var is cheap (16 bytes, no allocation). A Var also
-/// remembers whether it is the only holder of its node: results of statements are, copies are
-/// not. The tape uses that to grow one node for a sum accumulated in a loop (`s += w[i] * x[i]`)
-/// instead of one per iteration; it never changes a derivative.
+/// which a Var records as one node per statement. Copying a Var is cheap (16 bytes, no
+/// allocation). A Var also remembers whether it is the only holder of its node: results of
+/// statements are, copies are not. The tape uses that to grow one node for a sum accumulated in
+/// a loop (`s += w[i] * x[i]`) instead of one per iteration; it never changes a derivative.
 class Var {
  public:
   /// The constant 0.
